@@ -1,0 +1,13 @@
+import './styles.css';
+
+// provider
+export {
+  ParlanceProvider,
+  useParlanceConfig,
+  useParlanceQueryClient,
+  type ParlanceConfig,
+  type ParlanceLocale,
+  type ParlanceProviderProps,
+  type ParlanceStorage,
+  type ParlanceTheme,
+} from './hooks/parlance-provider';

@@ -1,0 +1,2 @@
+import { expect, test } from 'vitest';
+test('in chromium', () => expect(navigator.userAgent).toContain('Chrome'));
