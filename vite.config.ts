@@ -53,6 +53,7 @@ export default defineConfig({
       entry: {
         index: src('index.ts'),
         'core/index': src('core/index.ts'),
+        'styles-entry': src('styles-entry.ts'),
       },
       formats: ['es'],
       cssFileName: 'styles',

@@ -15,7 +15,9 @@ const run = (cmd, args) => {
 };
 
 run('npx', ['vitest', 'bench', '--run', '--config', 'bench/vitest.config.ts', ...(filter ? [filter] : [])]);
-for (const file of readdirSync('bench/browser').filter((f) => f.endsWith('.ts') && f.includes(filter)).sort()) {
+for (const file of readdirSync('bench/browser')
+  .filter((f) => f.endsWith('.ts') && f.includes(filter))
+  .sort()) {
   run('npx', ['tsx', `bench/browser/${file}`]);
 }
 process.exit(failed ? 1 : 0);

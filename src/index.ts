@@ -1,5 +1,3 @@
-import './styles.css';
-
 // provider
 export {
   ParlanceProvider,

@@ -14,7 +14,12 @@ interface UseControllableStateParams<T> {
 /**
  * One helper for every `value`/`defaultValue`/`onValueChange` triple.
  */
-export function useControllableState<T>({ prop, defaultProp, onChange, caller }: UseControllableStateParams<T>) {
+export function useControllableState<T>({
+  prop,
+  defaultProp,
+  onChange,
+  caller,
+}: UseControllableStateParams<T>) {
   const [uncontrolled, setUncontrolled] = useState(defaultProp);
   const isControlled = prop !== undefined;
   const value = isControlled ? prop : uncontrolled;
