@@ -71,7 +71,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.{ts,tsx}', 'test/node/**/*.test.{ts,tsx}'],
+          include: [
+            'test/unit/**/*.test.{ts,tsx}',
+            'test/node/**/*.test.{ts,tsx}',
+            'test/package/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
