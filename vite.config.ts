@@ -90,6 +90,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          // Real pages over real HTTP: Node drives Debian's Chromium with playwright-core.
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
         plugins: [storybookTest({ configDir: path.join(dirname, '.storybook') })],
         test: {
           name: 'storybook',
