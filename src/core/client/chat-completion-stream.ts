@@ -1,0 +1,81 @@
+import { NetworkError, StreamInterruptedError } from '../errors';
+import { iterateStream, parseSSEStream } from '../stream/parse-sse-stream';
+import type { ChatCompletionChunk } from '../wire/chat';
+
+function isChunk(value: unknown): value is ChatCompletionChunk {
+  return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletionChunk).choices);
+}
+
+/**
+ * The result of `chat.completions.create({ stream: true })`: an async iterable of
+ * `chat.completion.chunk` objects, readable once.
+ *
+ * The iteration throws a typed error and never ends silently on a fault: `ApiError` for an
+ * `error` event, `StreamInterruptedError` when the body ends before `[DONE]`
+ * (or the connection breaks), `MalformedResponseError` for a chunk that is not JSON,
+ * `TimeoutError` after `timeoutMs` of silence. Aborting the request's signal mid-stream
+ * makes the pending step throw `AbortError`; every chunk already yielded stays yours. Leaving the
+ * loop early (`break`) cancels the request.
+ *
+ * @example
+ * ```ts
+ * const stream = await client.chat.completions.create({ model, messages, stream: true });
+ * for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+ * ```
+ */
+export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
+  /** The HTTP response (status and headers; its body is being read by this stream). */
+  readonly response: Response;
+  #chunks: ReadableStream<ChatCompletionChunk>;
+  #used = false;
+
+  constructor(response: Response, body: ReadableStream<Uint8Array>) {
+    this.response = response;
+    this.#chunks = parseSSEStream(body, { validate: isChunk });
+  }
+
+  /** The `x-request-id` response header, for support requests. */
+  get requestId(): string | null {
+    return this.response.headers.get('x-request-id');
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+    if (this.#used) throw new TypeError('A ChatCompletionStream can be read only once');
+    this.#used = true;
+    return this.#iterate();
+  }
+
+  /** The chunks as a `ReadableStream`, for piping, with the same errors. Like iteration, only once. */
+  toReadableStream(): ReadableStream<ChatCompletionChunk> {
+    const iterator = this[Symbol.asyncIterator]();
+    return new ReadableStream(
+      {
+        async pull(controller) {
+          const { done, value } = await iterator.next();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        async cancel() {
+          await iterator.return?.();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  async *#iterate(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+    const received: ChatCompletionChunk[] = [];
+    try {
+      for await (const chunk of iterateStream(this.#chunks)) {
+        received.push(chunk);
+        yield chunk;
+      }
+    } catch (error) {
+      // Once headers arrived the stream has begun: a broken connection is an interruption.
+      if (NetworkError.isInstance(error)) {
+        throw new StreamInterruptedError(received, 'The connection broke before [DONE]', { cause: error });
+      }
+      throw error;
+    }
+  }
+}

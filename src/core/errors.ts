@@ -1,0 +1,264 @@
+import type { ErrorEnvelope } from './wire/error';
+import { parseRetryAfter } from './internal/retry-after';
+import { describeNonJsonBody, snippet } from './internal/text';
+
+const BASE_MARKER = Symbol.for('parlance.error');
+
+/**
+ * Marks a class's prototype with `Symbol.for('parlance.error.<Name>')`. A registered symbol is the
+ * same in every copy of the package (widget file plus app bundle), so `isInstance` works where
+ * `instanceof` does not.
+ */
+function brand(ctor: { prototype: object }, name: string): symbol {
+  const marker = Symbol.for(`parlance.error.${name}`);
+  Object.defineProperty(ctor.prototype, marker, { value: true });
+  return marker;
+}
+
+function hasMarker(value: unknown, marker: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
+
+/**
+ * Base class of every error `parlance/core` throws. Check with {@link ParlanceError.isInstance}
+ * rather than `instanceof`, which fails when two copies of the package are loaded.
+ */
+export class ParlanceError extends Error {
+  override readonly name: string = 'ParlanceError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** True for any Parlance error, from this copy of the package or another one. */
+  static isInstance(error: unknown): error is ParlanceError {
+    return hasMarker(error, BASE_MARKER);
+  }
+}
+Object.defineProperty(ParlanceError.prototype, BASE_MARKER, { value: true });
+
+/** Fields of an {@link ApiError}; everything but `status` and `message` is optional. */
+export interface ApiErrorInit {
+  /** HTTP status; `undefined` when the error arrived as an event inside a 200 stream. */
+  status: number | undefined;
+  message: string;
+  type?: string | null;
+  code?: string | null;
+  param?: string | null;
+  requestId?: string | null;
+  retryAfterMs?: number | null;
+  body?: unknown;
+  cause?: unknown;
+}
+
+const RETRYABLE_STATUS = new Set([408, 409, 429]);
+
+/**
+ * The server answered with an error: a non-2xx status with OpenAI's `{"error": {...}}` envelope
+ * (or any other body), or an `error` event inside a stream.
+ *
+ * @example
+ * ```ts
+ * try { await client.chat.completions.create(body) }
+ * catch (e) { if (ApiError.isInstance(e) && e.status === 401) showKeyPrompt() }
+ * ```
+ */
+export class ApiError extends ParlanceError {
+  override readonly name = 'ApiError';
+  /** HTTP status; `undefined` when the error arrived as an event inside a 200 stream. */
+  readonly status: number | undefined;
+  /** OpenAI's `error.type`, such as `invalid_request_error` or `server_error`. */
+  readonly type: string | null;
+  /** OpenAI's `error.code`, such as `model_not_found` or `rate_limit_exceeded`. */
+  readonly code: string | null;
+  /** OpenAI's `error.param`: the request field at fault, if any. */
+  readonly param: string | null;
+  /** The `x-request-id` response header, for support requests. */
+  readonly requestId: string | null;
+  /** How long the server asked us to wait (`retry-after-ms` or `Retry-After`), in ms. */
+  readonly retryAfterMs: number | null;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  readonly body: unknown;
+
+  constructor(init: ApiErrorInit) {
+    super(init.message, { cause: init.cause });
+    this.status = init.status;
+    this.type = init.type ?? null;
+    this.code = init.code ?? null;
+    this.param = init.param ?? null;
+    this.requestId = init.requestId ?? null;
+    this.retryAfterMs = init.retryAfterMs ?? null;
+    this.body = init.body;
+  }
+
+  /**
+   * Whether sending the same request again may succeed: 408, 409, 429 and 5xx. The client only
+   * retries before any byte of a successful body was read, whatever this says.
+   */
+  get isRetryable(): boolean {
+    return this.status !== undefined && (RETRYABLE_STATUS.has(this.status) || this.status >= 500);
+  }
+
+  /**
+   * Builds an error from a failed response and its body text. Reads OpenAI's envelope
+   * `{"error": {"message", "type", "param", "code"}}`; any other body (an HTML page from a proxy,
+   * an empty body, other JSON) still gives a readable message that names the status.
+   */
+  static fromResponse(response: Response, bodyText: string): ApiError {
+    const headers = response.headers;
+    const common = {
+      status: response.status,
+      requestId: headers.get('x-request-id'),
+      retryAfterMs: parseRetryAfter(headers),
+    };
+    let body: unknown = bodyText;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      return new ApiError({ ...common, body, message: describeNonJsonBody(response, bodyText) });
+    }
+    const fields = readErrorFields(body);
+    const message = fields.message ?? `${statusLine(response)}: ${snippet(bodyText)}`;
+    return new ApiError({ ...common, ...fields, body, message });
+  }
+
+  /** Builds an error from an `{"error": {...}}` event that arrived inside a stream. */
+  static fromEvent(envelope: ErrorEnvelope): ApiError {
+    const fields = readErrorFields(envelope);
+    return new ApiError({
+      status: undefined,
+      ...fields,
+      message: fields.message ?? 'Stream error',
+      body: envelope,
+    });
+  }
+
+  static override isInstance(error: unknown): error is ApiError {
+    return hasMarker(error, API_MARKER);
+  }
+}
+const API_MARKER = brand(ApiError, 'ApiError');
+
+function statusLine(response: Response): string {
+  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+}
+
+/**
+ * OpenAI sends `{"error": {...}}`; Ollama and others send `{"error": "text"}`; FastAPI servers
+ * send `{"detail": ...}`.
+ */
+function readErrorFields(body: unknown): {
+  message?: string;
+  type?: string | null;
+  code?: string | null;
+  param?: string | null;
+} {
+  if (typeof body !== 'object' || body === null) return {};
+  const record = body as Record<string, unknown>;
+  const error = record.error;
+  if (typeof error === 'object' && error !== null) {
+    const e = error as Record<string, unknown>;
+    return {
+      message: str(e.message) ?? 'Unknown error',
+      type: str(e.type),
+      code: str(e.code),
+      param: str(e.param),
+    };
+  }
+  const text = str(error) ?? str(record.message) ?? str(record.detail);
+  return text === null ? {} : { message: text };
+}
+
+/** The request failed before a response arrived, or the connection broke while reading it. */
+export class NetworkError extends ParlanceError {
+  override readonly name = 'NetworkError';
+
+  constructor(message = 'Network request failed', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  static override isInstance(error: unknown): error is NetworkError {
+    return hasMarker(error, NETWORK_MARKER);
+  }
+}
+const NETWORK_MARKER = brand(NetworkError, 'NetworkError');
+
+/** No response headers, or no new body bytes, within the client's `timeoutMs`. */
+export class TimeoutError extends ParlanceError {
+  override readonly name = 'TimeoutError';
+  /** The limit that was exceeded, in ms. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, message = `Request timed out after ${timeoutMs} ms`) {
+    super(message);
+    this.timeoutMs = timeoutMs;
+  }
+
+  static override isInstance(error: unknown): error is TimeoutError {
+    return hasMarker(error, TIMEOUT_MARKER);
+  }
+}
+const TIMEOUT_MARKER = brand(TimeoutError, 'TimeoutError');
+
+/**
+ * The caller cancelled (its `AbortSignal` fired). A cancellation, not a failure: keep what was
+ * received and go back to idle. `name` is `'AbortError'`, like the DOM's.
+ */
+export class AbortError extends ParlanceError {
+  override readonly name = 'AbortError';
+
+  constructor(message = 'The request was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  static override isInstance(error: unknown): error is AbortError {
+    return hasMarker(error, ABORT_MARKER);
+  }
+}
+const ABORT_MARKER = brand(AbortError, 'AbortError');
+
+/**
+ * A stream's body ended without `data: [DONE]`, or its connection broke after the stream began
+ * (then `cause` is the {@link NetworkError}). Everything that arrived before was already
+ * delivered; `chunks` holds it too.
+ */
+export class StreamInterruptedError<T = unknown> extends ParlanceError {
+  override readonly name = 'StreamInterruptedError';
+  /** The parsed events that arrived before the break, in order. */
+  readonly chunks: readonly T[];
+
+  constructor(
+    chunks: readonly T[],
+    message = 'The stream ended before [DONE]',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.chunks = chunks;
+  }
+
+  static override isInstance(error: unknown): error is StreamInterruptedError {
+    return hasMarker(error, INTERRUPTED_MARKER);
+  }
+}
+const INTERRUPTED_MARKER = brand(StreamInterruptedError, 'StreamInterruptedError');
+
+/** A 2xx body that is not JSON, or JSON of the wrong shape. */
+export class MalformedResponseError extends ParlanceError {
+  override readonly name = 'MalformedResponseError';
+  /** The start of the offending text (at most 500 characters). */
+  readonly text: string;
+
+  constructor(message: string, text: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.text = snippet(text, 500);
+  }
+
+  static override isInstance(error: unknown): error is MalformedResponseError {
+    return hasMarker(error, MALFORMED_MARKER);
+  }
+}
+const MALFORMED_MARKER = brand(MalformedResponseError, 'MalformedResponseError');
