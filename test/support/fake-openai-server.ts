@@ -1,7 +1,7 @@
 /**
  * A controllable OpenAI-style HTTP server on 127.0.0.1 for Node tests and the browser project's
  * global setup. Each request takes the next scripted reply (first in, first out); with none left
- * it answers 500 with an error envelope naming the request. CORS is open, so Chromium can call it.
+ * it asks `respond`, and failing that answers 500 with an error envelope naming the request. CORS is open, so Chromium can call it.
  *
  * @example
  * ```ts
@@ -86,6 +86,10 @@ const CORS = {
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves once `data` was handed to the socket, so a following `destroy()` cannot drop it. */
+const write = (res: http.ServerResponse, data: string | Uint8Array) =>
+  new Promise<void>((resolve) => res.write(data, () => resolve()));
+
 function formatEvent(event: object | string): string {
   if (typeof event === 'object') return encodeSSE(event);
   if (event === '[DONE]') return encodeSSE('[DONE]');
@@ -95,12 +99,22 @@ function formatEvent(event: object | string): string {
 interface Queued {
   reply: FakeReply;
   arrived: (request: RecordedRequest) => void;
-  response: Promise<http.ServerResponse>;
   bind: (res: http.ServerResponse) => void;
 }
 
-/** Starts the server; `port: 0` (the default) picks a free port. */
-export async function startFakeOpenAI({ port = 0 }: { port?: number } = {}): Promise<FakeOpenAI> {
+/** Options of {@link startFakeOpenAI}. */
+export interface FakeOpenAIOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /**
+   * Answers requests when no scripted reply is queued (a fixed routing table, for servers shared
+   * by many tests, such as the browser project's). Return `undefined` for the default 500.
+   */
+  respond?: (request: RecordedRequest) => FakeReply | undefined;
+}
+
+/** Starts the server on 127.0.0.1. */
+export async function startFakeOpenAI({ port = 0, respond }: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const queue: Queued[] = [];
   const requests: RecordedRequest[] = [];
   let requestCount = 0;
@@ -129,6 +143,11 @@ export async function startFakeOpenAI({ port = 0 }: { port?: number } = {}): Pro
       };
       requests.push(recorded);
       const next = queue.shift();
+      const routed = next ? undefined : respond?.(recorded);
+      if (routed) {
+        void answer(routed, res);
+        return;
+      }
       if (!next) {
         res.writeHead(500, { ...CORS, 'content-type': 'application/json' });
         res.end(
@@ -185,7 +204,7 @@ export async function startFakeOpenAI({ port = 0 }: { port?: number } = {}): Pro
         for (const chunk of chunks) {
           if (reply.delayMs) await wait(reply.delayMs);
           if (res.destroyed) return;
-          res.write(chunk);
+          await write(res, chunk);
         }
         if (reply.type === 'sse' && reply.finish === 'reset') res.socket?.destroy();
         else res.end();
@@ -205,14 +224,16 @@ export async function startFakeOpenAI({ port = 0 }: { port?: number } = {}): Pro
       let bind!: (res: http.ServerResponse) => void;
       const request = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
       const response = new Promise<http.ServerResponse>((resolve) => (bind = resolve));
-      queue.push({ reply, arrived, response, bind });
-      const onResponse = (action: (res: http.ServerResponse) => void) => {
+      queue.push({ reply, arrived, bind });
+      // Actions run one after another, each after the previous write reached the socket.
+      let last: Promise<unknown> = response;
+      const onResponse = (action: (res: http.ServerResponse) => unknown) => {
         if (reply.type !== 'controlled') throw new Error('write/done/cut/reset need a controlled reply');
-        void response.then(action);
+        last = last.then(() => response.then(action));
       };
       return {
         request,
-        write: (event) => onResponse((res) => res.write(formatEvent(event))),
+        write: (event) => onResponse((res) => write(res, formatEvent(event))),
         done: () => onResponse((res) => res.end(encodeSSE('[DONE]'))),
         cut: () => onResponse((res) => res.end()),
         reset: () => onResponse((res) => res.socket?.destroy()),
