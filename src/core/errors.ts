@@ -1,6 +1,6 @@
 import type { ErrorEnvelope } from './wire/error';
 import { parseRetryAfter } from './internal/retry-after';
-import { describeNonJsonBody, snippet } from './internal/text';
+import { describeNonJsonBody, snippet, statusLine } from './internal/text';
 
 const BASE_MARKER = Symbol.for('parlance.error');
 
@@ -41,13 +41,21 @@ Object.defineProperty(ParlanceError.prototype, BASE_MARKER, { value: true });
 export interface ApiErrorInit {
   /** HTTP status; `undefined` when the error arrived as an event inside a 200 stream. */
   status: number | undefined;
+  /** The server's message, shown as is. */
   message: string;
+  /** OpenAI's `error.type`. Default `null`. */
   type?: string | null;
+  /** OpenAI's `error.code`. Default `null`. */
   code?: string | null;
+  /** OpenAI's `error.param`. Default `null`. */
   param?: string | null;
+  /** The `x-request-id` header. Default `null`. */
   requestId?: string | null;
+  /** The server-asked wait in ms. Default `null`. */
   retryAfterMs?: number | null;
+  /** The parsed body, or its text. */
   body?: unknown;
+  /** The underlying error, if any. */
   cause?: unknown;
 }
 
@@ -138,10 +146,6 @@ export class ApiError extends ParlanceError {
   }
 }
 const API_MARKER = brand(ApiError, 'ApiError');
-
-function statusLine(response: Response): string {
-  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-}
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;

@@ -45,9 +45,11 @@ export interface ClientOptions {
   /** The fetch to use. Default: `globalThis.fetch`, looked up when each request is sent. */
   fetch?: FetchFunction;
   /**
-   * Per attempt: the longest wait for response headers, and then the longest silence between
-   * two reads of the body (so a long stream that keeps sending never times out). Exceeding it
-   * throws {@link TimeoutError}. Default `600000` (10 minutes, as in the `openai` SDK).
+   * Per attempt, the longest wait on the network: for the response headers, then for each
+   * chunk of the body (the server's silence between chunks; the stream reads a few chunks
+   * ahead of the caller, so a slow caller does not trip it while the server keeps sending).
+   * A long stream that keeps sending never times out. Exceeding it throws `TimeoutError`.
+   * Default `600000` (10 minutes, as in the `openai` SDK).
    */
   timeoutMs?: number;
   /** The retry policy, merged over the defaults; `false` never retries. */

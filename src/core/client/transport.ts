@@ -70,18 +70,20 @@ async function attemptOnce(client: ClientOptions, call: Call, options: RequestOp
   const attempt = new AbortController();
   const onAbort = () => attempt.abort(toAbortError(signal!));
   signal?.addEventListener('abort', onAbort, { once: true });
-  const release = () => signal?.removeEventListener('abort', onAbort);
-  let timer = setTimeout(() => attempt.abort(new TimeoutError(timeoutMs)), timeoutMs);
-  const armTimer = () => {
+  // The timer runs only while we wait on the network (headers, then each read), so a consumer
+  // that takes its time between chunks never trips it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waiting = (on: boolean) => {
     clearTimeout(timer);
-    timer = setTimeout(() => attempt.abort(new TimeoutError(timeoutMs)), timeoutMs);
+    if (on) timer = setTimeout(() => attempt.abort(new TimeoutError(timeoutMs)), timeoutMs);
   };
   const done = () => {
-    clearTimeout(timer);
-    release();
+    waiting(false);
+    signal?.removeEventListener('abort', onAbort);
   };
 
   let response: Response;
+  waiting(true);
   try {
     const init = buildInit(client, call, options, attempt.signal);
     const url = `${client.baseUrl.replace(/\/+$/, '')}${call.path}`;
@@ -92,8 +94,8 @@ async function attemptOnce(client: ClientOptions, call: Call, options: RequestOp
     throw typed(error, attempt.signal);
   }
 
-  armTimer();
-  const body = guardBody(response, attempt, armTimer, done);
+  waiting(false);
+  const body = guardBody(response, attempt, waiting, done);
   if (!response.ok) {
     let text = '';
     try {
@@ -127,13 +129,13 @@ function buildInit(
 }
 
 /**
- * Wraps the response body so every read re-arms the idle timer, aborts reject promptly even
- * with a fetch that ignores its signal, and errors come out typed.
+ * Wraps the response body so each pending read is timed, aborts reject promptly even with a
+ * fetch that ignores its signal, and errors come out typed.
  */
 function guardBody(
   response: Response,
   attempt: AbortController,
-  armTimer: () => void,
+  waiting: (on: boolean) => void,
   done: () => void,
 ): ReadableStream<Uint8Array> {
   const source = response.body;
@@ -147,8 +149,10 @@ function guardBody(
     {
       async pull(controller) {
         let result: ReadableStreamReadResult<Uint8Array>;
+        waiting(true);
         try {
           result = await raceSignal(reader.read(), attempt.signal);
+          waiting(false);
         } catch (error) {
           done();
           const failure = typed(error, attempt.signal);
@@ -162,7 +166,6 @@ function guardBody(
           return;
         }
         bytes += result.value.byteLength;
-        armTimer();
         controller.enqueue(result.value);
       },
       cancel(reason) {

@@ -35,13 +35,18 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
+/** `HTTP 503 Service Unavailable`; HTTP/2 responses carry no status text, so fall back to a table. */
+export function statusLine(response: Response): string {
+  const statusText = response.statusText || STATUS_TEXT[response.status] || '';
+  return `HTTP ${response.status}${statusText ? ` ${statusText}` : ''}`;
+}
+
 /**
- * A message for a failed response whose body is not JSON: the status (HTTP/2 responses carry no
- * status text, so fall back to a table) and the first words of the page, if any.
+ * A message for a failed response whose body is not JSON: the status line and the first words
+ * of the page, if any.
  */
 export function describeNonJsonBody(response: Response, bodyText: string): string {
-  const statusText = response.statusText || STATUS_TEXT[response.status] || '';
-  const head = `HTTP ${response.status}${statusText ? ` ${statusText}` : ''}`;
+  const head = statusLine(response);
   const text = snippet(htmlToText(bodyText));
   return text ? `${head}: ${text}` : head;
 }

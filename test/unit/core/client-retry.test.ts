@@ -241,4 +241,25 @@ describe('abort and timeouts', () => {
     expect(TimeoutError.isInstance(iteration.error)).toBe(true);
     expect(sse.state.cancelled).toBe(true);
   });
+
+  test('a slow consumer does not time out while the server keeps sending', async () => {
+    const sse = controlledBody();
+    const { client } = setup([() => new Response(sse.stream)], { timeoutMs: 1000 });
+    const stream = await client.chat.completions.create({ ...body, stream: true });
+    const iterator = stream[Symbol.asyncIterator]();
+    sse.event(chunk('a'));
+    expect((await iterator.next()).value?.choices[0]?.delta.content).toBe('a');
+    // The app is busy for 4 s without reading; the server sends every 800 ms meanwhile.
+    for (const word of ['b', 'c', 'd', 'e', 'f']) {
+      await vi.advanceTimersByTimeAsync(800);
+      sse.event(chunk(word));
+    }
+    sse.event('[DONE]');
+    sse.close();
+    const rest: string[] = [];
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+      rest.push(step.value.choices[0]!.delta.content!);
+    }
+    expect(rest).toEqual(['b', 'c', 'd', 'e', 'f']);
+  });
 });

@@ -76,7 +76,7 @@ describe('ApiError.fromResponse with other bodies', () => {
       'model "llama9" not found, try pulling it first',
     );
     expect(fail(422, '{"detail":"Field required"}').message).toBe('Field required');
-    expect(fail(500, '{"status":"down"}').message).toBe('HTTP 500: {"status":"down"}');
+    expect(fail(500, '{"status":"down"}').message).toBe('HTTP 500 Internal Server Error: {"status":"down"}');
     expect(fail(500, '{"status":"down"}').body).toEqual({ status: 'down' });
   });
 
