@@ -15,7 +15,8 @@ export interface SSEJsonStreamOptions<T> {
 /**
  * The last stage of the SSE pipeline: parsed SSE events in, JSON values out.
  *
- * - `data: [DONE]` is dropped and recorded ({@link SSEJsonStream.doneSeen}); events after it are ignored.
+ * - `data: [DONE]` is dropped and recorded ({@link SSEJsonStream.doneSeen}); it ends the output and
+ *   cancels the input, so a connection held open after it does not keep the reader waiting.
  * - An `{"error": {...}}` event (or one with `event: error`) errors the stream with {@link ApiError}.
  * - Data that is not JSON, or fails `validate`, errors it with {@link MalformedResponseError}.
  * - If the input ends before `[DONE]`, the output errors with {@link StreamInterruptedError}
@@ -39,6 +40,8 @@ export class SSEJsonStream<T = unknown> extends TransformStream<EventSourceMessa
         const data = event.data.trim();
         if (data === '[DONE]') {
           this.#doneSeen = true;
+          // Some proxies hold the connection open after [DONE]: end here and cancel the body.
+          controller.terminate();
           return;
         }
         let value: unknown;

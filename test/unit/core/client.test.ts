@@ -177,6 +177,18 @@ describe('streaming', () => {
     expect(sse.state.cancelled).toBe(true);
   });
 
+  test('[DONE] ends the loop even if the server holds the connection open', async () => {
+    const { client, sse } = streamingClient();
+    const stream = await client.chat.completions.create({ ...body, stream: true });
+    sse.event(chunk('end'));
+    sse.event('[DONE]');
+    const received: string[] = [];
+    for await (const c of stream) received.push(c.choices[0]!.delta.content!);
+    expect(received).toEqual(['end']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sse.state.cancelled).toBe(true);
+  });
+
   test('leaving the loop early cancels the body', async () => {
     const { client, sse } = streamingClient();
     const stream = await client.chat.completions.create({ ...body, stream: true });
