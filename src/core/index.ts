@@ -46,3 +46,84 @@ export type {
 } from './wire/images';
 export type { Model, ModelsList } from './wire/models';
 export type { ErrorEnvelope, WireError } from './wire/error';
+// tokens
+export {
+  countTokens,
+  countChatTokens,
+  measureTokens,
+  measureChatTokens,
+  tryCountTokens,
+  loadEncoding,
+  preloadTokenizer,
+  isTokenizerReady,
+  type ChatCountOptions,
+  type ChatTokenCount,
+  type TokenCount,
+  type TokenImagePart,
+  type TokenMessage,
+  type TokenTextPart,
+} from './tokens/count';
+export {
+  getModelInfo,
+  registerModel,
+  unregisterModel,
+  UNKNOWN_MODEL,
+  type ChatFormat,
+  type EncodingName,
+  type ImageTokenRule,
+  type ModelInfo,
+  type ResolvedModel,
+  type TokenEncoding,
+} from './tokens/models';
+export { imageTokens, type ImageTokenCost, type ImagePixelSize } from './tokens/images';
+export {
+  Tokenizer,
+  getTokenizer,
+  configureTokenizer,
+  type MaybePromise,
+  type TokenizerOptions,
+} from './tokens/tokenizer';
+export {
+  planContext,
+  dropOldest,
+  keepFirstLast,
+  ContextOverflowError,
+  type ContextPlan,
+  type ContextPolicy,
+  type ContextPolicyInput,
+  type ContextTurn,
+  type ContextWarning,
+  type PlanContextOptions,
+} from './tokens/plan';
+// chat
+export { ChatStore, ChatConfigError, createChatStore } from './chat/chat-store';
+export { createClientTransport } from './chat/client-transport';
+export {
+  ChatStorageError,
+  createIndexedDBStorage,
+  createLocalStorage,
+  createMemoryStorage,
+  type ChatStorage,
+  type ChatStorageErrorKind,
+} from './chat/storage';
+export { CHAT_FORMAT, CHAT_FORMAT_VERSION, chatStorageKey, type PersistedChat } from './chat/persisted';
+export type {
+  ChatContextPlan,
+  ChatDroppedContext,
+  ChatFinishEvent,
+  ChatFinishReason,
+  ChatMessage,
+  ChatMessageContent,
+  ChatMessageError,
+  ChatMessageInput,
+  ChatMessageStatus,
+  ChatOptions,
+  ChatRetryWait,
+  ChatRole,
+  ChatSnapshot,
+  ChatStatus,
+  ChatTransport,
+  ChatTransportOptions,
+  ChatTransportRequest,
+  ChatTurnResult,
+} from './chat/types';

@@ -1,0 +1,223 @@
+import { approximateTokenCount } from './approximate';
+import { imageTokens, type ImagePixelSize } from './images';
+import { getModelInfo, type EncodingName, type ResolvedModel, type TokenEncoding } from './models';
+import { getTokenizer, mapMaybe, type MaybePromise } from './tokenizer';
+
+/** A text part of a message's `content`. */
+export interface TokenTextPart {
+  type: 'text';
+  text: string;
+}
+
+/** An image part of a user message's `content` (OpenAI's `image_url` part). */
+export interface TokenImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/**
+ * The fields of a chat message that cost tokens. Wire messages (`ChatCompletionMessageParam`)
+ * and `useChat` messages both fit; other fields are ignored.
+ */
+export interface TokenMessage {
+  role: string;
+  content?: string | ReadonlyArray<TokenTextPart | TokenImagePart | { type: string }> | null;
+  name?: string;
+  tool_calls?: ReadonlyArray<{ function: { name: string; arguments: string } }>;
+  tool_call_id?: string;
+}
+
+/** The count of a text. */
+export interface TokenCount {
+  /** Number of tokens. */
+  tokens: number;
+  /** True when the count is an estimate: unknown model, `approximate` encoding, unsized image. */
+  isApproximate: boolean;
+  /** The encoding used. */
+  encoding: TokenEncoding;
+  /** The model table entry used. */
+  model: ResolvedModel;
+}
+
+/** The count of a conversation, as the API will charge it for the prompt. */
+export interface ChatTokenCount extends TokenCount {
+  /** Each message's tokens, its formatting overhead included. */
+  perMessage: number[];
+  /**
+   * The tokens that prime the reply: 3 for every model. (Older write-ups give 2 for
+   * gpt-3.5-turbo-0301, but the API's own count of the cookbook's example, 127, needs 3.)
+   */
+  primer: number;
+}
+
+/** Options of {@link measureChatTokens}. */
+export interface ChatCountOptions {
+  /**
+   * The pixel size of an image part, when the app knows it. Unsized `high`/`auto` images are
+   * charged the worst case and the count is flagged approximate.
+   */
+  imageSize?: (url: string) => ImagePixelSize | undefined;
+}
+
+function estimate(info: ResolvedModel, text: string): TokenCount {
+  return { tokens: approximateTokenCount(text), isApproximate: true, encoding: 'approximate', model: info };
+}
+
+function countTexts(encoding: TokenEncoding, texts: string[]): MaybePromise<number[]> {
+  if (encoding === 'approximate') return texts.map(approximateTokenCount);
+  return getTokenizer().count(encoding, texts);
+}
+
+/**
+ * The exact token count of `text` for `model`, with its metadata (encoding, whether it is an
+ * estimate). A number-valued result comes back synchronously when the count is known now — the
+ * ranks are loaded in-process (Node, tests) or the text was counted before — and as a promise
+ * otherwise (ranks loading, or a browser's tokenizer worker counting). Special-token lookalikes
+ * such as `<|endoftext|>` count as the ordinary text they are.
+ *
+ * @example
+ * const { tokens, isApproximate } = await measureTokens('Hello, world', 'gpt-4o');
+ */
+export function measureTokens(text: string, model?: string | null): MaybePromise<TokenCount> {
+  const info = getModelInfo(model);
+  if (info.encoding === 'approximate') return estimate(info, text);
+  const encoding = info.encoding;
+  return mapMaybe(getTokenizer().count(encoding, [text]), ([tokens]) => ({
+    tokens: tokens!,
+    isApproximate: !info.isKnown,
+    encoding,
+    model: info,
+  }));
+}
+
+/**
+ * The token count of `text` for `model`: a number when it is known now, else a promise of one.
+ * `typeof result === 'number'` tells which. See {@link measureTokens} for when each happens, and
+ * {@link getModelInfo} for the model lookup (an unknown model counts with `o200k_base`).
+ *
+ * @example
+ * const n = await countTokens('tiktoken is great!', 'gpt-4o'); // 6
+ */
+export function countTokens(text: string, model?: string | null): MaybePromise<number> {
+  return mapMaybe(measureTokens(text, model), (c) => c.tokens);
+}
+
+/**
+ * The count of `text` only if it is available synchronously; never starts loading or counting.
+ * Useful in render code that must not wait.
+ */
+export function tryCountTokens(text: string, model?: string | null): number | undefined {
+  const info = getModelInfo(model);
+  if (info.encoding === 'approximate') return approximateTokenCount(text);
+  return getTokenizer().peek(info.encoding, text);
+}
+
+interface MessagePlan {
+  texts: string[];
+  fixed: number;
+  isApproximate: boolean;
+}
+
+function partText(part: { type: string }): string | undefined {
+  return part.type === 'text' ? (part as TokenTextPart).text : undefined;
+}
+
+function planMessage(message: TokenMessage, info: ResolvedModel, options: ChatCountOptions): MessagePlan {
+  const legacy = info.chatFormat === 'chatml-0301';
+  const texts: string[] = [message.role];
+  let fixed = legacy ? 4 : 3;
+  let isApproximate = false;
+  if (message.name !== undefined) {
+    texts.push(message.name);
+    fixed += legacy ? -1 : 1;
+  }
+  const { content } = message;
+  if (typeof content === 'string') texts.push(content);
+  else if (Array.isArray(content)) {
+    for (const part of content as ReadonlyArray<{ type: string }>) {
+      const text = partText(part);
+      if (text !== undefined) texts.push(text);
+      else if (part.type === 'image_url') {
+        const { url, detail } = (part as TokenImagePart).image_url;
+        const cost = imageTokens(info.image, detail, options.imageSize?.(url));
+        fixed += cost.tokens;
+        isApproximate ||= cost.isApproximate;
+      } else isApproximate = true;
+    }
+  }
+  // Tool calls are formatted in ways OpenAI does not publish: count their text, flag the result.
+  if (message.tool_calls?.length || message.tool_call_id !== undefined) {
+    isApproximate = true;
+    for (const call of message.tool_calls ?? []) texts.push(call.function.name, call.function.arguments);
+    if (message.tool_call_id !== undefined) texts.push(message.tool_call_id);
+  }
+  return { texts, fixed, isApproximate };
+}
+
+/**
+ * The prompt tokens a request with `messages` costs on `model`, as the API's
+ * `usage.prompt_tokens` reports it: each message's text plus its formatting (gpt-3.5-turbo-0301:
+ * 4 per message, a `name` replaces the role (−1); later models: 3 per message, +1 for a `name`),
+ * plus 3 that prime the reply. Image parts follow OpenAI's tile rule. Synchronous when
+ * every text is known now, else a promise (see {@link measureTokens}).
+ *
+ * @example
+ * const { tokens, perMessage, isApproximate } = await measureChatTokens(messages, 'gpt-4o');
+ */
+export function measureChatTokens(
+  messages: readonly TokenMessage[],
+  model?: string | null,
+  options: ChatCountOptions = {},
+): MaybePromise<ChatTokenCount> {
+  const info = getModelInfo(model);
+  const plans = messages.map((m) => planMessage(m, info, options));
+  const texts = plans.flatMap((p) => p.texts);
+  const primer = 3;
+  return mapMaybe(countTexts(info.encoding, texts), (counts) => {
+    let at = 0;
+    let isApproximate = !info.isKnown || info.encoding === 'approximate';
+    const perMessage = plans.map((p) => {
+      let sum = p.fixed;
+      for (let i = 0; i < p.texts.length; i++) sum += counts[at++]!;
+      isApproximate ||= p.isApproximate;
+      return sum;
+    });
+    const tokens = perMessage.reduce((a, b) => a + b, primer);
+    return { tokens, perMessage, primer, isApproximate, encoding: info.encoding, model: info };
+  });
+}
+
+/**
+ * The prompt tokens of `messages` on `model`: a number when known now, else a promise of one.
+ * See {@link measureChatTokens}.
+ *
+ * @example
+ * countChatTokens([{ role: 'user', content: 'Hi' }], 'gpt-4o') // number | Promise<number>
+ */
+export function countChatTokens(
+  messages: readonly TokenMessage[],
+  model?: string | null,
+  options?: ChatCountOptions,
+): MaybePromise<number> {
+  return mapMaybe(measureChatTokens(messages, model, options), (c) => c.tokens);
+}
+
+/**
+ * Loads an encoding's ranks (about 1 MB for cl100k_base, 2.2 MB for o200k_base, before
+ * compression) into the shared tokenizer. Counting loads them on demand; call this to warm up.
+ */
+export function loadEncoding(name: EncodingName): Promise<void> {
+  return getTokenizer().load(name);
+}
+
+/** Loads whatever `model` counts with, so the first count is quick. Resolves at once for `approximate` models. */
+export function preloadTokenizer(model?: string | null): Promise<void> {
+  const { encoding } = getModelInfo(model);
+  return encoding === 'approximate' ? Promise.resolve() : loadEncoding(encoding);
+}
+
+/** True once `model` can be counted without loading anything. */
+export function isTokenizerReady(model?: string | null): boolean {
+  const { encoding } = getModelInfo(model);
+  return encoding === 'approximate' || getTokenizer().isReady(encoding);
+}
