@@ -206,8 +206,13 @@ export async function startFakeOpenAI({ port = 0, respond }: FakeOpenAIOptions =
           if (res.destroyed) return;
           await write(res, chunk);
         }
-        if (reply.type === 'sse' && reply.finish === 'reset') res.socket?.destroy();
-        else res.end();
+        if (reply.type === 'sse' && reply.finish === 'reset') {
+          // A reset can make the client's stack discard bytes it has not read yet; give it time.
+          await wait(50);
+          res.socket?.destroy();
+        } else {
+          res.end();
+        }
         return;
       }
     }
