@@ -1,0 +1,827 @@
+import { DEFAULT_RETRY, resolveRetry } from '../client/options';
+import { retryDelay } from '../client/retry';
+import {
+  AbortError,
+  ApiError,
+  MalformedResponseError,
+  NetworkError,
+  ParlanceError,
+  StreamInterruptedError,
+  TimeoutError,
+} from '../errors';
+import { sleep } from '../internal/sleep';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionContentPart,
+  ChatCompletionMessageParam,
+  CompletionUsage,
+  FinishReason,
+} from '../wire/chat';
+import { mapErrorToEndState, mapFinishReason } from '../wire/finish-reason';
+import { chatStorageKey, fromPersisted, toPersisted } from './persisted';
+import { ChatStorageError } from './storage';
+import type {
+  ChatFinishEvent,
+  ChatFinishReason,
+  ChatMessage,
+  ChatMessageContent,
+  ChatMessageError,
+  ChatMessageInput,
+  ChatOptions,
+  ChatSnapshot,
+  ChatTransportRequest,
+  ChatTurnResult,
+} from './types';
+
+const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+const DEFAULT_CONTINUE_PROMPT = 'Continue exactly where your last reply stopped, without repeating anything.';
+const FRAME_MS = 16;
+const STATUS_BY_REASON: Partial<Record<ChatFinishReason, ChatMessage['status']>> = {
+  cancelled: 'stopped',
+  interrupted: 'interrupted',
+  error: 'error',
+};
+
+const CONFIG_MARKER = Symbol.for('parlance.error.ChatConfigError');
+
+/** The store cannot send: no transport (set `baseUrl`, or pass a `transport`). Shown as `error`. */
+export class ChatConfigError extends ParlanceError {
+  override readonly name = 'ChatConfigError';
+
+  static override isInstance(error: unknown): error is ChatConfigError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[CONFIG_MARKER] === true
+    );
+  }
+}
+Object.defineProperty(ChatConfigError.prototype, CONFIG_MARKER, { value: true });
+
+/** The reply being received. Text goes into `text` at once and into the snapshot at the next flush. */
+interface ActiveStream {
+  controller: AbortController;
+  messageId: string;
+  /** The reply's text before this request (for `continue`). */
+  base: string;
+  text: string;
+  finishReason: FinishReason;
+  usage: CompletionUsage | null;
+  received: boolean;
+  /** Text added since the last flush into the snapshot. */
+  dirty: boolean;
+}
+
+type Turn =
+  | { kind: 'send' | 'regenerate' | 'edit' | 'retry'; messages: ChatMessage[]; placeholder: ChatMessage }
+  | { kind: 'continue'; messages: ChatMessage[]; target: ChatMessage };
+
+function defaultId(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+function textOf(content: ChatMessageContent): string {
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
+
+function isBlank(content: ChatMessageContent): boolean {
+  if (typeof content === 'string') return content.trim() === '';
+  return !content.some((part) => part.type === 'image_url' || part.text.trim() !== '');
+}
+
+function addUsage(a: CompletionUsage, b: CompletionUsage | null): CompletionUsage {
+  if (!b) return a;
+  return {
+    prompt_tokens: a.prompt_tokens + b.prompt_tokens,
+    completion_tokens: a.completion_tokens + b.completion_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function describe(error: Error): ChatMessageError {
+  const info: ChatMessageError = { name: error.name, message: error.message };
+  if (ApiError.isInstance(error)) {
+    if (error.status !== undefined) info.status = error.status;
+    info.code = error.code;
+  }
+  return info;
+}
+
+/** A tail kept as an alternative: its head carries no group fields (they live on the current head). */
+function stripGroup(tail: ChatMessage[]): ChatMessage[] {
+  const [head, ...rest] = tail;
+  if (!head) return tail;
+  const { alternatives: _a, alternativeIndex: _i, ...plain } = head;
+  return [plain, ...rest];
+}
+
+/** Every version at the position of `tail[0]`, the current one in its place. */
+function versionsAt(tail: ChatMessage[]): ChatMessage[][] {
+  const head = tail[0]!;
+  const others = head.alternatives ?? [];
+  const at = Math.min(head.alternativeIndex ?? others.length, others.length);
+  return [...others.slice(0, at), stripGroup(tail), ...others.slice(at)];
+}
+
+/**
+ * A conversation with an OpenAI-compatible chat model, independent of any UI framework:
+ * messages, the request lifecycle (streaming, stop, retries, faults) and persistence, behind
+ * `subscribe` and `getSnapshot` (the `useSyncExternalStore` contract).
+ *
+ * Snapshots are immutable. While a reply streams only that message and the array around it
+ * change; every other message keeps its identity, so a memoised list re-renders one row.
+ * Chunk bursts are coalesced (see {@link ChatOptions.throttle}); text is never dropped.
+ *
+ * Sending while a reply is in progress is refused (`{ type: 'not-sent', reason: 'busy' }`): the
+ * caller keeps the text, and two replies never interleave.
+ *
+ * @example
+ * ```ts
+ * const chat = createChatStore({
+ *   id: 'support',
+ *   model: 'gpt-4o-mini',
+ *   transport: createClientTransport({ baseUrl: '/v1' }),
+ *   storage: createLocalStorage(),
+ * });
+ * const unmount = chat.mount(); // restore from storage, flush on pagehide
+ * chat.subscribe(() => render(chat.getSnapshot()));
+ * await chat.send('Hello');
+ * ```
+ */
+export class ChatStore {
+  #options: ChatOptions;
+  readonly #id: string;
+  #state: ChatSnapshot;
+  readonly #initial: ChatSnapshot;
+  #listeners = new Set<() => void>();
+  #active: ActiveStream | null = null;
+  #cancelFlush: (() => void) | null = null;
+  #lastTurn: Turn['kind'] | null = null;
+  // persistence
+  #restoreStarted = false;
+  #restoring: Promise<void> | null = null;
+  #persistTimer: ReturnType<typeof setTimeout> | null = null;
+  #persistPending = false;
+
+  constructor(options: ChatOptions = {}) {
+    this.#options = options;
+    this.#id = options.id ?? this.#newId();
+    const messages = (options.initialMessages ?? []).map((m) => this.#normalize(m));
+    this.#state = this.#initial = {
+      id: this.#id,
+      messages,
+      usage: ZERO_USAGE,
+      retry: null,
+      restore: options.storage ? 'loading' : 'none',
+      dropped: null,
+      status: 'idle',
+      error: null,
+    };
+  }
+
+  /** The conversation id. */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** Replaces the options (the React binding pushes its latest props here). `id` is fixed. */
+  setOptions(options: ChatOptions): void {
+    this.#options = options;
+  }
+
+  /** Registers a listener called after every change; returns the unsubscribe function. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** The current state (the same object until something changes). */
+  getSnapshot = (): ChatSnapshot => this.#state;
+
+  /** The state as it was at creation: what a server render shows. */
+  getServerSnapshot = (): ChatSnapshot => this.#initial;
+
+  /**
+   * Starts persistence: restores the conversation stored under `id` (once per store; a reply
+   * that was streaming when the page closed comes back `interrupted`), and writes pending
+   * changes when the page is hidden or closed. Returns the cleanup, which flushes pending writes.
+   */
+  mount(): () => void {
+    this.#restore();
+    const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
+    const doc = (globalThis as { document?: Document }).document;
+    const onPageHide = () => this.flush();
+    const onVisibility = () => {
+      if (doc?.visibilityState === 'hidden') this.flush();
+    };
+    target.addEventListener?.('pagehide', onPageHide);
+    doc?.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      target.removeEventListener?.('pagehide', onPageHide);
+      doc?.removeEventListener('visibilitychange', onVisibility);
+      this.flush();
+    };
+  }
+
+  /** Writes pending changes to storage now (also done on `pagehide` and when the page is hidden). */
+  flush(): void {
+    if (this.#persistPending) this.#writeNow();
+  }
+
+  // ——— actions ———
+
+  /**
+   * Sends a user message and streams the reply. Resolves when the reply has ended, whatever the
+   * ending; blank input is not sent, and neither is anything while a reply is in progress.
+   */
+  send = async (content: ChatMessageContent): Promise<ChatTurnResult> => {
+    if (isBlank(content)) return { type: 'not-sent', reason: 'empty' };
+    await this.#restoring;
+    if (this.#active) return { type: 'not-sent', reason: 'busy' };
+    const user = this.#message({ role: 'user', content, status: 'done' });
+    return this.#run({ kind: 'send', messages: [...this.#state.messages, user], placeholder: this.#reply() });
+  };
+
+  /** Stops the reply in progress. Its text so far is kept as `stopped` and sent as context next time. */
+  stop = (): void => {
+    this.#active?.controller.abort(new AbortError('Stopped by the user'));
+  };
+
+  /**
+   * Asks again for the reply `messageId` (default: the last assistant message). The replaced
+   * reply, and whatever followed it, stays reachable through `selectAlternative`.
+   */
+  regenerate = async (messageId?: string): Promise<ChatTurnResult> => {
+    await this.#restoring;
+    if (this.#active) return { type: 'not-sent', reason: 'busy' };
+    const { messages } = this.#state;
+    let at = messageId
+      ? messages.findIndex((m) => m.id === messageId)
+      : messages.findLastIndex((m) => m.role === 'assistant');
+    if (at >= 0 && messages[at]!.role === 'user') at += 1; // a user message's id: its reply
+    if (at < 0 || (at < messages.length && messages[at]!.role !== 'assistant')) {
+      return { type: 'not-sent', reason: 'nothing-to-do' };
+    }
+    return this.#runFrom('regenerate', at);
+  };
+
+  /**
+   * Asks the model to go on with the last reply, appending to the same message: after
+   * `finish_reason: length`, an interruption or a stop.
+   */
+  continue = async (): Promise<ChatTurnResult> => {
+    await this.#restoring;
+    if (this.#active) return { type: 'not-sent', reason: 'busy' };
+    const target = this.#state.messages.at(-1);
+    if (!target || target.role !== 'assistant' || textOf(target.content) === '') {
+      return { type: 'not-sent', reason: 'nothing-to-do' };
+    }
+    return this.#run({ kind: 'continue', messages: this.#state.messages, target });
+  };
+
+  /**
+   * Replaces a message's content. For a user message, the conversation is asked again from
+   * there, and the replaced branch stays reachable as an alternative (see `selectAlternative`).
+   * Other messages are corrected in place, with no request.
+   */
+  edit = async (messageId: string, content: ChatMessageContent): Promise<ChatTurnResult> => {
+    if (isBlank(content)) return { type: 'not-sent', reason: 'empty' };
+    await this.#restoring;
+    if (this.#active) return { type: 'not-sent', reason: 'busy' };
+    const { messages } = this.#state;
+    const at = messages.findIndex((m) => m.id === messageId);
+    if (at < 0) return { type: 'not-sent', reason: 'nothing-to-do' };
+    const target = messages[at]!;
+    if (target.role !== 'user') {
+      this.#commit({ messages: messages.with(at, { ...target, content }) });
+      this.#persistNow();
+      return { type: 'not-sent', reason: 'nothing-to-do' };
+    }
+    const versions = versionsAt(messages.slice(at));
+    const user = this.#message({
+      role: 'user',
+      content,
+      status: 'done',
+      alternatives: versions,
+      alternativeIndex: versions.length,
+    });
+    return this.#run({
+      kind: 'edit',
+      messages: [...messages.slice(0, at), user],
+      placeholder: this.#reply(),
+    });
+  };
+
+  /**
+   * Shows version `index` (0-based, `alternatives.length + 1` in all) of the conversation from
+   * message `messageId` on. Returns false when there is no such version or a reply is in progress.
+   */
+  selectAlternative = (messageId: string, index: number): boolean => {
+    if (this.#active) return false;
+    const { messages } = this.#state;
+    const at = messages.findIndex((m) => m.id === messageId);
+    const head = messages[at];
+    if (!head?.alternatives || index === (head.alternativeIndex ?? head.alternatives.length)) return false;
+    const versions = versionsAt(messages.slice(at));
+    const chosen = versions[index];
+    if (!chosen?.[0]) return false;
+    const others = versions.filter((_, i) => i !== index);
+    const next = [...messages.slice(0, at), { ...chosen[0], alternatives: others, alternativeIndex: index }];
+    this.#commit({ messages: next.concat(chosen.slice(1)) });
+    this.#persistNow();
+    return true;
+  };
+
+  /** Removes a message (stopping it first if it is the reply in progress). */
+  remove = (messageId: string): void => {
+    if (this.#active?.messageId === messageId) this.#abortNow();
+    const messages = this.#state.messages.filter((m) => m.id !== messageId);
+    if (messages.length === this.#state.messages.length) return;
+    this.#commit({ messages });
+    this.#persistNow();
+  };
+
+  /** Stops any reply and empties the conversation (and its stored copy), usage included. */
+  clear = (): void => {
+    this.#abortNow();
+    this.#commit({
+      messages: [],
+      usage: ZERO_USAGE,
+      status: 'idle',
+      error: null,
+      retry: null,
+      dropped: null,
+    });
+    this.#persistNow();
+  };
+
+  /** Replaces the conversation (stopping any reply first). Missing fields are filled in. */
+  setMessages = (next: ChatMessageInput[] | ((messages: ChatMessage[]) => ChatMessageInput[])): void => {
+    this.#abortNow();
+    const inputs = typeof next === 'function' ? next(this.#state.messages) : next;
+    this.#commit({ messages: inputs.map((m) => this.#normalize(m)) });
+    this.#persistNow();
+  };
+
+  /**
+   * Tries the last turn again: repeats a failed `continue`, asks again for a failed, interrupted
+   * or stopped reply, or answers a last user message that has none.
+   */
+  retry = async (): Promise<ChatTurnResult> => {
+    await this.#restoring;
+    if (this.#active) return { type: 'not-sent', reason: 'busy' };
+    const { messages } = this.#state;
+    const last = messages.at(-1);
+    if (!last) return { type: 'not-sent', reason: 'nothing-to-do' };
+    if (last.role === 'user') return this.#runFrom('retry', messages.length);
+    const failed = last.status !== 'done' || last.error !== null;
+    if (last.role !== 'assistant' || !failed) return { type: 'not-sent', reason: 'nothing-to-do' };
+    if (this.#lastTurn === 'continue' && textOf(last.content) !== '') return this.continue();
+    return this.#runFrom('retry', messages.length - 1);
+  };
+
+  // ——— the request lifecycle ———
+
+  /** Asks for a new reply at position `at`, keeping what was there as an alternative. */
+  #runFrom(kind: 'regenerate' | 'retry', at: number): Promise<ChatTurnResult> {
+    const { messages } = this.#state;
+    let placeholder = this.#reply();
+    if (at < messages.length) {
+      const versions = versionsAt(messages.slice(at));
+      // A failed attempt with no text is not worth keeping as a version.
+      const kept = versions.filter((tail) => !(tail.length === 1 && textOf(tail[0]!.content) === ''));
+      if (kept.length > 0)
+        placeholder = { ...placeholder, alternatives: kept, alternativeIndex: kept.length };
+    }
+    return this.#run({ kind, messages: messages.slice(0, at), placeholder });
+  }
+
+  async #run(turn: Turn): Promise<ChatTurnResult> {
+    const transport = this.#options.transport;
+    const controller = new AbortController();
+    const { signal } = controller;
+    const target = turn.kind === 'continue' ? turn.target : turn.placeholder;
+    const stream: ActiveStream = {
+      controller,
+      messageId: target.id,
+      base: turn.kind === 'continue' ? textOf(target.content) : '',
+      text: '',
+      finishReason: null,
+      usage: null,
+      received: false,
+      dirty: false,
+    };
+    this.#active = stream;
+    this.#lastTurn = turn.kind;
+
+    const history = turn.messages;
+    const request = this.#buildRequest(history, target.id, turn.kind === 'continue');
+    const pending: ChatMessage = { ...target, status: 'pending', error: null };
+    this.#commit({
+      messages: turn.kind === 'continue' ? history.with(-1, pending) : [...history, pending],
+      status: 'submitted',
+      error: null,
+      retry: null,
+      dropped: request.dropped,
+    });
+    this.#persistNow(); // what the user typed is saved before any byte of the reply
+
+    let reason: ChatFinishReason;
+    let failure: Error | null = null;
+    try {
+      if (!transport) throw new ChatConfigError('No transport: set `baseUrl` (or pass a `transport`)');
+      const policy = resolveRetry(DEFAULT_RETRY, this.#options.retry);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.#consume(
+            transport.send(request.body, { signal, headers: this.#options.headers }),
+            stream,
+          );
+          break;
+        } catch (error) {
+          if (signal.aborted || stream.received) throw error;
+          // A stream that broke before its first chunk showed nothing: as safe to resend as a network error.
+          const delayMs = retryDelay(
+            StreamInterruptedError.isInstance(error) ? new NetworkError() : error,
+            attempt,
+            policy,
+          );
+          if (delayMs === null) throw error;
+          this.#commit({ retry: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) } });
+          await sleep(delayMs, signal);
+          this.#commit({ retry: null });
+        }
+      }
+      reason = mapFinishReason(stream.finishReason ?? undefined).reason;
+    } catch (error) {
+      if (signal.aborted || AbortError.isInstance(error)) {
+        reason = 'cancelled';
+      } else {
+        failure = toError(error);
+        const interrupted =
+          stream.received && (NetworkError.isInstance(error) || TimeoutError.isInstance(error));
+        reason = interrupted ? 'interrupted' : mapErrorToEndState(error).reason;
+      }
+    }
+    return this.#finish(turn, stream, reason, failure);
+  }
+
+  async #consume(
+    source: ReturnType<NonNullable<ChatOptions['transport']>['send']>,
+    stream: ActiveStream,
+  ): Promise<void> {
+    const { signal } = stream.controller;
+    const iterable = await raceAbort(Promise.resolve(source), signal);
+    const iterator = iterable[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        // Raced, so `stop()` ends the turn at once even with a transport that ignores its signal.
+        const step = await raceAbort(iterator.next(), signal);
+        if (step.done) return;
+        this.#apply(step.value, stream);
+      }
+    } finally {
+      if (signal.aborted) Promise.resolve(iterator.return?.()).catch(() => {});
+    }
+  }
+
+  #apply(chunk: ChatCompletionChunk, stream: ActiveStream): void {
+    if (typeof chunk !== 'object' || chunk === null || !Array.isArray(chunk.choices)) {
+      throw new MalformedResponseError('A chunk of the reply has an unexpected shape', safeJson(chunk));
+    }
+    if (chunk.usage) stream.usage = chunk.usage;
+    const choice = chunk.choices[0];
+    const text = choice?.delta?.content;
+    if (typeof text === 'string' && text !== '') {
+      stream.text += text;
+      stream.dirty = true;
+    }
+    if (choice?.finish_reason) stream.finishReason = choice.finish_reason;
+    if (!stream.received) {
+      stream.received = true;
+      this.#commit({ status: 'streaming', retry: null }); // folds the first text in, as `streaming`
+    } else if (stream.dirty) {
+      this.#scheduleFlush();
+    }
+  }
+
+  #finish(turn: Turn, stream: ActiveStream, reason: ChatFinishReason, failure: Error | null): ChatTurnResult {
+    this.#active = null;
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
+    const { messages } = this.#state;
+    const at = messages.findLastIndex((m) => m.id === stream.messageId);
+    const current = messages[at] ?? (turn.kind === 'continue' ? turn.target : turn.placeholder);
+    const previous = turn.kind === 'continue' ? turn.target : null;
+
+    let message: ChatMessage;
+    if (previous && !stream.received) {
+      // A `continue` that got nothing back leaves the reply as it was (with the error, if any).
+      message = failure ? { ...previous, error: describe(failure) } : previous;
+    } else {
+      const status = STATUS_BY_REASON[reason] ?? 'done';
+      message = {
+        ...current,
+        content: stream.base + stream.text,
+        status,
+        finishReason: stream.finishReason,
+        endState:
+          reason === 'cancelled' || reason === 'interrupted' || reason === 'error'
+            ? { type: 'incomplete', reason }
+            : mapFinishReason(stream.finishReason ?? undefined),
+        usage:
+          previous?.usage && stream.usage
+            ? addUsage(previous.usage, stream.usage)
+            : (stream.usage ?? previous?.usage ?? null),
+        error: failure ? describe(failure) : null,
+      };
+    }
+
+    let next: ChatMessage[];
+    if (at < 0) {
+      next = messages; // removed (or cleared) while it streamed
+    } else if (!previous && !stream.received && reason === 'cancelled' && !current.alternatives) {
+      next = messages.toSpliced(at, 1); // stopped before any byte: nothing to show
+    } else {
+      next = messages.with(at, message);
+    }
+    const usage = addUsage(this.#state.usage, stream.usage);
+    if (failure) this.#commit({ messages: next, usage, retry: null, status: 'error', error: failure });
+    else this.#commit({ messages: next, usage, retry: null, status: 'idle', error: null });
+    this.#persistNow();
+
+    const shown = next.includes(message) ? message : (next.at(-1) ?? message);
+    const event: ChatFinishEvent = { message: shown, reason };
+    if (failure) this.#call(() => this.#options.onError?.(failure));
+    this.#call(() => this.#options.onFinish?.(event));
+    return { type: 'finished', ...event };
+  }
+
+  #buildRequest(
+    history: ChatMessage[],
+    replyId: string,
+    isContinue: boolean,
+  ): { body: ChatTransportRequest; dropped: ChatSnapshot['dropped'] } {
+    const options = this.#options;
+    const model = options.model ?? '';
+    // Replies with no text add nothing (and some servers reject an empty assistant turn).
+    let sendable = history.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
+    let dropped: ChatSnapshot['dropped'] = null;
+    if (options.context) {
+      const plan = options.context(sendable, { model });
+      sendable = plan.keep;
+      if (plan.dropped.length > 0)
+        dropped = { messageId: replyId, droppedIds: plan.dropped.map((m) => m.id) };
+    }
+    const wire: ChatCompletionMessageParam[] = sendable.map(toWire);
+    if (isContinue) wire.push({ role: 'user', content: options.continuePrompt ?? DEFAULT_CONTINUE_PROMPT });
+    if (options.instructions) {
+      const at = wire.findLastIndex((m) => m.role === 'user');
+      const user = wire[at];
+      if (user?.role === 'user')
+        wire[at] = { ...user, content: withInstructions(options.instructions, user.content) };
+    }
+    if (options.system) wire.unshift({ role: 'system', content: options.system });
+    const body: ChatTransportRequest = { ...options.body, model, messages: wire };
+    if (options.temperature !== undefined) body.temperature = options.temperature;
+    if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
+    return { body, dropped };
+  }
+
+  // ——— state ———
+
+  /** Moves streamed text into the snapshot (one new message object, one new array). */
+  #foldStream(state: ChatSnapshot): ChatSnapshot {
+    const stream = this.#active;
+    if (!stream || !stream.received) return state;
+    const { messages } = state;
+    const last = messages.length - 1;
+    const at =
+      messages[last]?.id === stream.messageId
+        ? last
+        : messages.findLastIndex((m) => m.id === stream.messageId);
+    const current = messages[at];
+    if (!current) return state;
+    const content = stream.base + stream.text;
+    if (current.status === 'streaming' && current.content === content) return state;
+    stream.dirty = false;
+    return { ...state, messages: messages.with(at, { ...current, content, status: 'streaming' }) };
+  }
+
+  #commit(patch: Partial<ChatSnapshotBase> & Partial<Pick<ChatSnapshot, 'status' | 'error'>>): void {
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
+    this.#state = this.#foldStream({ ...this.#state, ...patch } as ChatSnapshot);
+    this.#notify();
+  }
+
+  #scheduleFlush(): void {
+    const throttle = this.#options.throttle ?? 'frame';
+    if (throttle === 0) return this.#flushStream();
+    if (this.#cancelFlush) return;
+    const run = () => {
+      this.#cancelFlush = null;
+      this.#flushStream();
+    };
+    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+    if (throttle === 'frame' && raf) {
+      const handle = raf(run);
+      this.#cancelFlush = () =>
+        (globalThis as { cancelAnimationFrame?: (h: number) => void }).cancelAnimationFrame?.(handle);
+    } else {
+      const timer = setTimeout(run, throttle === 'frame' ? FRAME_MS : throttle);
+      this.#cancelFlush = () => clearTimeout(timer);
+    }
+  }
+
+  #flushStream(): void {
+    const next = this.#foldStream(this.#state);
+    if (next === this.#state) return;
+    this.#state = next;
+    this.#notify();
+    this.#persistSoon();
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  #abortNow(): void {
+    this.stop();
+  }
+
+  #call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      // An app callback that throws must not break the store; surface it asynchronously.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  #report(error: unknown): void {
+    const failure = toError(error);
+    this.#call(() => this.#options.onError?.(failure));
+  }
+
+  #newId(): string {
+    return (this.#options.generateId ?? defaultId)();
+  }
+
+  #message(fields: Pick<ChatMessage, 'role' | 'content' | 'status'> & Partial<ChatMessage>): ChatMessage {
+    return {
+      id: this.#newId(),
+      createdAt: Date.now(),
+      finishReason: null,
+      endState: null,
+      usage: null,
+      error: null,
+      ...fields,
+    };
+  }
+
+  #reply(): ChatMessage {
+    return this.#message({ role: 'assistant', content: '', status: 'pending' });
+  }
+
+  #normalize(input: ChatMessageInput): ChatMessage {
+    return this.#message({ status: 'done', ...input, id: input.id ?? this.#newId() });
+  }
+
+  // ——— persistence ———
+
+  get #key(): string {
+    return chatStorageKey(this.#id);
+  }
+
+  #restore(): void {
+    const storage = this.#options.storage;
+    if (!storage || this.#restoreStarted) return;
+    this.#restoreStarted = true;
+    const apply = (value: unknown) => {
+      const stored = fromPersisted(this.#key, value);
+      if (stored) this.#commit({ messages: stored.messages, usage: stored.usage, restore: 'ready' });
+      else this.#commit({ restore: 'ready' });
+      if (this.#persistPending) this.#writeNow();
+    };
+    const fail = (error: unknown) => {
+      // Never overwrite what could not be read: the entry stays for the app (or a newer version).
+      this.#report(
+        ChatStorageError.isInstance(error)
+          ? error
+          : new ChatStorageError('io', this.#key, `Could not read "${this.#key}"`, { cause: error }),
+      );
+      this.#commit({ restore: 'failed' });
+    };
+    try {
+      const value = storage.get(this.#key);
+      if (value instanceof Promise) {
+        this.#restoring = value.then(apply).catch(fail);
+      } else {
+        apply(value);
+      }
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  #canWrite(): boolean {
+    return this.#state.restore === 'ready' && !!this.#options.storage;
+  }
+
+  #persistNow(): void {
+    this.#persistPending = true;
+    if (this.#canWrite()) this.#writeNow();
+  }
+
+  /** During streaming: at most one write per `persistThrottleMs`. */
+  #persistSoon(): void {
+    this.#persistPending = true;
+    if (this.#persistTimer || !this.#canWrite()) return;
+    this.#persistTimer = setTimeout(() => {
+      this.#persistTimer = null;
+      this.flush();
+    }, this.#options.persistThrottleMs ?? 1000);
+  }
+
+  #writeNow(): void {
+    if (this.#persistTimer) clearTimeout(this.#persistTimer);
+    this.#persistTimer = null;
+    const storage = this.#options.storage;
+    if (!storage || !this.#canWrite()) return;
+    this.#persistPending = false;
+    const state = this.#foldStream(this.#state);
+    const onFail = (error: unknown) =>
+      this.#report(
+        ChatStorageError.isInstance(error)
+          ? error
+          : new ChatStorageError('io', this.#key, `Could not save "${this.#key}"`, { cause: error }),
+      );
+    try {
+      const done = storage.set(this.#key, toPersisted(this.#id, state.messages, state.usage));
+      if (done instanceof Promise) done.catch(onFail);
+    } catch (error) {
+      onFail(error);
+    }
+  }
+}
+
+type ChatSnapshotBase = Omit<ChatSnapshot, 'status' | 'error'>;
+
+function toWire(message: ChatMessage): ChatCompletionMessageParam {
+  if (message.role === 'user') return { role: 'user', content: message.content };
+  const content =
+    typeof message.content === 'string'
+      ? message.content
+      : message.content.filter(
+          (p): p is Extract<ChatCompletionContentPart, { type: 'text' }> => p.type === 'text',
+        );
+  return { role: message.role, content };
+}
+
+function withInstructions(
+  instructions: string,
+  content: string | ChatCompletionContentPart[],
+): string | ChatCompletionContentPart[] {
+  if (typeof content === 'string') return `${instructions}\n\n${content}`;
+  return [{ type: 'text', text: instructions }, ...content];
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Creates a {@link ChatStore}: the framework-agnostic engine behind `useChat`.
+ *
+ * @example
+ * ```ts
+ * const chat = createChatStore({ model: 'gpt-4o-mini', transport: createClientTransport({ baseUrl: '/v1' }) });
+ * await chat.send('Hello');
+ * chat.getSnapshot().messages.at(-1)?.content;
+ * ```
+ */
+export function createChatStore(options: ChatOptions = {}): ChatStore {
+  return new ChatStore(options);
+}
