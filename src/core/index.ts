@@ -108,7 +108,7 @@ export {
 } from './chat/storage';
 export { CHAT_FORMAT, CHAT_FORMAT_VERSION, chatStorageKey, type PersistedChat } from './chat/persisted';
 export type {
-  ChatContextPlan,
+  ChatContextOptions,
   ChatDroppedContext,
   ChatFinishEvent,
   ChatFinishReason,

@@ -10,6 +10,8 @@ import {
   TimeoutError,
 } from '../errors';
 import { sleep } from '../internal/sleep';
+import { planContext } from '../tokens/plan';
+import type { MaybePromise } from '../tokens/tokenizer';
 import type {
   ChatCompletionChunk,
   ChatCompletionContentPart,
@@ -421,14 +423,13 @@ export class ChatStore {
     this.#lastTurn = turn.kind;
 
     const history = turn.messages;
-    const request = this.#buildRequest(history, target.id, turn.kind === 'continue');
     const pending: ChatMessage = { ...target, status: 'pending', error: null };
     this.#commit({
       messages: turn.kind === 'continue' ? history.with(-1, pending) : [...history, pending],
       status: 'submitted',
       error: null,
       retry: null,
-      dropped: request.dropped,
+      dropped: null,
     });
     this.#persistNow(); // what the user typed is saved before any byte of the reply
 
@@ -436,6 +437,12 @@ export class ChatStore {
     let failure: Error | null = null;
     try {
       if (!transport) throw new ChatConfigError('No transport: set `baseUrl` (or pass a `transport`)');
+      // Token counting may wait for the tokenizer's ranks to load; stop() still ends the turn at once.
+      const request = await raceAbort(
+        Promise.resolve(this.#buildRequest(history, target.id, turn.kind === 'continue')),
+        signal,
+      );
+      if (request.dropped) this.#commit({ dropped: request.dropped });
       const policy = resolveRetry(DEFAULT_RETRY, this.#options.retry);
       for (let attempt = 1; ; attempt++) {
         try {
@@ -563,35 +570,47 @@ export class ChatStore {
     return { type: 'finished', ...event };
   }
 
-  #buildRequest(
-    history: ChatMessage[],
-    replyId: string,
-    isContinue: boolean,
-  ): { body: ChatTransportRequest; dropped: ChatSnapshot['dropped'] } {
+  #buildRequest(history: ChatMessage[], replyId: string, isContinue: boolean): MaybePromise<BuiltRequest> {
     const options = this.#options;
     const model = options.model ?? '';
     // Replies with no text add nothing (and some servers reject an empty assistant turn).
-    let sendable = history.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
-    let dropped: ChatSnapshot['dropped'] = null;
-    if (options.context) {
-      const plan = options.context(sendable, { model });
-      sendable = plan.keep;
-      if (plan.dropped.length > 0)
-        dropped = { messageId: replyId, droppedIds: plan.dropped.map((m) => m.id) };
-    }
-    const wire: ChatCompletionMessageParam[] = sendable.map(toWire);
-    if (isContinue) wire.push({ role: 'user', content: options.continuePrompt ?? DEFAULT_CONTINUE_PROMPT });
-    if (options.instructions) {
-      const at = wire.findLastIndex((m) => m.role === 'user');
-      const user = wire[at];
-      if (user?.role === 'user')
-        wire[at] = { ...user, content: withInstructions(options.instructions, user.content) };
-    }
-    if (options.system) wire.unshift({ role: 'system', content: options.system });
-    const body: ChatTransportRequest = { ...options.body, model, messages: wire };
-    if (options.temperature !== undefined) body.temperature = options.temperature;
-    if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
-    return { body, dropped };
+    const sendable = history.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
+    const build = (kept: ChatMessage[], droppedIds: string[]): BuiltRequest => {
+      const wire: ChatCompletionMessageParam[] = kept.map(toWire);
+      if (isContinue) wire.push({ role: 'user', content: options.continuePrompt ?? DEFAULT_CONTINUE_PROMPT });
+      if (options.instructions) {
+        const at = wire.findLastIndex((m) => m.role === 'user');
+        const user = wire[at];
+        if (user?.role === 'user') {
+          wire[at] = { ...user, content: withInstructions(options.instructions, user.content) };
+        }
+      }
+      if (options.system) wire.unshift({ role: 'system', content: options.system });
+      const body: ChatTransportRequest = { ...options.body, model, messages: wire };
+      if (options.temperature !== undefined) body.temperature = options.temperature;
+      if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
+      return { body, dropped: droppedIds.length > 0 ? { messageId: replyId, droppedIds } : null };
+    };
+    const context = options.context;
+    if (!context) return build(sendable, []);
+    // The system message is counted (never dropped); it is added to the request by `build`.
+    const system: ChatMessage[] = options.system
+      ? [this.#message({ role: 'system', content: options.system, status: 'done', id: '\0system' })]
+      : [];
+    const plan = planContext<ChatMessage>({
+      messages: [...system, ...sendable],
+      model,
+      maxTokens: options.maxTokens,
+      reserve: context.reserve,
+      policy: context.policy,
+      contextWindow: context.contextWindow,
+    });
+    return mapPlan(plan, (p) =>
+      build(
+        p.messages.filter((m) => !system.includes(m)),
+        p.dropped.map((m) => m.id),
+      ),
+    );
   }
 
   // ——— state ———
@@ -775,6 +794,15 @@ export class ChatStore {
 }
 
 type ChatSnapshotBase = Omit<ChatSnapshot, 'status' | 'error'>;
+
+interface BuiltRequest {
+  body: ChatTransportRequest;
+  dropped: ChatSnapshot['dropped'];
+}
+
+function mapPlan<T, U>(value: MaybePromise<T>, map: (value: T) => U): MaybePromise<U> {
+  return value instanceof Promise ? value.then(map) : map(value);
+}
 
 function toWire(message: ChatMessage): ChatCompletionMessageParam {
   if (message.role === 'user') return { role: 'user', content: message.content };

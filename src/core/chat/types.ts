@@ -7,6 +7,7 @@ import type {
   CompletionUsage,
   FinishReason,
 } from '../wire/chat';
+import type { ContextPolicy } from '../tokens/plan';
 import type { ChatStorage } from './storage';
 
 /** Who wrote a message. */
@@ -171,12 +172,18 @@ export interface ChatFinishEvent {
 export type ChatTurnResult =
   ({ type: 'finished' } & ChatFinishEvent) | { type: 'not-sent'; reason: 'empty' | 'busy' | 'nothing-to-do' };
 
-/** A context policy's answer: which messages to send and which were left out. */
-export interface ChatContextPlan {
-  /** The messages to send, in order. */
-  keep: ChatMessage[];
-  /** The ones left out. */
-  dropped: ChatMessage[];
+/**
+ * Fitting a long conversation into the model's context window before it is sent, with
+ * `planContext` from `parlance/core`: system messages and the newest turn are always kept, older
+ * turns are dropped whole by `policy`, and the snapshot's `dropped` says which were left out.
+ */
+export interface ChatContextOptions {
+  /** Which turns to drop. Default `'dropOldest'`; `keepFirstLast({ first, last })` keeps both ends. */
+  policy?: 'dropOldest' | ContextPolicy<ChatMessage>;
+  /** Tokens kept free on top of `maxTokens` (the reply's room). Default 0. */
+  reserve?: number;
+  /** Overrides the model table's context window. */
+  contextWindow?: number;
 }
 
 /** Options of {@link createChatStore}; `useChat` takes the same (camelCase) options. */
@@ -225,10 +232,11 @@ export interface ChatOptions {
   /** The user turn `continue()` sends to ask for the rest of a cut reply. */
   continuePrompt?: string;
   /**
-   * Chooses which messages to send when the conversation is long (see `planContext` in
-   * `parlance/core`). Default: all of them.
+   * Trims the conversation to the model's context window before each request (see
+   * {@link ChatContextOptions}). Default: off, every message is sent. A turn that cannot fit even
+   * alone fails with `ContextOverflowError` before anything is sent.
    */
-  context?: (messages: ChatMessage[], request: { model: string }) => ChatContextPlan;
+  context?: ChatContextOptions;
   /** Called when a reply ends, whatever the ending. */
   onFinish?: (event: ChatFinishEvent) => void;
   /** Called on request failures and storage problems (never thrown into render). */

@@ -630,22 +630,49 @@ describe('editing the conversation', () => {
   });
 });
 
-describe('context policy', () => {
-  test('messages the policy drops are not sent, and the snapshot says which', async () => {
+describe('context policy (planContext)', () => {
+  const long = 'word '.repeat(200);
+
+  test('turns that do not fit are not sent, the system message is kept, and the snapshot says what was dropped', async () => {
     const { store, script } = setup({
+      model: 'gpt-3.5-turbo',
+      system: 'Be brief.',
+      maxTokens: 20,
+      context: { contextWindow: 150 },
       initialMessages: [
-        { id: 'old-q', role: 'user', content: 'Old question' },
+        { id: 'old-q', role: 'user', content: long },
         { id: 'old-a', role: 'assistant', content: 'Old answer' },
+        { id: 'mid-q', role: 'user', content: 'Short question' },
+        { id: 'mid-a', role: 'assistant', content: 'Short answer' },
       ],
-      context: (messages) => ({ keep: messages.slice(-1), dropped: messages.slice(0, -1) }),
     });
     script.stream(reply(['ok']));
     await store.send('New');
-    expect(script.requests[0]!.messages).toEqual([{ role: 'user', content: 'New' }]);
-    expect(store.getSnapshot().dropped).toEqual({
-      messageId: store.getSnapshot().messages[3]!.id,
-      droppedIds: ['old-q', 'old-a'],
+    expect(script.requests[0]!.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Short question' },
+      { role: 'assistant', content: 'Short answer' },
+      { role: 'user', content: 'New' },
+    ]);
+    const snap = store.getSnapshot();
+    expect(snap.dropped).toEqual({ messageId: snap.messages.at(-1)!.id, droppedIds: ['old-q', 'old-a'] });
+    // The visible conversation is untouched.
+    expect(snap.messages).toHaveLength(6);
+  });
+
+  test('nothing dropped when it fits; a turn too long even alone fails before sending', async () => {
+    const { store, script } = setup({
+      model: 'gpt-3.5-turbo',
+      maxTokens: 20,
+      context: { contextWindow: 150 },
     });
+    script.stream(reply(['ok']));
+    await store.send('Short');
+    expect(store.getSnapshot().dropped).toBeNull();
+    const result = await store.send(long);
+    expect(result).toMatchObject({ reason: 'error' });
+    expect(store.getSnapshot().error?.name).toBe('ContextOverflowError');
+    expect(script.requests).toHaveLength(1);
   });
 });
 
