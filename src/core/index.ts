@@ -127,3 +127,70 @@ export type {
   ChatTransportRequest,
   ChatTurnResult,
 } from './chat/types';
+// images
+export {
+  ImageValidationError,
+  ImageEnvironmentError,
+  NotAnImageError,
+  NotSquareError,
+  ImageTooLargeError,
+  MaskSizeMismatchError,
+  ImageCountError,
+  ImageSizeNotAllowedError,
+  EmptyPromptError,
+  PromptTooLongError,
+  type ImageValidationCode,
+} from './images/errors';
+export {
+  DEFAULT_IMAGE_MODEL,
+  getImageModelInfo,
+  registerImageModel,
+  validateImageRequest,
+  type ImageModelInfo,
+  type ImageOperation,
+  type ImageRequestCheck,
+} from './images/models';
+export {
+  canPrepareImages,
+  prepareImage,
+  prepareImageAndMask,
+  MAX_IMAGE_BYTES,
+  type ImageFit,
+  type ImageInput,
+  type PrepareImageOptions,
+  type PreparedImage,
+} from './images/prepare';
+export {
+  MaskModel,
+  MASK_THRESHOLD,
+  type MaskDirtyRect,
+  type MaskModelOptions,
+  type MaskPaintMode,
+} from './images/mask-model';
+export { encodeMask, maskToImageData, type MaskCoverage } from './images/mask';
+export {
+  ImagePacer,
+  getSharedImagePacer,
+  type ImagePacerOptions,
+  type ImagePacerSnapshot,
+  type ImagePacerTicket,
+} from './images/pacer';
+export {
+  normalizeImagesResponse,
+  isImageExpired,
+  isSafeImageSrc,
+  keepImage,
+  releaseImage,
+  IMAGE_URL_LIFETIME_MS,
+  type GeneratedImage,
+} from './images/results';
+export {
+  generateImages,
+  editImage,
+  varyImage,
+  type EditImageInput,
+  type GenerateImagesInput,
+  type ImageBatch,
+  type ImageRequestContext,
+  type VaryImageInput,
+} from './images/requests';
