@@ -37,7 +37,7 @@ export type {
   FinishReason,
 } from './wire/chat';
 export type {
-  ImageData,
+  ImageObject,
   ImageEditRequest,
   ImageGenerateRequest,
   ImageSize,

@@ -52,7 +52,7 @@ export interface ImageVariationRequest {
 }
 
 /** One image of an {@link ImagesResponse} (OpenAI's `Image`). */
-export interface ImageData {
+export interface ImageObject {
   /** Present with `response_format: 'url'`; expires after one hour. */
   url?: string;
   /** Present with `response_format: 'b64_json'`. */
@@ -65,5 +65,5 @@ export interface ImageData {
 export interface ImagesResponse {
   /** Unix time in seconds. */
   created: number;
-  data?: ImageData[];
+  data?: ImageObject[];
 }
