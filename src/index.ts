@@ -9,3 +9,48 @@ export {
   type ParlanceStorage,
   type ParlanceTheme,
 } from './hooks/parlance-provider';
+// tokens
+export {
+  useTokenCount,
+  type TokenCountStatus,
+  type UseTokenCountOptions,
+  type UseTokenCountResult,
+} from './hooks/use-token-count';
+export type { TokenMessage } from './core/tokens/count';
+// chat
+export { useChat, type UseChatOptions, type UseChatResult } from './hooks/use-chat';
+export type {
+  ChatContextOptions,
+  ChatFinishEvent,
+  ChatFinishReason,
+  ChatMessage,
+  ChatMessageContent,
+  ChatMessageError,
+  ChatMessageInput,
+  ChatMessageStatus,
+  ChatRetryWait,
+  ChatSnapshot,
+  ChatStatus,
+  ChatStorage,
+  ChatTransport,
+  ChatTurnResult,
+} from './core/chat/types';
+// images
+export {
+  useImageGeneration,
+  type ImageHistoryEntry,
+  type ImageRequestStatus,
+  type UseImageGenerationResult,
+  type UseImageOptions,
+  type UseImageRequestResult,
+} from './hooks/use-image-generation';
+export { useImageEdit, type UseImageEditResult } from './hooks/use-image-edit';
+export { useImageVariation, type UseImageVariationResult } from './hooks/use-image-variation';
+export type {
+  EditImageInput,
+  GenerateImagesInput,
+  GeneratedImage,
+  ImageBatch,
+  ImageInput,
+  VaryImageInput,
+} from './core';

@@ -1,0 +1,28 @@
+import { editImage, type EditImageInput, type ImageBatch } from '../core/images/requests';
+import { useImageRequest, type UseImageOptions, type UseImageRequestResult } from './use-image-generation';
+
+/** What {@link useImageEdit} returns. */
+export interface UseImageEditResult extends UseImageRequestResult {
+  /**
+   * Prepares `image` and `mask` (square, aligned, PNG under 4 MB) and sends `POST /images/edits`.
+   * Rejects with a typed error: `MaskSizeMismatchError`, `NotAnImageError`, an `ApiError`…
+   */
+  edit: (input: EditImageInput) => Promise<ImageBatch>;
+}
+
+/**
+ * Edits an image where its mask is transparent, from a prompt describing the whole new image.
+ * `image` and `mask` may be a File, Blob, ImageBitmap, ImageData, canvas or URL; `MaskEditor`'s
+ * `onChange` gives both ready to send.
+ *
+ * @example
+ * ```tsx
+ * const { edit, status } = useImageEdit();
+ * <MaskEditor image={file} onChange={({ image, mask }) => setInputs({ image, mask })} />
+ * await edit({ ...inputs, prompt: 'A sunlit lounge with a flamingo in the pool' });
+ * ```
+ */
+export function useImageEdit(options: UseImageOptions = {}): UseImageEditResult {
+  const { result, start } = useImageRequest<EditImageInput>(options, 'edit', editImage);
+  return { ...result, edit: start };
+}
