@@ -1,6 +1,8 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 
+import type { ChatStorage } from '../core/chat/storage';
+
 /** A UI language Parlance ships strings for. */
 export type ParlanceLocale = 'en' | 'zh-CN';
 
@@ -8,14 +10,11 @@ export type ParlanceLocale = 'en' | 'zh-CN';
 export type ParlanceTheme = 'light' | 'dark' | 'auto';
 
 /**
- * Where conversations are kept between reloads. Implementations live in `parlance/core`
- * (in-memory, `localStorage`, IndexedDB); any object with this shape works.
+ * Where conversations are kept between reloads: the chat store's storage interface. Implementations
+ * live in `parlance/core` (`createMemoryStorage`, `createLocalStorage`, `createIndexedDBStorage`);
+ * any object with this shape works.
  */
-export interface ParlanceStorage {
-  get(key: string): Promise<unknown> | unknown;
-  set(key: string, value: unknown): Promise<void> | void;
-  remove(key: string): Promise<void> | void;
-}
+export type ParlanceStorage = ChatStorage;
 
 /**
  * The configuration every Parlance hook and component reads. Each hook also accepts these

@@ -179,7 +179,7 @@ export class ChatStore {
       id: this.#id,
       messages,
       usage: ZERO_USAGE,
-      retry: null,
+      retryWait: null,
       restore: options.storage ? 'loading' : 'none',
       dropped: null,
       status: 'idle',
@@ -357,7 +357,7 @@ export class ChatStore {
       usage: ZERO_USAGE,
       status: 'idle',
       error: null,
-      retry: null,
+      retryWait: null,
       dropped: null,
     });
     this.#persistNow();
@@ -428,7 +428,7 @@ export class ChatStore {
       messages: turn.kind === 'continue' ? history.with(-1, pending) : [...history, pending],
       status: 'submitted',
       error: null,
-      retry: null,
+      retryWait: null,
       dropped: null,
     });
     this.#persistNow(); // what the user typed is saved before any byte of the reply
@@ -460,9 +460,11 @@ export class ChatStore {
             policy,
           );
           if (delayMs === null) throw error;
-          this.#commit({ retry: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) } });
+          this.#commit({
+            retryWait: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) },
+          });
           await sleep(delayMs, signal);
-          this.#commit({ retry: null });
+          this.#commit({ retryWait: null });
         }
       }
       reason = mapFinishReason(stream.finishReason ?? undefined).reason;
@@ -512,7 +514,7 @@ export class ChatStore {
     if (choice?.finish_reason) stream.finishReason = choice.finish_reason;
     if (!stream.received) {
       stream.received = true;
-      this.#commit({ status: 'streaming', retry: null }); // folds the first text in, as `streaming`
+      this.#commit({ status: 'streaming', retryWait: null }); // folds the first text in, as `streaming`
     } else if (stream.dirty) {
       this.#scheduleFlush();
     }
@@ -559,8 +561,8 @@ export class ChatStore {
       next = messages.with(at, message);
     }
     const usage = addUsage(this.#state.usage, stream.usage);
-    if (failure) this.#commit({ messages: next, usage, retry: null, status: 'error', error: failure });
-    else this.#commit({ messages: next, usage, retry: null, status: 'idle', error: null });
+    if (failure) this.#commit({ messages: next, usage, retryWait: null, status: 'error', error: failure });
+    else this.#commit({ messages: next, usage, retryWait: null, status: 'idle', error: null });
     this.#persistNow();
 
     const shown = next.includes(message) ? message : (next.at(-1) ?? message);

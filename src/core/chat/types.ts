@@ -10,6 +10,8 @@ import type {
 import type { ContextPolicy } from '../tokens/plan';
 import type { ChatStorage } from './storage';
 
+export type { ChatStorage };
+
 /** Who wrote a message. */
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -105,7 +107,7 @@ interface ChatSnapshotBase {
   /** Token usage summed over every request of this conversation. */
   usage: CompletionUsage;
   /** The back-off wait in progress, or `null`. */
-  retry: ChatRetryWait | null;
+  retryWait: ChatRetryWait | null;
   /**
    * Restoring from storage: `none` (no storage or no `id`), `loading`, `ready`, or `failed`
    * (reported through `onError`; the stored entry is left as it is and not overwritten).

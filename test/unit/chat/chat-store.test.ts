@@ -315,13 +315,13 @@ describe('faults', () => {
     script.stream(reply(['fine']));
     const t0 = Date.now();
     await store.send('Hi');
-    const waits = rec.snapshots.filter((s) => s.retry !== null);
+    const waits = rec.snapshots.filter((s) => s.retryWait !== null);
     expect(waits.length).toBeGreaterThan(0);
-    expect(waits[0]!.retry).toMatchObject({ attempt: 1, delayMs: 30, error: limited });
-    expect(waits[0]!.retry!.retryAt).toBeGreaterThanOrEqual(t0 + 30);
+    expect(waits[0]!.retryWait).toMatchObject({ attempt: 1, delayMs: 30, error: limited });
+    expect(waits[0]!.retryWait!.retryAt).toBeGreaterThanOrEqual(t0 + 30);
     expect(waits[0]!.status).toBe('submitted');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
-    expect(store.getSnapshot()).toMatchObject({ status: 'idle', retry: null, error: null });
+    expect(store.getSnapshot()).toMatchObject({ status: 'idle', retryWait: null, error: null });
     expect(store.getSnapshot().messages[1]!.content).toBe('fine');
     expect(script.requests).toHaveLength(2);
   });
@@ -330,7 +330,7 @@ describe('faults', () => {
     const { store, script } = setup({ retry: { maxRetryAfterMs: 1000 } });
     script.fail(new ApiError({ status: 429, message: 'Try tomorrow', retryAfterMs: 86_400_000 }));
     await store.send('Hi');
-    expect(store.getSnapshot()).toMatchObject({ status: 'error', retry: null });
+    expect(store.getSnapshot()).toMatchObject({ status: 'error', retryWait: null });
     expect(script.requests).toHaveLength(1);
   });
 
@@ -341,7 +341,7 @@ describe('faults', () => {
     script.stream(reply(['back']));
     await store.send('Hi');
     expect(script.requests).toHaveLength(3);
-    expect(rec.snapshots.filter((s) => s.retry).map((s) => s.retry!.attempt)).toEqual([1, 2]);
+    expect(rec.snapshots.filter((s) => s.retryWait).map((s) => s.retryWait!.attempt)).toEqual([1, 2]);
     expect(store.getSnapshot().messages[1]).toMatchObject({ content: 'back', status: 'done' });
   });
 
@@ -359,10 +359,10 @@ describe('faults', () => {
     const { store, script, rec } = setup();
     script.fail(new ApiError({ status: 429, message: 'slow down', retryAfterMs: 10_000 }));
     const sent = store.send('Hi');
-    await vi.waitFor(() => expect(store.getSnapshot().retry).not.toBeNull());
+    await vi.waitFor(() => expect(store.getSnapshot().retryWait).not.toBeNull());
     store.stop();
     await expect(sent).resolves.toMatchObject({ reason: 'cancelled' });
-    expect(store.getSnapshot()).toMatchObject({ status: 'idle', retry: null });
+    expect(store.getSnapshot()).toMatchObject({ status: 'idle', retryWait: null });
     expect(rec.statuses()).toEqual(['submitted', 'idle']);
   });
 

@@ -54,7 +54,7 @@ test('a 429 with Retry-After over HTTP: wait shown, retried once by the store (n
   const store = chat();
   const waits: number[] = [];
   store.subscribe(() => {
-    const retry = store.getSnapshot().retry;
+    const retry = store.getSnapshot().retryWait;
     if (retry) waits.push(retry.delayMs);
   });
   const before = server.requests.length;

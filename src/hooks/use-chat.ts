@@ -1,0 +1,159 @@
+import {
+  createChatStore,
+  createClientTransport,
+  createLocalStorage,
+  type ChatMessage,
+  type ChatOptions,
+  type ChatSnapshot,
+  type ChatStorage,
+  type ChatStore,
+  type ChatTransport,
+} from '../core';
+import { useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
+
+import { useLatest } from './internal/use-latest';
+import { useParlanceConfig, type ParlanceConfig } from './parlance-provider';
+
+/** Options of {@link useChat}: the chat store's options plus the provider's fields, which they override. */
+export interface UseChatOptions
+  extends Omit<ChatOptions, 'storage' | 'transport'>, Pick<ParlanceConfig, 'baseUrl' | 'apiKey' | 'fetch'> {
+  /**
+   * Where the conversation persists, under `parlance:chat:<id>`. Default: the provider's
+   * `storage`, else `localStorage` in the browser; only when an `id` is given (an anonymous
+   * conversation is not stored). `null` turns persistence off.
+   */
+  storage?: ChatStorage | null;
+  /**
+   * How to reach the model. Default: `createClientTransport` with the effective `baseUrl`,
+   * `apiKey`, `headers` and `fetch` (read on each request, so changes apply to the next message).
+   */
+  transport?: ChatTransport;
+}
+
+/** What {@link useChat} returns: the state, derived flags, and the actions (stable across renders). */
+export type UseChatResult = ChatSnapshot & {
+  /** `status` is `submitted` or `streaming`: a reply is in progress (new requests are refused). */
+  isBusy: boolean;
+  /** The last message is a reply that can be continued (cut by `length`, interrupted or stopped). */
+  canContinue: boolean;
+  send: ChatStore['send'];
+  stop: ChatStore['stop'];
+  regenerate: ChatStore['regenerate'];
+  continue: ChatStore['continue'];
+  edit: ChatStore['edit'];
+  selectAlternative: ChatStore['selectAlternative'];
+  remove: ChatStore['remove'];
+  clear: ChatStore['clear'];
+  setMessages: ChatStore['setMessages'];
+  retry: ChatStore['retry'];
+  /** The underlying store, for advanced uses (a shared transcript, non-React consumers). */
+  store: ChatStore;
+};
+
+const useIsomorphicLayoutEffect = typeof document !== 'undefined' ? useLayoutEffect : useEffect;
+
+function canContinue(messages: ChatMessage[]): boolean {
+  const last = messages.at(-1);
+  if (!last || last.role !== 'assistant' || last.content.length === 0) return false;
+  return (
+    last.finishReason === 'length' ||
+    last.status === 'interrupted' ||
+    last.status === 'stopped' ||
+    (last.status === 'error' && last.error?.name === 'StreamInterruptedError')
+  );
+}
+
+/**
+ * A conversation with an OpenAI-compatible chat model: messages, streaming, stop, retries and
+ * faults, persistence. The state lives in a framework-agnostic store (`createChatStore` in
+ * `parlance/core`) created once per mount and recreated only when `id` changes; this hook
+ * subscribes to it, so while a reply streams only the streaming message changes identity and a
+ * memoised list re-renders one row.
+ *
+ * Sending while a reply is in progress is refused (`send` resolves to `{ type: 'not-sent',
+ * reason: 'busy' }`); keep the text in the composer until `isBusy` turns false.
+ *
+ * Safe for server rendering: nothing reads storage or `window` during render; the stored
+ * conversation is restored in an effect.
+ *
+ * @example
+ * ```tsx
+ * const chat = useChat({ id: 'support', model: 'gpt-4o-mini', system: 'You are helpful.' });
+ * return (
+ *   <>
+ *     {chat.messages.map((m) => <Message key={m.id} message={m} />)}
+ *     <button onClick={() => chat.send(text)} disabled={chat.isBusy}>Send</button>
+ *     {chat.isBusy && <button onClick={chat.stop}>Stop</button>}
+ *   </>
+ * );
+ * ```
+ */
+export function useChat(options: UseChatOptions = {}): UseChatResult {
+  const config = useParlanceConfig({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    fetch: options.fetch,
+    headers: options.headers,
+    model: options.model,
+  });
+  const latest = useLatest({ options, config });
+
+  const resolveOptions = (o: UseChatOptions, c: ParlanceConfig): ChatOptions => {
+    const explicit = o.storage;
+    const storage =
+      o.id === undefined || explicit === null ? null : (explicit ?? c.storage ?? createLocalStorage());
+    return {
+      ...o,
+      model: c.model,
+      headers: o.headers,
+      storage,
+      transport:
+        o.transport ??
+        createClientTransport(() => {
+          const now = latest.current.config;
+          return { baseUrl: now.baseUrl ?? '', apiKey: now.apiKey, headers: now.headers, fetch: now.fetch };
+        }),
+      // Callbacks read the latest props, so they never go stale and never recreate the store.
+      onFinish: (event) => latest.current.options.onFinish?.(event),
+      onError: (error) => latest.current.options.onError?.(error),
+    };
+  };
+
+  const [holder, setHolder] = useState(() => ({
+    id: options.id,
+    store: createChatStore(resolveOptions(options, config)),
+  }));
+  let { store } = holder;
+  if (holder.id !== options.id) {
+    // A different conversation: a new store, created during render as React allows for derived state.
+    store = createChatStore(resolveOptions(options, config));
+    setHolder({ id: options.id, store });
+  }
+
+  useIsomorphicLayoutEffect(() => {
+    store.setOptions(resolveOptions(latest.current.options, latest.current.config));
+  });
+  useEffect(() => store.mount(), [store]);
+
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
+
+  return useMemo(
+    () => ({
+      ...snapshot,
+      isBusy: snapshot.status === 'submitted' || snapshot.status === 'streaming',
+      canContinue: canContinue(snapshot.messages),
+      send: store.send,
+      stop: store.stop,
+      regenerate: store.regenerate,
+      continue: store.continue,
+      edit: store.edit,
+      selectAlternative: store.selectAlternative,
+      remove: store.remove,
+      clear: store.clear,
+      setMessages: store.setMessages,
+      retry: store.retry,
+      store,
+    }),
+    [snapshot, store],
+  );
+}
