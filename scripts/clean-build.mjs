@@ -1,4 +1,25 @@
-// The CSS entry leaves an empty JS stub behind; only dist/styles.css is part of the package.
-import { rmSync } from 'node:fs';
+// After the library build:
+// 1. The CSS entry leaves an empty JS stub behind; only dist/styles.css is part of the package.
+// 2. tsc writes relative imports in .d.ts files without extensions, which Node's ESM resolution
+//    rejects. Rewrite each to the .js path whose declaration exists (`./x.js` or `./x/index.js`).
+//    Type-only modules have a .d.ts but no .js, so the check is on the declaration file.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 for (const stub of ['dist/styles-entry.js', 'dist/styles-entry.js.map']) rmSync(stub, { force: true });
+
+const specifier = /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g;
+
+for (const entry of readdirSync('dist', { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith('.d.ts')) continue;
+  const file = join(entry.parentPath, entry.name);
+  const source = readFileSync(file, 'utf8');
+  const rewritten = source.replace(specifier, (match, lead, quote, path) => {
+    if (/\.(js|css|json)$/.test(path)) return match;
+    const base = join(dirname(file), path);
+    if (existsSync(`${base}.d.ts`)) return `${lead}${quote}${path}.js${quote}`;
+    if (existsSync(join(base, 'index.d.ts'))) return `${lead}${quote}${path}/index.js${quote}`;
+    throw new Error(`${file}: cannot resolve the declaration of '${path}'`);
+  });
+  if (rewritten !== source) writeFileSync(file, rewritten);
+}

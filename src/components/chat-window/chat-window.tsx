@@ -1,0 +1,229 @@
+import { useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+
+import type { TokenMessage } from '../../core';
+import { useParlanceConfig } from '../../hooks/parlance-provider';
+import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
+import { useTokenCount } from '../../hooks/use-token-count';
+import { Composer } from '../composer/composer';
+import { format, type ChatStrings } from '../i18n/chat';
+import { useChatStrings } from '../i18n/locale';
+import type { UrlPolicy } from '../markdown/safe-url';
+import type { MessageSlots } from '../message-list/message-item';
+import { MessageList } from '../message-list/message-list';
+import { cx, useThemeAttribute } from '../primitives/root';
+import { TokenMeter } from '../token-meter/token-meter';
+import { useTokenBudget } from '../token-meter/use-token-budget';
+import { useOnline } from './use-online';
+
+/** What {@link ChatWindow} shows around the conversation. */
+export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
+  /** A `useChat` result, for a window the app controls. Without it the window runs its own `useChat` with the other props as options. */
+  chat?: UseChatResult;
+  /** The heading. Default: the locale's "Chat". */
+  title?: ReactNode;
+  /** Show the token meter. Default: true. */
+  showTokenMeter?: boolean;
+  /** Allow image attachments in the composer (vision models). Default: false. */
+  allowImages?: boolean;
+  /** Disable the composer; a string is shown as the reason. */
+  disabled?: boolean | string;
+  /** The draft (controlled). */
+  draft?: string;
+  /** The initial draft (uncontrolled). */
+  defaultDraft?: string;
+  /** Called when the draft changes. */
+  onDraftChange?: (value: string) => void;
+  /** Called by "New conversation". Default: clears the conversation. */
+  onNewConversation?: () => void;
+  /** Overrides of the UI strings. */
+  strings?: Partial<ChatStrings>;
+  /** Colour scheme. Default: the provider's, else `auto`. */
+  theme?: 'light' | 'dark' | 'auto';
+  className?: string;
+  style?: CSSProperties;
+}
+
+/** Props of {@link ChatWindow}: its own, plus `useChat` options when no `chat` is given. */
+export type ChatWindowProps = ChatWindowOwnProps & UseChatOptions;
+
+/**
+ * A complete chat: header (title, model, new conversation), the message list, the composer, the
+ * token meter, and error and offline notices.
+ *
+ * @example
+ * <ParlanceProvider baseUrl="/v1" model="gpt-4o-mini">
+ *   <ChatWindow id="support" system="You are a helpful assistant." />
+ * </ParlanceProvider>
+ * @example
+ * const chat = useChat({ model: 'gpt-4o' });
+ * <ChatWindow chat={chat} title="Assistant" />
+ */
+export function ChatWindow(props: ChatWindowProps) {
+  return props.chat ? <ChatWindowView {...props} chat={props.chat} /> : <ChatWindowWithChat {...props} />;
+}
+
+function ChatWindowWithChat(props: ChatWindowProps) {
+  const {
+    chat: _chat,
+    title: _title,
+    showTokenMeter: _showTokenMeter,
+    allowImages: _allowImages,
+    disabled: _disabled,
+    draft: _draft,
+    defaultDraft: _defaultDraft,
+    onDraftChange: _onDraftChange,
+    onNewConversation: _onNewConversation,
+    strings: _strings,
+    theme: _theme,
+    className: _className,
+    style: _style,
+    renderAvatar: _renderAvatar,
+    renderContent: _renderContent,
+    renderActions: _renderActions,
+    allowedImageOrigins: _allowedImageOrigins,
+    allowRelativeLinks: _allowRelativeLinks,
+    ...options
+  } = props;
+  const chat = useChat(options);
+  return <ChatWindowView {...props} chat={chat} />;
+}
+
+const EMPTY: readonly TokenMessage[] = [];
+
+function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
+  const { chat, showTokenMeter = true } = props;
+  const strings = useChatStrings(props.strings);
+  const theme = useThemeAttribute(props.theme);
+  const config = useParlanceConfig(props.model ? { model: props.model } : undefined);
+  const model = config.model;
+  const online = useOnline();
+  const [draftState, setDraftState] = useState(props.defaultDraft ?? '');
+  const draft = props.draft ?? draftState;
+  const setDraft = (value: string) => {
+    if (props.draft === undefined) setDraftState(value);
+    props.onDraftChange?.(value);
+  };
+
+  // The budget is planned between replies: re-planning on every streamed chunk would cost the
+  // stream frames and show figures that change again a moment later.
+  const [conversation, setConversation] = useState<readonly TokenMessage[]>(chat.messages);
+  if (!chat.isBusy && conversation !== chat.messages) setConversation(chat.messages);
+  const nextRequest = useMemo<readonly TokenMessage[]>(
+    () => (draft.trim() ? [...conversation, { role: 'user', content: draft }] : conversation),
+    [conversation, draft],
+  );
+  const budget = useTokenBudget(showTokenMeter ? nextRequest : EMPTY, { model, maxTokens: props.maxTokens });
+  const draftCount = useTokenCount(draft, model ? { model } : {});
+
+  const [dismissed, setDismissed] = useState<Error | null>(null);
+  const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
+
+  const retryWait = chat.retryWait;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!retryWait) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [retryWait]);
+
+  const titleText = props.title ?? strings.title;
+  return (
+    <section
+      className={cx('parlance-root parlance-chat-window', props.className)}
+      data-theme={theme}
+      data-slot="chat-window"
+      data-status={chat.status}
+      aria-label={typeof titleText === 'string' ? titleText : strings.title}
+      style={props.style}
+    >
+      <header className="parlance-chat-header" data-slot="chat-header">
+        <h2 className="parlance-chat-title">{titleText}</h2>
+        {model && (
+          <span className="parlance-chat-model" title={strings.model}>
+            {model}
+          </span>
+        )}
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          onClick={() => (props.onNewConversation ? props.onNewConversation() : chat.clear())}
+        >
+          {strings.newConversation}
+        </button>
+      </header>
+      {!online && (
+        <p className="parlance-banner" data-kind="offline" role="status">
+          {strings.offline}
+        </p>
+      )}
+      {error && (
+        <div className="parlance-banner" data-kind="error" role="alert">
+          <span>{error.message || strings.error}</span>
+          <button type="button" className="parlance-button parlance-button-ghost" onClick={() => setDismissed(error)}>
+            {strings.dismiss}
+          </button>
+        </div>
+      )}
+      {retryWait && (
+        <p className="parlance-banner" data-kind="retry" role="status">
+          {format(strings.retrying, { seconds: Math.max(0, Math.ceil((retryWait.retryAt - now) / 1000)) })}
+        </p>
+      )}
+      {chat.dropped && chat.dropped.droppedIds.length > 0 && (
+        <p className="parlance-banner" data-kind="dropped">
+          {format(strings.droppedNotice, { count: chat.dropped.droppedIds.length })}
+        </p>
+      )}
+      <MessageList
+        className="parlance-chat-messages"
+        messages={chat.messages}
+        busy={chat.isBusy}
+        strings={props.strings}
+        theme={theme}
+        allowedImageOrigins={props.allowedImageOrigins}
+        allowRelativeLinks={props.allowRelativeLinks}
+        renderAvatar={props.renderAvatar}
+        renderContent={props.renderContent}
+        renderActions={props.renderActions}
+        onRegenerate={(id) => void chat.regenerate(id)}
+        onEdit={(id, content) => void chat.edit(id, content)}
+        onContinue={() => void chat.continue()}
+        onRetry={() => void chat.retry()}
+        onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
+      />
+      {showTokenMeter && (
+        <TokenMeter
+          strings={props.strings}
+          theme={theme}
+          promptTokens={budget.promptTokens}
+          replyRoom={budget.replyRoom}
+          contextWindow={budget.contextWindow}
+          droppedCount={budget.droppedCount}
+          droppedTokens={budget.droppedTokens}
+          overflow={budget.overflow}
+          isApproximate={budget.isApproximate}
+        />
+      )}
+      <Composer
+        value={draft}
+        onValueChange={setDraft}
+        onSend={(content) => void chat.send(content)}
+        onStop={chat.stop}
+        status={chat.status}
+        disabled={props.disabled}
+        allowImages={props.allowImages}
+        strings={props.strings}
+        theme={theme}
+        tokens={
+          draft.trim()
+            ? {
+                count: draftCount.count ?? null,
+                remaining: budget.replyRoom ?? null,
+                isApproximate: draftCount.isApproximate,
+              }
+            : undefined
+        }
+      />
+    </section>
+  );
+}

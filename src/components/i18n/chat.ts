@@ -1,0 +1,236 @@
+import type { ParlanceLocale } from '../../hooks/parlance-provider';
+
+/**
+ * Every word the chat components show or announce. Pass a partial object as the `strings` prop of
+ * `ChatWindow`, `MessageList`, `Composer` or `TokenMeter` to override any of them.
+ */
+export interface ChatStrings {
+  /** The conversation log's accessible name. */
+  conversation: string;
+  /** Shown in an empty conversation. */
+  empty: string;
+  /** Role labels, shown beside each message and read by screen readers. */
+  roleUser: string;
+  roleAssistant: string;
+  roleSystem: string;
+  /** The composer textarea's accessible name. */
+  composerLabel: string;
+  /** The composer's placeholder. */
+  composerPlaceholder: string;
+  /** The send button's name. */
+  send: string;
+  /** The stop button's name (while a reply streams). */
+  stop: string;
+  /** The attach button's name. */
+  attachImage: string;
+  /** The remove button on an attachment; `{name}` is the file name. */
+  removeAttachment: string;
+  /** Shown while dragging a file over the composer. */
+  dropImages: string;
+  /** Why the composer is disabled, when no reason is given. */
+  disabledReason: string;
+  /** Shown while a reply is in progress and the composer cannot send. */
+  busyReason: string;
+  /** The draft's token count; `{count}` and `{remaining}`. */
+  draftTokens: string;
+  /** Shown when the draft does not fit; `{over}` is how many tokens too many. */
+  draftTooLong: string;
+  /** Message actions. */
+  copy: string;
+  copied: string;
+  regenerate: string;
+  edit: string;
+  save: string;
+  cancel: string;
+  editLabel: string;
+  continue: string;
+  retry: string;
+  previousVersion: string;
+  nextVersion: string;
+  /** `{index}` of `{total}` versions. */
+  versionOf: string;
+  /** The group of message actions; `{role}`. */
+  messageActions: string;
+  /** Status notices. */
+  thinking: string;
+  streaming: string;
+  stopped: string;
+  interrupted: string;
+  error: string;
+  contentFilter: string;
+  length: string;
+  /** Usage per reply; `{prompt}`, `{completion}`, `{total}`. */
+  usage: string;
+  /** The jump-to-latest button. */
+  jumpToLatest: string;
+  /** Announced when a reply finished; `{text}`. */
+  replyFinished: string;
+  /** Code blocks. */
+  copyCode: string;
+  codeCopied: string;
+  /** `{lang}` code block label. */
+  codeLabel: string;
+  /** A markdown image not loaded because its origin is not allowed; `{alt}`. */
+  blockedImage: string;
+  /** A link whose address is not allowed (shown as text). */
+  blockedLink: string;
+  /** Shown in place of a half-written table while it streams. */
+  tablePending: string;
+  /** Token meter. */
+  tokenMeterLabel: string;
+  promptTokens: string;
+  replyRoom: string;
+  contextWindow: string;
+  approximate: string;
+  /** What trimming will drop; `{count}` messages, `{tokens}` tokens. */
+  willDrop: string;
+  nothingDropped: string;
+  /** The prompt does not fit even after trimming. */
+  overflow: string;
+  /** Chat window. */
+  title: string;
+  newConversation: string;
+  model: string;
+  offline: string;
+  dismiss: string;
+  /** Shown while a retry waits; `{seconds}`. */
+  retrying: string;
+  /** The last request dropped earlier messages; `{count}`. */
+  droppedNotice: string;
+}
+
+const en: ChatStrings = {
+  conversation: 'Conversation',
+  empty: 'No messages yet. Ask anything to start.',
+  roleUser: 'You',
+  roleAssistant: 'Assistant',
+  roleSystem: 'System',
+  composerLabel: 'Message',
+  composerPlaceholder: 'Write a message…',
+  send: 'Send',
+  stop: 'Stop',
+  attachImage: 'Attach image',
+  removeAttachment: 'Remove {name}',
+  dropImages: 'Drop images to attach them',
+  disabledReason: 'Sending is not available right now.',
+  busyReason: 'Wait for the reply to finish, or stop it.',
+  draftTokens: '{count} tokens · {remaining} left',
+  draftTooLong: 'Too long by {over} tokens',
+  copy: 'Copy',
+  copied: 'Copied',
+  regenerate: 'Regenerate',
+  edit: 'Edit',
+  save: 'Save and send',
+  cancel: 'Cancel',
+  editLabel: 'Edit message',
+  continue: 'Continue',
+  retry: 'Retry',
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  versionOf: '{index} of {total}',
+  messageActions: '{role} message actions',
+  thinking: 'Thinking…',
+  streaming: 'Writing…',
+  stopped: 'Stopped. The reply is incomplete.',
+  interrupted: 'The connection broke off. The reply is incomplete.',
+  error: 'Something went wrong.',
+  contentFilter: 'Part of this reply was withheld by a content filter.',
+  length: 'The reply was cut short at the length limit.',
+  usage: '{prompt} prompt + {completion} reply = {total} tokens',
+  jumpToLatest: 'Jump to latest',
+  replyFinished: 'Reply: {text}',
+  copyCode: 'Copy code',
+  codeCopied: 'Code copied',
+  codeLabel: '{lang} code',
+  blockedImage: 'Image not loaded: {alt}',
+  blockedLink: 'link not allowed',
+  tablePending: 'Table…',
+  tokenMeterLabel: 'Token budget',
+  promptTokens: 'Prompt',
+  replyRoom: 'Reply room',
+  contextWindow: 'Context window',
+  approximate: 'approximate',
+  willDrop: 'Trimming will leave out {count} earlier messages ({tokens} tokens).',
+  nothingDropped: 'Everything fits.',
+  overflow: 'This does not fit in the context window even after trimming.',
+  title: 'Chat',
+  newConversation: 'New conversation',
+  model: 'Model',
+  offline: 'You are offline. Messages will send when the connection is back.',
+  dismiss: 'Dismiss',
+  retrying: 'Retrying in {seconds} s…',
+  droppedNotice: '{count} earlier messages were left out to fit the context window.',
+};
+
+const zhCN: ChatStrings = {
+  conversation: '对话',
+  empty: '还没有消息。问点什么开始吧。',
+  roleUser: '你',
+  roleAssistant: '助手',
+  roleSystem: '系统',
+  composerLabel: '消息',
+  composerPlaceholder: '输入消息…',
+  send: '发送',
+  stop: '停止',
+  attachImage: '添加图片',
+  removeAttachment: '移除 {name}',
+  dropImages: '松开以添加图片',
+  disabledReason: '暂时无法发送。',
+  busyReason: '请等待回复完成，或停止回复。',
+  draftTokens: '{count} 个 token · 剩余 {remaining}',
+  draftTooLong: '超出 {over} 个 token',
+  copy: '复制',
+  copied: '已复制',
+  regenerate: '重新生成',
+  edit: '编辑',
+  save: '保存并发送',
+  cancel: '取消',
+  editLabel: '编辑消息',
+  continue: '继续',
+  retry: '重试',
+  previousVersion: '上一个版本',
+  nextVersion: '下一个版本',
+  versionOf: '第 {index} / {total} 版',
+  messageActions: '{role}的消息操作',
+  thinking: '思考中…',
+  streaming: '正在回复…',
+  stopped: '已停止，回复不完整。',
+  interrupted: '连接中断，回复不完整。',
+  error: '出错了。',
+  contentFilter: '此回复的部分内容已被内容过滤器拦截。',
+  length: '回复达到长度上限，已被截断。',
+  usage: '提示 {prompt} + 回复 {completion} = {total} 个 token',
+  jumpToLatest: '跳到最新',
+  replyFinished: '回复：{text}',
+  copyCode: '复制代码',
+  codeCopied: '代码已复制',
+  codeLabel: '{lang} 代码',
+  blockedImage: '未加载图片：{alt}',
+  blockedLink: '链接不被允许',
+  tablePending: '表格…',
+  tokenMeterLabel: 'Token 预算',
+  promptTokens: '提示',
+  replyRoom: '回复空间',
+  contextWindow: '上下文窗口',
+  approximate: '估算',
+  willDrop: '裁剪将省略之前的 {count} 条消息（{tokens} 个 token）。',
+  nothingDropped: '全部放得下。',
+  overflow: '即使裁剪后也放不进上下文窗口。',
+  title: '聊天',
+  newConversation: '新对话',
+  model: '模型',
+  offline: '你已离线。连接恢复后消息会发送。',
+  dismiss: '关闭',
+  retrying: '{seconds} 秒后重试…',
+  droppedNotice: '为放入上下文窗口，省略了之前的 {count} 条消息。',
+};
+
+/** The chat components' catalogs, by locale. */
+export const chatCatalogs: Record<ParlanceLocale, ChatStrings> = { en, 'zh-CN': zhCN };
+
+/** Fills `{name}` placeholders. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in values ? String(values[key]) : whole,
+  );
+}

@@ -1,0 +1,106 @@
+import { Lexer, type Token, type TokensList } from 'marked';
+
+/** One top-level markdown block, keyed by where it starts in the source. */
+export interface MarkdownBlock {
+  /** The offset of the block in the (normalised) source: stable while a reply grows. */
+  key: number;
+  raw: string;
+  tokens: Token[];
+  /** The last block of a streaming reply: it may still change. */
+  live: boolean;
+}
+
+/**
+ * Splits markdown into blocks incrementally. Blocks a streaming reply has finished (every one but
+ * the last) are kept, with their tokens, and never lexed again; each new chunk lexes only the
+ * text from the start of the last block on.
+ */
+export class BlockSplitter {
+  #source = '';
+  #offset = 0;
+  #finished: MarkdownBlock[] = [];
+
+  /** The blocks of `source`. `streaming` keeps the last block live (and repairs half-written syntax). */
+  split(rawSource: string, streaming: boolean): MarkdownBlock[] {
+    const source = normalize(rawSource);
+    if (!source.startsWith(this.#source.slice(0, this.#offset))) {
+      this.#offset = 0;
+      this.#finished = [];
+    }
+    this.#source = source;
+    const tail = source.slice(this.#offset);
+    const tokens = lex(tail);
+    const pieces: { start: number; token: Token }[] = [];
+    let position = this.#offset;
+    for (const token of tokens) {
+      pieces.push({ start: position, token });
+      position += token.raw.length;
+    }
+    // marked consumes every character into some token's raw; if that ever fails to hold, keep the
+    // whole tail as one block rather than cut a block in the wrong place.
+    const aligned = position === source.length;
+    const content = pieces.filter((p) => p.token.type !== 'space' && p.token.type !== 'def');
+    // The last block stays out of the cache even when the reply is done, since `continue` may
+    // append to it.
+    const keep = aligned ? content.length - 1 : 0;
+    for (let i = 0; i < keep; i++) {
+      const { start, token } = content[i]!;
+      this.#finished.push({ key: start, raw: token.raw, tokens: [token], live: false });
+    }
+    const last = content[keep];
+    if (!last) {
+      this.#offset = source.length;
+      return this.#finished.slice();
+    }
+    this.#offset = last.start;
+    const lastRaw = source.slice(last.start);
+    const text = streaming ? repairPartial(lastRaw) : lastRaw;
+    const lastTokens = text === lastRaw && aligned ? [last.token] : lex(text);
+    return [...this.#finished, { key: last.start, raw: lastRaw, tokens: lastTokens, live: streaming }];
+  }
+}
+
+function lex(text: string): TokensList | Token[] {
+  if (!text) return [];
+  return Lexer.lex(text, { gfm: true, breaks: false });
+}
+
+function normalize(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const TABLE_DELIMITER = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/**
+ * Makes the growing end of a reply render as what it is becoming rather than as raw syntax: half a
+ * link shows its text, half an image nothing, an unclosed `**`, `~~` or backtick is closed, and a
+ * table shows nothing until its delimiter row has arrived. An open code fence is left alone: the
+ * lexer already renders it as code.
+ */
+export function repairPartial(block: string): string {
+  const lines = block.split('\n');
+  if (lines.filter((line) => FENCE.test(line)).length % 2 === 1) return block;
+  const first = lines[0]?.trim() ?? '';
+  if (first.startsWith('|')) {
+    const delimiter = lines[1];
+    const complete = delimiter !== undefined && TABLE_DELIMITER.test(delimiter) && /-\s*\|?\s*$/.test(delimiter);
+    if (!complete) return '';
+    // A half-written row would show its cells shifting; keep rows that are complete.
+    const last = lines[lines.length - 1]!;
+    if (lines.length > 2 && !last.trimEnd().endsWith('|')) lines.pop();
+    return lines.join('\n');
+  }
+  let text = block;
+  text = text.replace(/!\[[^\]\n]*(\]\([^)\n]*)?$/, '');
+  text = text.replace(/!\[[^\]\n]*\]$/, '');
+  text = text.replace(/\[([^\]\n]*)\]\([^)\n]*$/, '$1');
+  text = text.replace(/\[([^\]\n]*)\]?$/, '$1');
+  text = text.replace(/(?<=\S)[*_~`]+$/, '').replace(/(^|\s)[*_~`]+$/, '$1');
+  const paragraph = text.slice(text.lastIndexOf('\n\n') + 1);
+  const outsideCode = paragraph.replace(/`[^`\n]*`/g, '');
+  if ((paragraph.match(/`/g)?.length ?? 0) % 2 === 1) return `${text}\``;
+  if ((outsideCode.match(/\*\*/g)?.length ?? 0) % 2 === 1) text += '**';
+  if ((outsideCode.match(/~~/g)?.length ?? 0) % 2 === 1) text += '~~';
+  return text;
+}

@@ -1,0 +1,71 @@
+import { memo, useMemo, useState } from 'react';
+
+import type { ChatStrings } from '../i18n/chat';
+import { useChatStrings } from '../i18n/locale';
+import { cx } from '../primitives/root';
+import { BlockSplitter, type MarkdownBlock } from './blocks';
+import { renderBlocks } from './render';
+import { usePolicy, type UrlPolicy } from './safe-url';
+
+/** Props of {@link Markdown}. */
+export interface MarkdownProps extends UrlPolicy {
+  /** The markdown source (untrusted: raw HTML shows as text, links and images pass the URL policy). */
+  children: string;
+  /**
+   * The text is still arriving. Finished blocks are then kept and never re-parsed; only the last
+   * block re-renders, with half-written syntax repaired. Default: false.
+   */
+  streaming?: boolean;
+  /** Overrides of the UI strings. */
+  strings?: Partial<ChatStrings>;
+  className?: string;
+}
+
+/**
+ * Renders untrusted markdown (GFM) safely and incrementally.
+ *
+ * @example
+ * <Markdown allowedImageOrigins={['https://images.example.com']}>{reply}</Markdown>
+ */
+export function Markdown({
+  children,
+  streaming = false,
+  strings: overrides,
+  allowedImageOrigins,
+  allowRelativeLinks,
+  className,
+}: MarkdownProps) {
+  const strings = useChatStrings(overrides);
+  const [splitter] = useState(() => new BlockSplitter());
+  const policy = usePolicy(allowedImageOrigins, allowRelativeLinks);
+  const blocks = useMemo(() => splitter.split(children, streaming), [splitter, children, streaming]);
+  return (
+    <div className={cx('parlance-markdown', className)} data-slot="markdown">
+      {blocks.map((block) => (
+        <Block key={block.key} block={block} policy={policy} strings={strings} />
+      ))}
+    </div>
+  );
+}
+
+interface BlockProps {
+  block: MarkdownBlock;
+  policy: UrlPolicy;
+  strings: ChatStrings;
+}
+
+const Block = memo(
+  function Block({ block, policy, strings }: BlockProps) {
+    if (block.live && block.tokens.length === 0 && block.raw.trim()) {
+      return <p className="parlance-md-pending">{strings.tablePending}</p>;
+    }
+    const baseUrl = typeof document === 'undefined' ? undefined : document.baseURI;
+    return <>{renderBlocks(block.tokens, { policy, strings, baseUrl, live: block.live })}</>;
+  },
+  (a, b) =>
+    a.block.raw === b.block.raw &&
+    a.block.live === b.block.live &&
+    a.block.tokens === b.block.tokens &&
+    a.policy === b.policy &&
+    a.strings === b.strings,
+);

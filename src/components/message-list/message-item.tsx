@@ -1,0 +1,292 @@
+import { memo, useId, useState, type ReactNode } from 'react';
+
+import { format, type ChatStrings } from '../i18n/chat';
+import { CopyButton } from '../markdown/copy-button';
+import { Markdown } from '../markdown/markdown';
+import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
+import { isLocalImage, messageImages, messageText } from './content';
+import type { MessageActionHandlers, MessageListMessage } from './types';
+
+/** Slots a list fills per message, to replace the avatar, the content or the actions. */
+export interface MessageSlots {
+  /** Rendered before the message body. Default: none. */
+  renderAvatar?: (message: MessageListMessage) => ReactNode;
+  /** Replaces the message content; `content` is the default rendering. */
+  renderContent?: (message: MessageListMessage, content: ReactNode) => ReactNode;
+  /** Replaces the action bar; `actions` is the default one. */
+  renderActions?: (message: MessageListMessage, actions: ReactNode) => ReactNode;
+}
+
+export interface MessageItemProps extends MessageSlots {
+  message: MessageListMessage;
+  index: number;
+  count: number;
+  isLast: boolean;
+  /** A reply is in progress somewhere: actions that start a request are hidden. */
+  busy: boolean;
+  active: boolean;
+  strings: ChatStrings;
+  policy: UrlPolicy;
+  userMarkdown: boolean;
+  handlers: MessageActionHandlers;
+  /** Which handlers exist (the `handlers` object itself is stable and reads the latest ones). */
+  available: Record<keyof MessageActionHandlers, boolean>;
+  measure: (node: HTMLElement | null) => void;
+  top: number;
+}
+
+function roleLabel(role: MessageListMessage['role'], strings: ChatStrings): string {
+  return role === 'user' ? strings.roleUser : role === 'assistant' ? strings.roleAssistant : strings.roleSystem;
+}
+
+/** One message: a single element carrying `data-role` and `data-status`. */
+export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
+  const { message, index, count, isLast, busy, active, strings, handlers, available, measure, top } = props;
+  const [editing, setEditing] = useState(false);
+  const labelId = useId();
+  const text = messageText(message);
+  const inProgress = message.status === 'pending' || message.status === 'streaming';
+  const label = roleLabel(message.role, strings);
+
+  const content =
+    message.role === 'assistant' || props.userMarkdown ? (
+      <Markdown
+        streaming={message.status === 'streaming'}
+        allowedImageOrigins={props.policy.allowedImageOrigins}
+        allowRelativeLinks={props.policy.allowRelativeLinks}
+        strings={strings}
+      >
+        {text}
+      </Markdown>
+    ) : (
+      <div className="parlance-message-text">{text}</div>
+    );
+  const images = messageImages(message);
+  const body = (
+    <>
+      {message.status === 'pending' && !text && <p className="parlance-thinking">{strings.thinking}</p>}
+      {content}
+      {images.length > 0 && (
+        <div className="parlance-message-images">
+          {images.map((url, i) => (
+            <AttachedImage key={i} url={url} policy={props.policy} strings={strings} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+
+  const actions = inProgress ? null : (
+    <div
+      className="parlance-message-actions"
+      data-slot="message-actions"
+      role="group"
+      aria-label={format(strings.messageActions, { role: label })}
+    >
+      {text && (
+        <CopyButton
+          className="parlance-button parlance-button-ghost"
+          text={text}
+          label={strings.copy}
+          doneLabel={strings.copied}
+        />
+      )}
+      {message.role === 'user' && available.onEdit && !busy && (
+        <button type="button" className="parlance-button parlance-button-ghost" onClick={() => setEditing(true)}>
+          {strings.edit}
+        </button>
+      )}
+      {message.role === 'assistant' && available.onRegenerate && !busy && (
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          onClick={() => handlers.onRegenerate?.(message.id)}
+        >
+          {strings.regenerate}
+        </button>
+      )}
+      {isLast && message.finishReason === 'length' && available.onContinue && !busy && (
+        <button type="button" className="parlance-button parlance-button-ghost" onClick={() => handlers.onContinue?.()}>
+          {strings.continue}
+        </button>
+      )}
+      {isLast &&
+        (message.status === 'error' || message.status === 'interrupted') &&
+        available.onRetry &&
+        !busy && (
+          <button type="button" className="parlance-button parlance-button-ghost" onClick={() => handlers.onRetry?.()}>
+            {strings.retry}
+          </button>
+        )}
+      {message.alternatives && message.alternatives.length > 0 && available.onSelectAlternative && (
+        <Versions message={message} busy={busy} strings={strings} handlers={handlers} />
+      )}
+    </div>
+  );
+
+  return (
+    <article
+      ref={measure}
+      className="parlance-message"
+      data-slot="message"
+      data-role={message.role}
+      data-status={message.status}
+      data-finish-reason={message.finishReason ?? undefined}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={count}
+      aria-labelledby={labelId}
+      aria-busy={inProgress || undefined}
+      // Roving focus: one message is in the Tab order, arrow keys move between them.
+      // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+      tabIndex={active ? 0 : -1}
+      style={{ transform: `translateY(${top}px)` }}
+    >
+      {props.renderAvatar && <div className="parlance-message-avatar">{props.renderAvatar(message)}</div>}
+      <div className="parlance-message-body">
+        <div className="parlance-message-role" id={labelId}>
+          {label}
+        </div>
+        {editing ? (
+          <EditForm
+            initial={text}
+            strings={strings}
+            onCancel={() => setEditing(false)}
+            onSave={(value) => {
+              setEditing(false);
+              handlers.onEdit?.(message.id, value);
+            }}
+          />
+        ) : (
+          <div className="parlance-message-content" data-slot="message-content">
+            {props.renderContent ? props.renderContent(message, body) : body}
+          </div>
+        )}
+        <Notice message={message} strings={strings} />
+        {message.role === 'assistant' && message.usage && !inProgress && (
+          <p className="parlance-message-usage">
+            {format(strings.usage, {
+              prompt: message.usage.prompt_tokens,
+              completion: message.usage.completion_tokens,
+              total: message.usage.total_tokens,
+            })}
+          </p>
+        )}
+        {!editing && (props.renderActions ? props.renderActions(message, actions) : actions)}
+      </div>
+    </article>
+  );
+});
+
+function Notice({ message, strings }: { message: MessageListMessage; strings: ChatStrings }) {
+  let kind: string | null = null;
+  let text = '';
+  if (message.status === 'stopped') [kind, text] = ['stopped', strings.stopped];
+  else if (message.status === 'interrupted') [kind, text] = ['interrupted', strings.interrupted];
+  else if (message.status === 'error') [kind, text] = ['error', message.error?.message || strings.error];
+  else if (message.status === 'done' && message.finishReason === 'content_filter')
+    [kind, text] = ['content-filter', strings.contentFilter];
+  else if (message.status === 'done' && message.finishReason === 'length') [kind, text] = ['length', strings.length];
+  if (!kind) return null;
+  return (
+    <p className="parlance-notice" data-kind={kind} data-slot="message-notice">
+      {text}
+    </p>
+  );
+}
+
+function Versions({
+  message,
+  busy,
+  strings,
+  handlers,
+}: {
+  message: MessageListMessage;
+  busy: boolean;
+  strings: ChatStrings;
+  handlers: MessageActionHandlers;
+}) {
+  const total = (message.alternatives?.length ?? 0) + 1;
+  const current = message.alternativeIndex ?? total - 1;
+  return (
+    <span className="parlance-versions">
+      <button
+        type="button"
+        className="parlance-button parlance-button-ghost"
+        aria-label={strings.previousVersion}
+        disabled={busy || current <= 0}
+        onClick={() => handlers.onSelectAlternative?.(message.id, current - 1)}
+      >
+        ‹
+      </button>
+      <span className="parlance-versions-label">{format(strings.versionOf, { index: current + 1, total })}</span>
+      <button
+        type="button"
+        className="parlance-button parlance-button-ghost"
+        aria-label={strings.nextVersion}
+        disabled={busy || current >= total - 1}
+        onClick={() => handlers.onSelectAlternative?.(message.id, current + 1)}
+      >
+        ›
+      </button>
+    </span>
+  );
+}
+
+function EditForm({
+  initial,
+  strings,
+  onSave,
+  onCancel,
+}: {
+  initial: string;
+  strings: ChatStrings;
+  onSave: (value: string) => void;
+  onCancel: () => void;
+}) {
+  const [value, setValue] = useState(initial);
+  return (
+    <form
+      className="parlance-edit"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (value.trim()) onSave(value);
+      }}
+    >
+      <textarea
+        className="parlance-edit-input"
+        aria-label={strings.editLabel}
+        value={value}
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- the user just asked to edit this message
+        autoFocus
+        onChange={(event) => setValue(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') onCancel();
+        }}
+      />
+      <div className="parlance-edit-actions">
+        <button type="submit" className="parlance-button parlance-button-primary">
+          {strings.save}
+        </button>
+        <button type="button" className="parlance-button" onClick={onCancel}>
+          {strings.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function AttachedImage({ url, policy, strings }: { url: string; policy: UrlPolicy; strings: ChatStrings }) {
+  if (isLocalImage(url) || isImageAllowed(url, policy)) {
+    return <img className="parlance-message-image" src={url} alt="" referrerPolicy="no-referrer" />;
+  }
+  const href = safeHref(url);
+  const label = format(strings.blockedImage, { alt: href ?? '' });
+  return href && !href.startsWith('mailto:') ? (
+    <a className="parlance-md-blocked-image" href={href} target="_blank" rel="noopener noreferrer nofollow">
+      {label}
+    </a>
+  ) : (
+    <span className="parlance-md-blocked-image">{label}</span>
+  );
+}

@@ -1,0 +1,285 @@
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+
+import { useLatest } from '../../hooks/internal/use-latest';
+import type { ChatStrings } from '../i18n/chat';
+import { useChatStrings } from '../i18n/locale';
+import { usePolicy, type UrlPolicy } from '../markdown/safe-url';
+import { cx, useThemeAttribute } from '../primitives/root';
+import { MessageItem, type MessageSlots } from './message-item';
+import type { MessageActionHandlers, MessageListMessage } from './types';
+
+/** Props of {@link MessageList}. */
+export interface MessageListProps extends MessageActionHandlers, MessageSlots, UrlPolicy {
+  /** The messages to show, oldest first: `useChat().messages`, or a stored transcript. */
+  messages: readonly MessageListMessage[];
+  /**
+   * A reply is in progress (hides actions that would start another). Default: derived from the
+   * messages (any `pending` or `streaming`).
+   */
+  busy?: boolean;
+  /** Render user messages as markdown too. Default: false (shown as typed). */
+  userMarkdown?: boolean;
+  /** Shown when there are no messages. Default: a short invitation. */
+  emptyState?: ReactNode;
+  /** Expected height of a message before it is measured, in px. Default: 96. */
+  estimateSize?: number;
+  /** Distance from the bottom, in px, within which the list counts as pinned. Default: 48. */
+  pinThreshold?: number;
+  /** Overrides of the UI strings. */
+  strings?: Partial<ChatStrings>;
+  /** Colour scheme. Default: the provider's, else `auto`. */
+  theme?: 'light' | 'dark' | 'auto';
+  className?: string;
+  style?: CSSProperties;
+}
+
+const ACTION_NAMES = [
+  'onRegenerate',
+  'onEdit',
+  'onContinue',
+  'onRetry',
+  'onSelectAlternative',
+  'onCopy',
+] as const satisfies readonly (keyof MessageActionHandlers)[];
+
+/**
+ * The conversation: a polite live log of messages, each one element with `data-role` and
+ * `data-status`. Virtualised, so 10,000 messages stay responsive; pinned to the bottom while a
+ * reply streams unless the user scrolled up, with a "jump to latest" button when not pinned.
+ * Arrow keys, Home and End move between messages.
+ *
+ * @example
+ * const chat = useChat({ model: 'gpt-4o-mini' });
+ * <MessageList messages={chat.messages} onRegenerate={chat.regenerate} onRetry={chat.retry} />
+ */
+export function MessageList(props: MessageListProps) {
+  const {
+    messages,
+    userMarkdown = false,
+    emptyState,
+    estimateSize = 96,
+    pinThreshold = 48,
+    allowedImageOrigins,
+    allowRelativeLinks,
+    renderAvatar,
+    renderContent,
+    renderActions,
+    className,
+    style,
+  } = props;
+  const strings = useChatStrings(props.strings);
+  const theme = useThemeAttribute(props.theme);
+  const busy = props.busy ?? messages.some((m) => m.status === 'pending' || m.status === 'streaming');
+  const streaming = messages.some((m) => m.status === 'streaming' || m.status === 'pending');
+
+  const latest = useLatest(props);
+  const handlers = useMemo<MessageActionHandlers>(
+    () => ({
+      onRegenerate: (id) => latest.current.onRegenerate?.(id),
+      onEdit: (id, content) => latest.current.onEdit?.(id, content),
+      onContinue: () => latest.current.onContinue?.(),
+      onRetry: () => latest.current.onRetry?.(),
+      onSelectAlternative: (id, index) => latest.current.onSelectAlternative?.(id, index),
+      onCopy: (id) => latest.current.onCopy?.(id),
+    }),
+    [latest],
+  );
+  const availableKey = ACTION_NAMES.map((name) => (props[name] ? '1' : '0')).join('');
+  const available = useMemo(
+    () =>
+      Object.fromEntries(ACTION_NAMES.map((name, i) => [name, availableKey[i] === '1'])) as Record<
+        keyof MessageActionHandlers,
+        boolean
+      >,
+    [availableKey],
+  );
+  const policy = usePolicy(allowedImageOrigins, allowRelativeLinks);
+
+  const isEmpty = messages.length === 0;
+  const scroller = useRef<HTMLDivElement>(null);
+  const inner = useRef<HTMLDivElement>(null);
+  const [pinned, setPinnedState] = useState(true);
+  const pinnedRef = useRef(true);
+  const setPinned = useCallback((value: boolean) => {
+    pinnedRef.current = value;
+    setPinnedState(value);
+  }, []);
+  const [activeIndex, setActiveIndex] = useState<number | null>(null);
+  const active = activeIndex === null ? messages.length - 1 : Math.min(activeIndex, messages.length - 1);
+
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => estimateSize,
+    getItemKey: (index) => messages[index]?.id ?? index,
+    overscan: 6,
+    // The message that holds the keyboard's place stays mounted, so Tab can always return to it.
+    rangeExtractor: (range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (active >= 0 && !indexes.includes(active)) {
+        indexes.push(active);
+        indexes.sort((a, b) => a - b);
+      }
+      return indexes;
+    },
+  });
+
+  const scrollToBottom = useCallback(() => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, []);
+
+  // Runs after every render: while pinned, whatever grew is followed.
+  useLayoutEffect(() => {
+    if (pinnedRef.current) scrollToBottom();
+  });
+
+  // Heights change without a render too (images, highlighting, fonts).
+  useEffect(() => {
+    const element = inner.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (pinnedRef.current) scrollToBottom();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [scrollToBottom, isEmpty]);
+
+  const lastScroll = useRef({ top: 0, height: 0 });
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    const { scrollTop, scrollHeight, clientHeight } = element;
+    const atBottom = scrollHeight - scrollTop - clientHeight <= pinThreshold;
+    const previous = lastScroll.current;
+    if (atBottom) {
+      if (!pinnedRef.current) setPinned(true);
+    } else if (scrollTop < previous.top && scrollHeight === previous.height && pinnedRef.current) {
+      // Moved up while the content kept its height: the user's doing, not a re-measure.
+      setPinned(false);
+    }
+    lastScroll.current = { top: scrollTop, height: scrollHeight };
+  };
+
+  const unpinOnIntent = () => {
+    const element = scroller.current;
+    if (element && element.scrollHeight > element.clientHeight && pinnedRef.current) setPinned(false);
+  };
+
+  const focusIndex = (index: number) => {
+    const target = Math.max(0, Math.min(messages.length - 1, index));
+    setActiveIndex(target);
+    unpinOnIntent();
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    const tryFocus = (attempt: number) => {
+      const node = scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
+      if (node) node.focus({ preventScroll: false });
+      else if (attempt < 5) requestAnimationFrame(() => tryFocus(attempt + 1));
+    };
+    requestAnimationFrame(() => tryFocus(0));
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    const index = target.dataset.index === undefined ? null : Number(target.dataset.index);
+    if (index === null || target.tagName !== 'ARTICLE') {
+      if (event.key === 'PageUp' || event.key === 'ArrowUp' || event.key === 'Home') unpinOnIntent();
+      return;
+    }
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      Home: 0,
+      End: messages.length - 1,
+    };
+    const next = moves[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    focusIndex(next);
+  };
+
+  const jumpToLatest = () => {
+    setPinned(true);
+    setActiveIndex(null);
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    requestAnimationFrame(scrollToBottom);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      className={cx('parlance-root parlance-message-list', className)}
+      data-theme={theme}
+      data-slot="message-list"
+      data-pinned={pinned}
+      style={style}
+    >
+      {/* The log hands arrow keys between its messages (roving focus); the empty log takes focus
+          itself so that its scrolling region stays keyboard reachable. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions, jsx-a11y/no-noninteractive-tabindex */}
+      <div
+        ref={scroller}
+        className="parlance-message-scroller"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions text"
+        aria-busy={streaming}
+        aria-label={strings.conversation}
+        tabIndex={isEmpty ? 0 : -1}
+        onScroll={onScroll}
+        onWheel={(event) => {
+          if (event.deltaY < 0) unpinOnIntent();
+        }}
+        onTouchMove={unpinOnIntent}
+        onKeyDown={onKeyDown}
+      >
+        {isEmpty ? (
+          <div className="parlance-empty">{emptyState ?? <p>{strings.empty}</p>}</div>
+        ) : (
+          <div ref={inner} className="parlance-message-sizer" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const message = messages[item.index]!;
+              return (
+                <MessageItem
+                  key={item.key}
+                  message={message}
+                  index={item.index}
+                  count={messages.length}
+                  isLast={item.index === messages.length - 1}
+                  busy={busy}
+                  active={item.index === active}
+                  strings={strings}
+                  policy={policy}
+                  userMarkdown={userMarkdown}
+                  handlers={handlers}
+                  available={available}
+                  measure={virtualizer.measureElement}
+                  top={item.start}
+                  renderAvatar={renderAvatar}
+                  renderContent={renderContent}
+                  renderActions={renderActions}
+                />
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {!pinned && !isEmpty && (
+        <button type="button" className="parlance-button parlance-jump" data-slot="jump-to-latest" onClick={jumpToLatest}>
+          {strings.jumpToLatest}
+        </button>
+      )}
+    </div>
+  );
+}

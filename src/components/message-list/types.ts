@@ -1,0 +1,29 @@
+import type { ChatMessage } from '../../core';
+
+/**
+ * What {@link MessageList} needs of a message: any `ChatMessage` from `useChat`, or a stored
+ * transcript with at least `id`, `role`, `content` and `status`.
+ */
+export type MessageListMessage = Pick<ChatMessage, 'id' | 'role' | 'content' | 'status'> &
+  Partial<
+    Pick<
+      ChatMessage,
+      'createdAt' | 'finishReason' | 'usage' | 'error' | 'endState' | 'alternatives' | 'alternativeIndex'
+    >
+  >;
+
+/** Message actions a list offers; each one shows only when its handler is given. */
+export interface MessageActionHandlers {
+  /** Ask for a new reply in place of this assistant message. */
+  onRegenerate?: (messageId: string) => void;
+  /** Replace a user message's text and ask again. */
+  onEdit?: (messageId: string, content: string) => void;
+  /** Ask for the rest of a reply cut at the length limit. */
+  onContinue?: () => void;
+  /** Send the failed or interrupted turn again. */
+  onRetry?: () => void;
+  /** Show another version (0-based) of the conversation from this message on. */
+  onSelectAlternative?: (messageId: string, index: number) => void;
+  /** Called after a message's text was copied. */
+  onCopy?: (messageId: string) => void;
+}
