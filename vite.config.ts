@@ -71,6 +71,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // CPU-heavy suites (tokenizer ranks, property tests) on 2 shared cores: generous, not timing.
+          testTimeout: 30_000,
           include: [
             'test/unit/**/*.test.{ts,tsx}',
             'test/node/**/*.test.{ts,tsx}',
@@ -83,6 +85,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
+          testTimeout: 60_000,
           include: ['test/browser/**/*.test.{ts,tsx}'],
           browser: browser(),
           globalSetup: ['test/browser/global-setup.ts'],
