@@ -1,0 +1,21 @@
+// `parlance/widget`: importing this module registers <parlance-chat> (nothing happens on a server).
+import { defineParlanceChat, type ParlanceChatElement } from './element';
+
+export {
+  DEFAULT_STORAGE_KEY,
+  ParlanceChatElement,
+  defineParlanceChat,
+  type ParlanceChatEventMap,
+  type ParlanceChatHeaders,
+  type ParlanceChatInitialMessage,
+  type ParlanceChatPosition,
+} from './element';
+export type { ParlanceChatStrings } from './strings';
+
+defineParlanceChat();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parlance-chat': ParlanceChatElement;
+  }
+}

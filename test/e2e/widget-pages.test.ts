@@ -1,0 +1,468 @@
+// <parlance-chat> on real host pages: plain HTML served over HTTP, the self-contained file built
+// here from vite.widget.config.ts, Debian's Chromium driven by playwright-core, and the fake
+// OpenAI server as the backend.
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+
+import { launchChromium } from '../support/chromium';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai-server';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pages = path.join(root, 'test/fixtures/widget-pages');
+
+let out: string;
+let api: FakeOpenAI;
+let site: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'parlance-widget-'));
+  // Vitest runs with NODE_ENV=test, which would make the React plugin emit development JSX.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  await build({
+    configFile: path.join(root, 'vite.widget.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: path.join(out, 'widget'), emptyOutDir: true, sourcemap: false },
+  });
+  // The host's own React app: a separate copy of React, bundled apart from the widget.
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: {
+      outDir: path.join(out, 'host'),
+      emptyOutDir: true,
+      modulePreload: false,
+      rolldownOptions: {
+        input: path.join(pages, 'host-react-app.js'),
+        output: { format: 'es', entryFileNames: 'host-react-app.js' },
+      },
+    },
+  });
+  process.env.NODE_ENV = nodeEnv;
+  api = await startFakeOpenAI();
+  site = await serveSite();
+  browser = await launchChromium();
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await api?.close();
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+/** Serves the fixture pages (with `__API__` filled in), the built widget and the host app. */
+async function serveSite() {
+  const apiOrigin = new URL(api.url).origin;
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+    let file: string;
+    if (url.pathname.startsWith('/widget/')) file = path.join(out, 'widget', url.pathname.slice(8));
+    else if (url.pathname.startsWith('/host/')) file = path.join(out, 'host', url.pathname.slice(6));
+    else file = path.join(pages, url.pathname === '/' ? 'plain.html' : url.pathname.slice(1));
+    try {
+      let body: string | Buffer = await readFile(file);
+      const type = file.endsWith('.html')
+        ? 'text/html; charset=utf-8'
+        : file.endsWith('.css')
+          ? 'text/css'
+          : 'text/javascript';
+      const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-store' };
+      if (file.endsWith('.html')) body = body.toString('utf8').replaceAll('__API__', api.url);
+      if (file.endsWith('csp.html')) headers['content-security-policy'] = strictCsp(apiOrigin);
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The CSP the README documents: nothing beyond scripts from the widget's origin and the API. */
+function strictCsp(apiOrigin: string) {
+  return `default-src 'none'; script-src 'self'; connect-src ${apiOrigin}`;
+}
+
+interface Opened {
+  page: Page;
+  errors: string[];
+}
+
+async function open(file: string, viewport = { width: 1280, height: 800 }): Promise<Opened> {
+  if (!context) {
+    context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(10_000);
+  }
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(`${site.url}/${file}`);
+  return { page, errors };
+}
+
+const chunk = (delta: object, finish_reason: string | null = null) => ({
+  id: 'chatcmpl-widget',
+  object: 'chat.completion.chunk',
+  created: 1_700_000_000,
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, delta, finish_reason }],
+});
+
+/** A complete streamed reply, a few characters per event. */
+function scriptReply(text: string) {
+  const parts = text.match(/.{1,6}/gsu) ?? [];
+  return api.script({
+    type: 'sse',
+    events: [
+      chunk({ role: 'assistant', content: '' }),
+      ...parts.map((content) => chunk({ content })),
+      chunk({}, 'stop'),
+      {
+        ...chunk({}),
+        choices: [],
+        usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 },
+      },
+    ],
+  });
+}
+
+const launcher = (scope: Page | ReturnType<Page['locator']>, name: RegExp = /open chat/i) =>
+  scope.getByRole('button', { name });
+
+const composer = (scope: Page | ReturnType<Page['locator']>) => scope.getByRole('textbox');
+
+/** What has focus, looking through the widget's shadow root. */
+function focused(page: Page, selector = 'parlance-chat') {
+  return page.evaluate((selector) => {
+    const host = document.querySelector(selector)!;
+    const active = host.shadowRoot?.activeElement ?? document.activeElement;
+    return {
+      inWidget: document.activeElement === host,
+      tag: active?.tagName.toLowerCase(),
+      label: active?.getAttribute('aria-label') ?? null,
+    };
+  }, selector);
+}
+
+async function sendThroughUi(page: Page | ReturnType<Page['locator']>, text: string) {
+  await composer(page).fill(text);
+  await page.getByRole('button', { name: /^(send|发送)$/i }).click();
+}
+
+describe('<parlance-chat> on a plain page with no bundler', () => {
+  test('a launcher opens a panel with focus in the composer; a reply streams in', async () => {
+    const { page, errors } = await open('plain.html');
+    await launcher(page).click();
+    await expect.poll(() => focused(page).then((f) => f.tag)).toBe('textarea');
+    await expect(page.getByRole('dialog', { name: 'Ask the docs' }).isVisible()).resolves.toBe(true);
+
+    const reply = scriptReply('Install it with one script tag.');
+    await sendThroughUi(page, 'How do I install it?');
+    await page.getByText('Install it with one script tag.').waitFor();
+    const request = await reply.request;
+    expect(request.json).toMatchObject({
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'How do I install it?' }],
+    });
+    expect(errors).toEqual([]);
+  });
+
+  test('its CSS never reaches the host page', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).waitFor();
+    const host = await page.evaluate(() => {
+      const button = document.getElementById('host-button')!;
+      return {
+        styleElements: document.querySelectorAll('style, link[rel=stylesheet]').length,
+        documentSheets: document.styleSheets.length + document.adoptedStyleSheets.length,
+        buttonRadius: getComputedStyle(button).borderRadius,
+        buttonPosition: getComputedStyle(button).position,
+      };
+    });
+    expect(host).toEqual({
+      styleElements: 0,
+      documentSheets: 0,
+      buttonRadius: '0px',
+      buttonPosition: 'static',
+    });
+  });
+
+  test('keyboard only: Tab to the launcher, Enter, type, Enter, Escape, focus back on the launcher', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).waitFor();
+    await page.keyboard.press('Tab'); // the host's link
+    await page.keyboard.press('Tab'); // the host's button
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ inWidget: true, label: 'Open chat' });
+
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page).then((f) => f.tag)).toBe('textarea');
+
+    scriptReply('Typed and answered.');
+    await page.keyboard.type('Only the keyboard');
+    await page.keyboard.press('Enter');
+    await page.getByText('Typed and answered.').waitFor();
+    expect(await page.getByText('Only the keyboard').isVisible()).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(false);
+    expect(await focused(page)).toMatchObject({ inWidget: true, tag: 'button', label: 'Open chat' });
+  });
+
+  test('an unread dot marks a reply that finished while the panel was closed', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    const reply = api.script({ type: 'controlled' });
+    await sendThroughUi(page, 'Take your time');
+    await reply.request;
+    reply.write(chunk({ role: 'assistant', content: 'Thinking' }));
+    await page.getByText('Thinking').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await launcher(page).getAttribute('data-unread')).toBeNull();
+
+    reply.write(chunk({ content: ' done.' }));
+    reply.write(chunk({}, 'stop'));
+    reply.done();
+    await launcher(page, /open chat \(new reply\)/i).waitFor();
+    expect(await page.locator('[data-slot=unread]').isVisible()).toBe(true);
+
+    await launcher(page).click();
+    await page.getByText('Thinking done.').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-slot=unread]').count()).toBe(0);
+  });
+
+  test('methods and DOM events: open(), close(), send() and parlance-reply', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).waitFor();
+    scriptReply('From the method.');
+    const events = await page.evaluate(async () => {
+      const seen: Array<{ type: string; detail: unknown }> = [];
+      for (const type of ['parlance-open', 'parlance-close', 'parlance-send', 'parlance-reply']) {
+        document.addEventListener(type, (event) => {
+          const detail = (event as CustomEvent).detail as { message?: { content?: unknown } } | undefined;
+          seen.push({ type, detail: detail?.message ? detail.message.content : detail });
+        });
+      }
+      const chat = document.querySelector('parlance-chat') as HTMLElement & {
+        open(): void;
+        close(): void;
+        send(text: string): Promise<void>;
+      };
+      chat.open();
+      await chat.send('Sent by the page');
+      chat.close();
+      return seen;
+    });
+    expect(events).toEqual([
+      { type: 'parlance-open', detail: null },
+      { type: 'parlance-send', detail: { text: 'Sent by the page' } },
+      { type: 'parlance-reply', detail: 'From the method.' },
+      { type: 'parlance-close', detail: null },
+    ]);
+    expect(await page.locator('parlance-chat').getAttribute('open')).toBeNull();
+  });
+});
+
+describe('<parlance-chat> keeps the conversation', () => {
+  test('across navigation to another page of the site and a reload', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    scriptReply('Kept across pages.');
+    await sendThroughUi(page, 'Remember me');
+    await page.getByText('Kept across pages.').waitFor();
+
+    await page.goto(`${site.url}/other.html`);
+    await launcher(page).click();
+    await page.getByText('Remember me').waitFor();
+    expect(await page.getByText('Kept across pages.').isVisible()).toBe(true);
+
+    await page.reload();
+    await launcher(page).click();
+    await page.getByText('Kept across pages.').waitFor();
+  });
+
+  test('including a reply that a navigation interrupted', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    const reply = api.script({ type: 'controlled' });
+    await sendThroughUi(page, 'Start a long answer');
+    await reply.request;
+    reply.write(chunk({ role: 'assistant', content: 'The first half of' }));
+    await page.getByText('The first half of').waitFor();
+
+    await page.goto(`${site.url}/other.html`);
+    await launcher(page).click();
+    const message = page.getByText('The first half of');
+    await message.waitFor();
+    expect(await page.getByText('Start a long answer').isVisible()).toBe(true);
+    const status = await page.locator('[data-role=assistant]').last().getAttribute('data-status');
+    expect(status).not.toBe('streaming');
+  });
+});
+
+describe('<parlance-chat> isolated from the host page', () => {
+  test('a hostile host stylesheet (all: unset, button { display: none }, html 40px) cannot break it', async () => {
+    const { page, errors } = await open('hostile.html');
+    const button = launcher(page);
+    await button.waitFor();
+    const box = (await button.boundingBox())!;
+    expect(box.width).toBe(56);
+    expect(box.height).toBe(56);
+
+    await button.click();
+    const field = composer(page);
+    await field.waitFor();
+    const fontSize = await field.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(fontSize).toBeGreaterThan(10);
+    expect(fontSize).toBeLessThan(20);
+    const panel = (await page.getByRole('dialog').boundingBox())!;
+    expect(panel.width).toBeLessThanOrEqual(400);
+
+    scriptReply('Still readable.');
+    await sendThroughUi(page, 'Are you intact?');
+    await page.getByText('Still readable.').waitFor();
+
+    // The widget's class names mean nothing outside it, and the host's own rules still apply there.
+    const host = await page.evaluate(() => ({
+      textPosition: getComputedStyle(document.getElementById('host-text')!).position,
+      hostButton: getComputedStyle(document.getElementById('host-button')!).display,
+    }));
+    expect(host).toEqual({ textPosition: 'static', hostButton: 'none' });
+    expect(errors).toEqual([]);
+  });
+
+  test('beside a host app running its own copy of React', async () => {
+    const { page, errors } = await open('host-react.html');
+    await page.getByRole('button', { name: 'Host clicks: 0' }).click();
+    await page.getByRole('button', { name: 'Host clicks: 1' }).waitFor();
+    expect(await page.evaluate(() => (window as { hostReactVersion?: string }).hostReactVersion)).toMatch(
+      /^19\./,
+    );
+
+    await launcher(page).click();
+    scriptReply('Two Reacts, no clash.');
+    await sendThroughUi(page, 'Hello from beside the host');
+    await page.getByText('Two Reacts, no clash.').waitFor();
+    await page.getByRole('button', { name: 'Host clicks: 1' }).click();
+    await page.getByRole('button', { name: 'Host clicks: 2' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('under a strict CSP: no unsafe-eval, no unsafe-inline, no style-src at all', async () => {
+    const { page, errors } = await open('csp.html');
+    const button = launcher(page);
+    await button.waitFor();
+    // Styled: the adopted stylesheet applied.
+    expect(await button.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(37, 99, 235)');
+    await button.click();
+    scriptReply('Allowed by the policy.');
+    await sendThroughUi(page, 'Does the CSP allow you?');
+    await page.getByText('Allowed by the policy.').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('two copies of the script on one page: no error, one working element', async () => {
+    const { page, errors } = await open('twice.html');
+    await launcher(page).click();
+    scriptReply('Defined once.');
+    await sendThroughUi(page, 'Twice?');
+    await page.getByText('Defined once.').waitFor();
+    expect(await page.locator('parlance-chat').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('<parlance-chat> layouts and several instances', () => {
+  test('two widgets on one page work independently, each themed by --parlance-* on the element', async () => {
+    const { page } = await open('two.html');
+    const sales = page.locator('#sales');
+    const support = page.locator('#support');
+    await launcher(sales).click();
+    scriptReply('Sales answer.');
+    await sendThroughUi(sales, 'Price?');
+    await sales.getByText('Sales answer.').waitFor();
+
+    // The other widget: its own locale, its own theme, its own (empty) conversation.
+    const supportLauncher = launcher(support, /打开聊天/);
+    expect(await supportLauncher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(220, 38, 38)',
+    );
+    expect(
+      await sales.locator('.parlance-widget-launcher').evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(37, 99, 235)');
+    await supportLauncher.click();
+    await composer(support).waitFor();
+    expect(await support.getByText('Price?').count()).toBe(0);
+    expect(await sales.getByText('Price?').isVisible()).toBe(true);
+
+    const left = (await sales.locator('.parlance-widget-launcher').boundingBox())!;
+    const right = (await support.locator('.parlance-widget-launcher').boundingBox())!;
+    expect(left.x).toBeLessThan(right.x);
+  });
+
+  test('at 375 px wide the panel is full screen and the page behind does not scroll', async () => {
+    const { page } = await open('plain.html', { width: 375, height: 667 });
+    await launcher(page).click();
+    await composer(page).waitFor();
+    expect(await page.getByRole('dialog').boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 });
+
+    await page.mouse.move(180, 300);
+    await page.mouse.wheel(0, 1200);
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+
+    await page.keyboard.press('Escape');
+    await page.mouse.wheel(0, 1200);
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  });
+
+  test('position="inline" fills its container, with no launcher', async () => {
+    const { page } = await open('inline.html');
+    const region = page.getByRole('region', { name: 'Support' });
+    await composer(page).waitFor();
+    expect(await region.boundingBox()).toMatchObject({ width: 600, height: 500 });
+    expect(await launcher(page).count()).toBe(0);
+  });
+});
+
+test('the self-contained file imports on a server (no window, no customElements) without effect', async () => {
+  expect(typeof (globalThis as { customElements?: unknown }).customElements).toBe('undefined');
+  const mod = (await import(pathToFileURL(path.join(out, 'widget/parlance-chat.js')).href)) as {
+    defineParlanceChat: () => unknown;
+    ParlanceChatElement: unknown;
+  };
+  expect(typeof mod.ParlanceChatElement).toBe('function');
+  expect(mod.defineParlanceChat()).toBeUndefined();
+});

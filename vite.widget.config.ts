@@ -1,0 +1,37 @@
+// The widget's self-contained file: dist/widget/parlance-chat.js, for a plain
+// <script type="module"> on a page with no bundler. React and everything else is bundled in.
+// `process.env.NODE_ENV` must be defined here: library builds leave it for the consumer's bundler
+// (vitejs/vite#8090), and a script tag has none. Dynamic imports (syntax highlighting, tokenizer
+// ranks) stay separate chunks beside the file, loaded only when used.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const dirname = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  plugins: [react()],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  publicDir: false,
+  // Chunks resolve relative to the file itself, wherever the host serves it from.
+  base: './',
+  build: {
+    outDir: 'dist/widget',
+    emptyOutDir: false,
+    sourcemap: true,
+    target: 'es2022',
+    // No <link rel=modulepreload> injection: nothing to add to the host's <head>.
+    modulePreload: false,
+    rolldownOptions: {
+      input: path.join(dirname, 'src/widget/standalone.ts'),
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: 'parlance-chat.js',
+        chunkFileNames: 'parlance-chat-[name]-[hash].js',
+      },
+    },
+  },
+});
