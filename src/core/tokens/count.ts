@@ -63,9 +63,26 @@ function estimate(info: ResolvedModel, text: string): TokenCount {
   return { tokens: approximateTokenCount(text), isApproximate: true, encoding: 'approximate', model: info };
 }
 
-function countTexts(encoding: TokenEncoding, texts: string[]): MaybePromise<number[]> {
+/** `now`: only what is known synchronously, `undefined` if anything is not (starts no work). */
+type Mode = 'now' | 'any';
+
+function countTexts(encoding: TokenEncoding, texts: string[], mode: 'any'): MaybePromise<number[]>;
+function countTexts(encoding: TokenEncoding, texts: string[], mode: Mode): MaybePromise<number[]> | undefined;
+function countTexts(
+  encoding: TokenEncoding,
+  texts: string[],
+  mode: Mode,
+): MaybePromise<number[]> | undefined {
   if (encoding === 'approximate') return texts.map(approximateTokenCount);
-  return getTokenizer().count(encoding, texts);
+  const tokenizer = getTokenizer();
+  if (mode === 'any') return tokenizer.count(encoding, texts);
+  const counts: number[] = [];
+  for (const text of texts) {
+    const n = tokenizer.peek(encoding, text);
+    if (n === undefined) return undefined;
+    counts.push(n);
+  }
+  return counts;
 }
 
 /**
@@ -169,11 +186,41 @@ export function measureChatTokens(
   model?: string | null,
   options: ChatCountOptions = {},
 ): MaybePromise<ChatTokenCount> {
+  return measureChat(messages, model, options, 'any')!;
+}
+
+/** @internal The count of a text if it is known synchronously, without starting any work. */
+export function measureTokensNow(text: string, model?: string | null): TokenCount | undefined {
+  const info = getModelInfo(model);
+  if (info.encoding === 'approximate') return estimate(info, text);
+  const tokens = getTokenizer().peek(info.encoding, text);
+  return tokens === undefined
+    ? undefined
+    : { tokens, isApproximate: !info.isKnown, encoding: info.encoding, model: info };
+}
+
+/** @internal The count of a conversation if it is known synchronously, without starting any work. */
+export function measureChatTokensNow(
+  messages: readonly TokenMessage[],
+  model?: string | null,
+  options: ChatCountOptions = {},
+): ChatTokenCount | undefined {
+  return measureChat(messages, model, options, 'now') as ChatTokenCount | undefined;
+}
+
+function measureChat(
+  messages: readonly TokenMessage[],
+  model: string | null | undefined,
+  options: ChatCountOptions,
+  mode: Mode,
+): MaybePromise<ChatTokenCount> | undefined {
   const info = getModelInfo(model);
   const plans = messages.map((m) => planMessage(m, info, options));
   const texts = plans.flatMap((p) => p.texts);
   const primer = 3;
-  return mapMaybe(countTexts(info.encoding, texts), (counts) => {
+  const counted = countTexts(info.encoding, texts, mode);
+  if (counted === undefined) return undefined;
+  return mapMaybe(counted, (counts) => {
     let at = 0;
     let isApproximate = !info.isKnown || info.encoding === 'approximate';
     const perMessage = plans.map((p) => {
