@@ -119,7 +119,7 @@ test('useChat in Chromium: streams from the server, shows each message with its 
   await screen.getByRole('button', { name: 'Send' }).click();
   const reply = screen.getByRole('listitem').nth(1);
   await expect.element(reply).toHaveAttribute('data-status', 'streaming');
-  await expect.element(reply).toHaveAttribute('data-status', 'done', { timeout: 5000 } as never);
+  await expect.element(reply, { timeout: 5000 }).toHaveAttribute('data-status', 'done');
   const text = reply.element().textContent ?? '';
   expect(text.length).toBeGreaterThan(20);
   await expect.element(screen.getByTestId('usage')).not.toHaveTextContent(/^0$/);
