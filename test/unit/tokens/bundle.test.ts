@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { build, type Manifest } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+// The initial chunks of an app that imports useTokenCount, minified and gzipped, React and React
+// Query excluded (peers the app already has). About 4.5 KB today; either rank table adds ≥ 490 KB.
+const ENTRY_BUDGET_GZIP = 10 * 1024;
+const RANKS = /bpe_ranks|"pat_str"/;
+
+let dir: string;
+let files: Map<string, string>;
+let manifest: Manifest;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'parlance-tokens-bundle-'));
+  writeFileSync(
+    path.join(dir, 'main.ts'),
+    `import { useTokenCount } from ${JSON.stringify(path.join(repo, 'src/hooks/use-token-count.ts'))};\n` +
+      `export const hook = useTokenCount;\n`,
+  );
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: dir,
+    build: {
+      outDir: path.join(dir, 'dist'),
+      manifest: true,
+      minify: true,
+      modulePreload: false,
+      rolldownOptions: {
+        input: path.join(dir, 'main.ts'),
+        external: (id) => /^(react|react-dom|@tanstack\/react-query)(\/|$)/.test(id),
+        preserveEntrySignatures: 'exports-only',
+      },
+    },
+  });
+  const out = path.join(dir, 'dist');
+  files = new Map();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(path.relative(out, full), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(out);
+  manifest = JSON.parse(files.get('.vite/manifest.json')!) as Manifest;
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The entry chunk and every chunk it imports statically: what loads before any count. */
+function initialChunks(): string[] {
+  const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry)!;
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const dep of manifest[key]!.imports ?? []) visit(dep);
+  };
+  visit(entry);
+  return [...seen].map((k) => manifest[k]!.file);
+}
+
+describe('bundle of an app importing useTokenCount', () => {
+  it('has no ranks in its initial chunks, and stays under the budget', () => {
+    const initial = initialChunks();
+    expect(initial.length).toBeGreaterThan(0);
+    let gzip = 0;
+    for (const file of initial) {
+      const code = files.get(file)!;
+      expect(RANKS.test(code), `${file} contains rank data`).toBe(false);
+      gzip += gzipSync(code).length;
+    }
+    expect(gzip).toBeLessThan(ENTRY_BUDGET_GZIP);
+  });
+
+  it('puts each encoding’s ranks in separate, lazily loaded files (workers and chunks)', () => {
+    const initial = new Set(initialChunks());
+    const withRanks = [...files]
+      .filter(([name, code]) => name.endsWith('.js') && RANKS.test(code))
+      .map(([n]) => n);
+    expect(withRanks.length).toBeGreaterThanOrEqual(2);
+    for (const name of withRanks) expect(initial.has(name)).toBe(false);
+    // One file per encoding for the workers, never both tables in one.
+    const cl100k = withRanks.filter((n) => files.get(n)!.includes('100257'));
+    const o200k = withRanks.filter((n) => files.get(n)!.includes('199999'));
+    expect(cl100k.length).toBeGreaterThan(0);
+    expect(o200k.length).toBeGreaterThan(0);
+    expect(cl100k.filter((n) => o200k.includes(n))).toEqual([]);
+  });
+});
