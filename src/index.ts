@@ -46,6 +46,14 @@ export {
 } from './hooks/use-image-generation';
 export { useImageEdit, type UseImageEditResult } from './hooks/use-image-edit';
 export { useImageVariation, type UseImageVariationResult } from './hooks/use-image-variation';
+export {
+  MaskEditor,
+  type MaskEditorChange,
+  type MaskEditorProps,
+  type MaskEditorTool,
+  type MaskEditorValue,
+} from './components/mask-editor/mask-editor';
+export { imagesCatalogs, type ImagesStrings } from './components/i18n/images';
 export type {
   EditImageInput,
   GenerateImagesInput,

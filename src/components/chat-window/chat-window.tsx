@@ -159,7 +159,11 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       {error && (
         <div className="parlance-banner" data-kind="error" role="alert">
           <span>{error.message || strings.error}</span>
-          <button type="button" className="parlance-button parlance-button-ghost" onClick={() => setDismissed(error)}>
+          <button
+            type="button"
+            className="parlance-button parlance-button-ghost"
+            onClick={() => setDismissed(error)}
+          >
             {strings.dismiss}
           </button>
         </div>

@@ -70,7 +70,15 @@ export interface ComposerProps {
  * <Composer onSend={chat.send} onStop={chat.stop} status={chat.status} />
  */
 export function Composer(props: ComposerProps) {
-  const { onSend, onStop, status = 'idle', disabled = false, allowImages = false, maxImages = 4, tokens } = props;
+  const {
+    onSend,
+    onStop,
+    status = 'idle',
+    disabled = false,
+    allowImages = false,
+    maxImages = 4,
+    tokens,
+  } = props;
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
   const [value, setValue] = useControllableState({
@@ -100,7 +108,10 @@ export function Composer(props: ComposerProps) {
   }, [value]);
 
   const latestAttachments = useLatest(attachments);
-  useEffect(() => () => latestAttachments.current.forEach((a) => URL.revokeObjectURL(a.previewUrl)), [latestAttachments]);
+  useEffect(
+    () => () => latestAttachments.current.forEach((a) => URL.revokeObjectURL(a.previewUrl)),
+    [latestAttachments],
+  );
 
   const addFiles = (files: File[]) => {
     if (!allowImages || isDisabled || files.length === 0) return;
@@ -148,7 +159,8 @@ export function Composer(props: ComposerProps) {
     setDragging(over);
   };
 
-  const describedBy = [reason ? reasonId : null, tokens ? tokensId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [reason ? reasonId : null, tokens ? tokensId : null].filter(Boolean).join(' ') || undefined;
   return (
     <form
       className={cx('parlance-root parlance-composer', props.className)}

@@ -60,6 +60,10 @@ export class BlockSplitter {
   }
 }
 
+function cells(row: string): number {
+  return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').length;
+}
+
 function lex(text: string): TokensList | Token[] {
   if (!text) return [];
   return Lexer.lex(text, { gfm: true, breaks: false });
@@ -84,7 +88,13 @@ export function repairPartial(block: string): string {
   const first = lines[0]?.trim() ?? '';
   if (first.startsWith('|')) {
     const delimiter = lines[1];
-    const complete = delimiter !== undefined && TABLE_DELIMITER.test(delimiter) && /-\s*\|?\s*$/.test(delimiter);
+    const complete =
+      delimiter !== undefined &&
+      TABLE_DELIMITER.test(delimiter) &&
+      /-\s*\|?\s*$/.test(delimiter) &&
+      cells(delimiter) === cells(first) &&
+      // Until the closing pipe arrives, the last cell may still be growing.
+      (!first.endsWith('|') || delimiter.trim().endsWith('|'));
     if (!complete) return '';
     // A half-written row would show its cells shifting; keep rows that are complete.
     const last = lines[lines.length - 1]!;

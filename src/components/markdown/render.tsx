@@ -33,7 +33,15 @@ function renderBlock(token: Token, context: RenderContext, key: number): ReactNo
       return null;
     case 'code': {
       const code = token as Tokens.Code;
-      return <CodeBlock key={key} code={code.text} lang={code.lang} live={context.live} strings={context.strings} />;
+      return (
+        <CodeBlock
+          key={key}
+          code={code.text}
+          lang={code.lang}
+          live={context.live}
+          strings={context.strings}
+        />
+      );
     }
     case 'heading': {
       const heading = token as Tokens.Heading;
@@ -162,7 +170,13 @@ function renderInlineToken(token: Token, context: RenderContext, key: number): R
         );
       }
       return (
-        <a key={key} href={href} title={link.title ?? undefined} target="_blank" rel="noopener noreferrer nofollow">
+        <a
+          key={key}
+          href={href}
+          title={link.title ?? undefined}
+          target="_blank"
+          rel="noopener noreferrer nofollow"
+        >
           {children}
         </a>
       );

@@ -36,7 +36,11 @@ export interface MessageItemProps extends MessageSlots {
 }
 
 function roleLabel(role: MessageListMessage['role'], strings: ChatStrings): string {
-  return role === 'user' ? strings.roleUser : role === 'assistant' ? strings.roleAssistant : strings.roleSystem;
+  return role === 'user'
+    ? strings.roleUser
+    : role === 'assistant'
+      ? strings.roleAssistant
+      : strings.roleSystem;
 }
 
 /** One message: a single element carrying `data-role` and `data-status`. */
@@ -92,7 +96,11 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         />
       )}
       {message.role === 'user' && available.onEdit && !busy && (
-        <button type="button" className="parlance-button parlance-button-ghost" onClick={() => setEditing(true)}>
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          onClick={() => setEditing(true)}
+        >
           {strings.edit}
         </button>
       )}
@@ -106,7 +114,11 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         </button>
       )}
       {isLast && message.finishReason === 'length' && available.onContinue && !busy && (
-        <button type="button" className="parlance-button parlance-button-ghost" onClick={() => handlers.onContinue?.()}>
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          onClick={() => handlers.onContinue?.()}
+        >
           {strings.continue}
         </button>
       )}
@@ -114,7 +126,11 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         (message.status === 'error' || message.status === 'interrupted') &&
         available.onRetry &&
         !busy && (
-          <button type="button" className="parlance-button parlance-button-ghost" onClick={() => handlers.onRetry?.()}>
+          <button
+            type="button"
+            className="parlance-button parlance-button-ghost"
+            onClick={() => handlers.onRetry?.()}
+          >
             {strings.retry}
           </button>
         )}
@@ -186,7 +202,8 @@ function Notice({ message, strings }: { message: MessageListMessage; strings: Ch
   else if (message.status === 'error') [kind, text] = ['error', message.error?.message || strings.error];
   else if (message.status === 'done' && message.finishReason === 'content_filter')
     [kind, text] = ['content-filter', strings.contentFilter];
-  else if (message.status === 'done' && message.finishReason === 'length') [kind, text] = ['length', strings.length];
+  else if (message.status === 'done' && message.finishReason === 'length')
+    [kind, text] = ['length', strings.length];
   if (!kind) return null;
   return (
     <p className="parlance-notice" data-kind={kind} data-slot="message-notice">
@@ -219,7 +236,9 @@ function Versions({
       >
         ‹
       </button>
-      <span className="parlance-versions-label">{format(strings.versionOf, { index: current + 1, total })}</span>
+      <span className="parlance-versions-label">
+        {format(strings.versionOf, { index: current + 1, total })}
+      </span>
       <button
         type="button"
         className="parlance-button parlance-button-ghost"

@@ -227,7 +227,7 @@ export function MessageList(props: MessageListProps) {
     >
       {/* The log hands arrow keys between its messages (roving focus); the empty log takes focus
           itself so that its scrolling region stays keyboard reachable. */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions, jsx-a11y/no-noninteractive-tabindex */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
       <div
         ref={scroller}
         className="parlance-message-scroller"
@@ -236,6 +236,7 @@ export function MessageList(props: MessageListProps) {
         aria-relevant="additions text"
         aria-busy={streaming}
         aria-label={strings.conversation}
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={isEmpty ? 0 : -1}
         onScroll={onScroll}
         onWheel={(event) => {
@@ -276,7 +277,12 @@ export function MessageList(props: MessageListProps) {
         )}
       </div>
       {!pinned && !isEmpty && (
-        <button type="button" className="parlance-button parlance-jump" data-slot="jump-to-latest" onClick={jumpToLatest}>
+        <button
+          type="button"
+          className="parlance-button parlance-jump"
+          data-slot="jump-to-latest"
+          onClick={jumpToLatest}
+        >
           {strings.jumpToLatest}
         </button>
       )}

@@ -29,9 +29,10 @@ export function useTokenBudget(
 ): TokenBudget {
   const { model, maxTokens } = options;
   const total = useTokenCount(messages, model === undefined ? {} : { model });
-  const [plan, setPlan] = useState<{ for: readonly TokenMessage[]; plan: ContextPlan<TokenMessage> | null } | null>(
-    null,
-  );
+  const [plan, setPlan] = useState<{
+    for: readonly TokenMessage[];
+    plan: ContextPlan<TokenMessage> | null;
+  } | null>(null);
 
   useEffect(() => {
     if (total.count === undefined || messages.length === 0) return;
