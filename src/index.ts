@@ -62,3 +62,18 @@ export type {
   ImageInput,
   VaryImageInput,
 } from './core';
+// components
+export {
+  ChatWindow,
+  type ChatWindowOwnProps,
+  type ChatWindowProps,
+} from './components/chat-window/chat-window';
+export { MessageList, type MessageListProps } from './components/message-list/message-list';
+export type { MessageSlots } from './components/message-list/message-item';
+export type { MessageActionHandlers, MessageListMessage } from './components/message-list/types';
+export { Composer, type ComposerProps, type ComposerTokenInfo } from './components/composer/composer';
+export { TokenMeter, type TokenMeterProps } from './components/token-meter/token-meter';
+export { useTokenBudget, type TokenBudget } from './components/token-meter/use-token-budget';
+export { Markdown, type MarkdownProps } from './components/markdown/markdown';
+export { safeHref, isImageAllowed, type UrlPolicy } from './components/markdown/safe-url';
+export { chatCatalogs, type ChatStrings } from './components/i18n/chat';
