@@ -53,6 +53,8 @@ export default defineConfig({
       entry: {
         index: src('index.ts'),
         'core/index': src('core/index.ts'),
+        'server/index': src('server/index.ts'),
+        'server/cli': src('server/cli.ts'),
         'styles-entry': src('styles-entry.ts'),
       },
       formats: ['es'],
@@ -60,7 +62,7 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: (id) =>
-        /^(react|react-dom|@tanstack\/react-query|eventsource-parser|js-tiktoken)(\/|$)/.test(id) ||
+        /^(react|react-dom|@tanstack\/react-query|eventsource-parser|js-tiktoken|hono|@hono\/node-server|minisearch|fast-png)(\/|$)/.test(id) ||
         id.startsWith('node:'),
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },

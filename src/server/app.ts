@@ -1,0 +1,284 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+
+import { API_ROUTES, createOfflineEngine, matchRoute, readForm, unknownRoute } from './offline/engine';
+import type { OfflineDocument } from './offline/retrieval';
+import { HttpApiError, errorResponse } from './protocol/errors';
+import {
+  parseJsonObject,
+  readImageForm,
+  validateChatRequest,
+  validateImageGeneration,
+} from './protocol/validate';
+import { forward, redact, type UpstreamOptions } from './proxy';
+import { RateLimiter } from './rate-limit';
+
+/** Options of `createServer`. Every field is optional; {@link optionsFromEnv} reads them from the environment. */
+export interface ServerOptions {
+  /** Proxy mode: where to forward. Absent (or `null`): offline mode. */
+  upstream?: UpstreamOptions | null;
+  /**
+   * Origins a browser may call `/v1` from, besides the server's own; `'*'` allows any. Requests
+   * from any other origin are refused with 403. Default: none.
+   */
+  allowedOrigins?: readonly string[] | '*';
+  /** Per-client limits; `false` turns them off. Default: 60 chat requests and 50 images a minute. */
+  rateLimits?: { chatPerMinute?: number; imagesPerMinute?: number } | false;
+  /** Largest request bodies, in bytes. Default: JSON 4 MB, multipart 10 MB (two 4 MB images). */
+  bodyLimits?: { json?: number; multipart?: number };
+  /** Offline mode's documents. Default: none (`createServer` from the package reads README and docs/). */
+  documents?: readonly OfflineDocument[];
+  /** Offline streaming pace: pause before each word, in ms. Default 15. */
+  chunkDelayMs?: number;
+  /**
+   * Serves `GET` requests outside `/v1` (the playground). Return `undefined` for a 404.
+   * Default: nothing is served there.
+   */
+  serveStatic?: (path: string) => Promise<Response | undefined>;
+  /** One line per request (method, path, status, time), and the startup lines. Default: no logging. */
+  log?: (line: string) => void;
+  /**
+   * Names the client for rate limits. Default: the socket's remote address (on Node), else `local`.
+   * Behind a reverse proxy, name clients by the header the proxy sets.
+   */
+  clientId?: (request: Request, context: Context) => string;
+}
+
+/** The server's web handler, before it listens anywhere. */
+export interface ParlanceApp {
+  /** `offline` or `proxy`. */
+  readonly mode: 'offline' | 'proxy';
+  /** A standard web handler: deploy it wherever `Request`/`Response` run. */
+  fetch(request: Request): Promise<Response>;
+  /** The Hono app, for adapters that pass their own bindings (the Node listener does). */
+  readonly hono: Hono;
+}
+
+/**
+ * Offline images asked for as `url`: kept in memory for an hour (the API's own URL lifetime), at
+ * most {@link MAX_STORED_IMAGES}, oldest dropped first.
+ */
+class ImageStore {
+  readonly #images = new Map<string, { png: Uint8Array; expires: number }>();
+
+  put(png: Uint8Array): string {
+    const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    this.#images.set(id, { png, expires: Date.now() + IMAGE_LIFETIME_MS });
+    while (this.#images.size > MAX_STORED_IMAGES) this.#images.delete(this.#images.keys().next().value!);
+    return id;
+  }
+
+  get(id: string): Uint8Array | undefined {
+    const entry = this.#images.get(id);
+    if (entry && entry.expires < Date.now()) this.#images.delete(id);
+    return entry && entry.expires >= Date.now() ? entry.png : undefined;
+  }
+}
+
+const JSON_LIMIT = 4 * 1024 * 1024;
+const MULTIPART_LIMIT = 10 * 1024 * 1024;
+const IMAGE_LIFETIME_MS = 60 * 60 * 1000;
+const MAX_STORED_IMAGES = 200;
+
+function defaultClientId(_request: Request, context: Context): string {
+  try {
+    return getConnInfo(context).remote.address ?? 'local';
+  } catch {
+    return 'local';
+  }
+}
+
+function rateLimited(retryAfterSeconds: number, what: string): HttpApiError {
+  return new HttpApiError({
+    status: 429,
+    message: `Rate limit reached for ${what}. Please try again in ${retryAfterSeconds}s.`,
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
+}
+
+function corsHeaders(origin: string, allowAll: boolean, request: Request): Record<string, string> {
+  return {
+    'access-control-allow-origin': allowAll ? '*' : origin,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? 'content-type',
+    'access-control-expose-headers': 'x-request-id, retry-after, retry-after-ms',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  };
+}
+
+/**
+ * Builds the server's web handler (Hono): CORS allowlist, path hygiene, body limits, rate limits and
+ * validation in front of either the offline engine or the upstream proxy.
+ */
+export function createApp(options: ServerOptions = {}): ParlanceApp {
+  const upstream = options.upstream ?? null;
+  const log = options.log;
+  const say = (line: string) => log?.(redact(line, upstream?.apiKey));
+  const allowed = options.allowedOrigins ?? [];
+  const limits = options.rateLimits === false ? null : options.rateLimits;
+  const chatLimiter = limits === null ? null : new RateLimiter(limits?.chatPerMinute ?? 60);
+  const imageLimiter = limits === null ? null : new RateLimiter(limits?.imagesPerMinute ?? 50);
+  const clientId = options.clientId ?? defaultClientId;
+  const images = new ImageStore();
+  const engine = upstream
+    ? null
+    : createOfflineEngine({
+        documents: options.documents ?? [],
+        chunkDelayMs: options.chunkDelayMs ?? 15,
+        publishImage: (png, request) => `${new URL(request.url).origin}/generated/${images.put(png)}.png`,
+      });
+
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (HttpApiError.isInstance(error)) return errorResponse(error);
+    say(`error ${c.req.method} ${c.req.path}: ${error instanceof Error ? error.name : 'unknown'}`);
+    return errorResponse(
+      new HttpApiError({
+        status: 500,
+        message: 'The server had an error while processing your request.',
+        type: 'server_error',
+      }),
+    );
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    // Encoded dots, slashes and backslashes have no business in an API path: refuse them outright.
+    const raw = new URL(c.req.url).pathname;
+    if (/%2e|%2f|%5c|\\/i.test(raw)) {
+      c.res = errorResponse(
+        new HttpApiError({ status: 400, message: 'Invalid request path.', code: 'invalid_path' }),
+      );
+    } else {
+      await next();
+    }
+    say(`${c.req.method} ${raw} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+  });
+
+  app.use('/v1/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+      const allowAll = allowed === '*';
+      if (!allowAll && !allowed.includes(origin)) {
+        return errorResponse(
+          new HttpApiError({
+            status: 403,
+            message: `Requests from origin ${origin} are not allowed. Add it to PARLANCE_ALLOWED_ORIGINS.`,
+            type: 'invalid_request_error',
+            code: 'origin_not_allowed',
+          }),
+        );
+      }
+      const headers = corsHeaders(origin, allowAll, c.req.raw);
+      if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers });
+      await next();
+      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+      return;
+    }
+    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204 });
+    await next();
+  });
+
+  const tooLarge = () =>
+    errorResponse(
+      new HttpApiError({ status: 413, message: 'The request body is too large.', code: 'request_too_large' }),
+    );
+  const jsonLimit = bodyLimit({ maxSize: options.bodyLimits?.json ?? JSON_LIMIT, onError: tooLarge });
+  const multipartLimit = bodyLimit({
+    maxSize: options.bodyLimits?.multipart ?? MULTIPART_LIMIT,
+    onError: tooLarge,
+  });
+  app.use('/v1/*', (c, next) =>
+    (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/')
+      ? multipartLimit(c, next)
+      : jsonLimit(c, next),
+  );
+
+  app.all('/v1/*', async (c) => {
+    const request = c.req.raw;
+    const path = new URL(request.url).pathname;
+    const route = matchRoute(path, '/v1');
+    if (!route) throw unknownRoute(request.method, path);
+    if (API_ROUTES[route] !== request.method) {
+      throw new HttpApiError({
+        status: 405,
+        message: `Method ${request.method} is not allowed for ${path}`,
+        code: 'method_not_allowed',
+      });
+    }
+    const client = clientId(request, c);
+    if (route === '/models')
+      return upstream
+        ? forward(upstream, { route, method: 'GET', signal: request.signal, stream: false })
+        : engine!.fetch(request);
+
+    // Read once: the body is checked here, then handed to the engine or forwarded byte for byte.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const contentType = request.headers.get('content-type') ?? '';
+    const copy = () =>
+      new Request(request.url, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: bytes,
+        signal: request.signal,
+      });
+    let stream = false;
+    if (route === '/chat/completions') {
+      const body = validateChatRequest(parseJsonObject(new TextDecoder().decode(bytes)));
+      stream = body.stream === true;
+      const decision = chatLimiter?.take(client);
+      if (decision && !decision.ok) throw rateLimited(decision.retryAfterSeconds, 'chat completions');
+    } else {
+      const rules = upstream ? 'generic' : 'default';
+      const fields =
+        route === '/images/generations'
+          ? validateImageGeneration(parseJsonObject(new TextDecoder().decode(bytes)), rules)
+          : await readImageForm(
+              await readForm(copy()),
+              route === '/images/edits' ? 'edit' : 'variation',
+              rules,
+            );
+      const decision = imageLimiter?.take(client, fields.n);
+      if (decision && !decision.ok) throw rateLimited(decision.retryAfterSeconds, 'images');
+    }
+    if (!upstream) return engine!.fetch(copy());
+    return forward(upstream, {
+      route,
+      method: 'POST',
+      body: bytes,
+      contentType,
+      signal: request.signal,
+      stream,
+    });
+  });
+
+  app.get('/generated/:file{[0-9a-f]{24}\\.png}', (c) => {
+    const png = images.get(c.req.param('file').slice(0, 24));
+    if (!png) return c.text('This image has expired or never existed.', 404);
+    return new Response(png as BodyInit, {
+      headers: {
+        'content-type': 'image/png',
+        'cache-control': 'private, max-age=3600',
+        'access-control-allow-origin': '*',
+      },
+    });
+  });
+
+  app.get('*', async (c) => {
+    const response = await options.serveStatic?.(new URL(c.req.url).pathname);
+    return response ?? c.text('Not found', 404);
+  });
+
+  return {
+    mode: upstream ? 'proxy' : 'offline',
+    fetch: async (request) => app.fetch(request),
+    hono: app,
+  };
+}

@@ -1,0 +1,53 @@
+import type { CreateServerOptions } from './node';
+
+/**
+ * Reads the server's configuration from environment variables:
+ * `OPENAI_API_KEY` (+ `OPENAI_BASE_URL`) or `PARLANCE_UPSTREAM_URL` (+ `PARLANCE_UPSTREAM_KEY`)
+ * for proxy mode, `PARLANCE_UPSTREAM_TIMEOUT_MS`, `PARLANCE_ALLOWED_ORIGINS` (comma-separated, or
+ * `*`), `PARLANCE_CHAT_RPM` and `PARLANCE_IMAGES_PER_MINUTE`. Nothing set: offline mode.
+ *
+ * @example createServer(optionsFromEnv(process.env))
+ */
+export function optionsFromEnv(env: Record<string, string | undefined>): CreateServerOptions {
+  const options: CreateServerOptions = {};
+  const timeoutMs = Number(env.PARLANCE_UPSTREAM_TIMEOUT_MS) || undefined;
+  if (env.PARLANCE_UPSTREAM_URL) {
+    options.upstream = {
+      baseUrl: env.PARLANCE_UPSTREAM_URL,
+      apiKey: env.PARLANCE_UPSTREAM_KEY || env.OPENAI_API_KEY || undefined,
+      timeoutMs,
+    };
+  } else if (env.OPENAI_API_KEY) {
+    options.upstream = {
+      baseUrl: env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
+      apiKey: env.OPENAI_API_KEY,
+      timeoutMs,
+    };
+  }
+  const origins = env.PARLANCE_ALLOWED_ORIGINS?.trim();
+  if (origins) {
+    options.allowedOrigins =
+      origins === '*'
+        ? '*'
+        : origins
+            .split(',')
+            .map((o) => o.trim().replace(/\/+$/, ''))
+            .filter(Boolean);
+  }
+  const chat = Number(env.PARLANCE_CHAT_RPM);
+  const images = Number(env.PARLANCE_IMAGES_PER_MINUTE);
+  if (chat > 0 || images > 0) {
+    options.rateLimits = {
+      ...(chat > 0 ? { chatPerMinute: chat } : {}),
+      ...(images > 0 ? { imagesPerMinute: images } : {}),
+    };
+  }
+  return options;
+}
+
+/** Where the server forwards to, without the key: safe to print. */
+export function describeMode(options: CreateServerOptions): string {
+  if (!options.upstream) return 'offline (no upstream configured: answers come from the documentation)';
+  const url = new URL(options.upstream.baseUrl);
+  return `proxy to ${url.origin}${url.pathname}${options.upstream.apiKey ? ' (key held by the server)' : ''}`;
+}

@@ -1,0 +1,19 @@
+// parlance/server: the reference server (Node). Browser code imports src/server/offline/index.ts.
+export {
+  createServer,
+  loadDocuments,
+  type CreateServerOptions,
+  type ListeningServer,
+  type ParlanceServer,
+} from './node';
+export { optionsFromEnv, describeMode } from './env';
+export type { ServerOptions } from './app';
+export type { UpstreamOptions } from './proxy';
+export {
+  createOfflineEngine,
+  OFFLINE_MODELS,
+  OFFLINE_NOTICE,
+  type OfflineDocument,
+  type OfflineEngine,
+  type OfflineEngineOptions,
+} from './offline/index';

@@ -1,0 +1,196 @@
+import type { ImagesResponse } from '../../core/wire/images';
+import type { ModelsList } from '../../core/wire/models';
+import { HttpApiError, errorResponse, invalidRequest, jsonResponse } from '../protocol/errors';
+import {
+  parseJsonObject,
+  readImageForm,
+  validateChatRequest,
+  validateImageGeneration,
+  type ImageRequestFields,
+} from '../protocol/validate';
+import { planReply, toCompletion, toEventStream, warmUpTokenizer } from './chat';
+import { editImages, generateImage, varyImages } from './images';
+import { encodePngRgba, type Rgba } from './png';
+import { DocsIndex, type OfflineDocument } from './retrieval';
+
+/** Options of {@link createOfflineEngine}. */
+export interface OfflineEngineOptions {
+  /** The Markdown documents chat answers from (the server passes `README.md` and `docs/*.md`). */
+  documents: readonly OfflineDocument[];
+  /** Pause before each streamed word, in ms, so a UI visibly streams. Default 0. */
+  chunkDelayMs?: number;
+  /** The path the API lives under. Default `/v1`. */
+  basePath?: string;
+  /**
+   * Where a `response_format: 'url'` image is published: given its PNG bytes, return its URL.
+   * Default: a `data:image/png;base64,` URL (nothing to serve, works in a browser transport).
+   */
+  publishImage?: (png: Uint8Array, request: Request) => string;
+}
+
+/**
+ * The offline engine: answers the OpenAI routes with no model and no network. Runtime-agnostic
+ * (web `Request`/`Response` and byte arrays only), so the same code serves the reference server
+ * and runs in a browser as a `fetch` for the client, the hooks and stories.
+ */
+export interface OfflineEngine {
+  /**
+   * A `fetch`-compatible handler for `{basePath}/chat/completions`, `/images/generations`,
+   * `/images/edits`, `/images/variations` and `/models`. Anything else is a 404 in OpenAI's envelope.
+   *
+   * @example
+   * const client = createClient({ baseUrl: 'https://offline.invalid/v1', fetch: engine.fetch });
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** The models `/models` lists. Any model name is accepted. */
+  readonly models: ModelsList;
+  /** How many documentation sections chat can retrieve from. */
+  readonly sections: number;
+}
+
+/** The models offline mode lists (it answers to any model name). */
+export const OFFLINE_MODELS: ModelsList = {
+  object: 'list',
+  data: [
+    { id: 'parlance-offline', object: 'model', created: 1_764_000_000, owned_by: 'parlance' },
+    { id: 'parlance-offline-images', object: 'model', created: 1_764_000_000, owned_by: 'parlance' },
+  ],
+};
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** A 404 for a route the API does not have. */
+export function unknownRoute(method: string, path: string): HttpApiError {
+  return new HttpApiError({
+    status: 404,
+    message: `Invalid URL (${method} ${path})`,
+    type: 'invalid_request_error',
+    code: 'unknown_url',
+  });
+}
+
+/** Routes under the base path that the API answers, by method. */
+export const API_ROUTES = {
+  '/chat/completions': 'POST',
+  '/images/generations': 'POST',
+  '/images/edits': 'POST',
+  '/images/variations': 'POST',
+  '/models': 'GET',
+} as const;
+
+/** A route of {@link API_ROUTES}. */
+export type ApiRoute = keyof typeof API_ROUTES;
+
+/** The route `path` names under `basePath`, or `undefined`. */
+export function matchRoute(path: string, basePath: string): ApiRoute | undefined {
+  if (!path.startsWith(`${basePath}/`)) return undefined;
+  const rest = path.slice(basePath.length);
+  return Object.hasOwn(API_ROUTES, rest) ? (rest as ApiRoute) : undefined;
+}
+
+/** Reads a multipart body, with a 400 when it is not one. */
+export async function readForm(request: Request): Promise<FormData> {
+  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    throw invalidRequest(
+      "This endpoint expects a multipart/form-data body with an 'image' file.",
+      'image',
+      'invalid_content_type',
+    );
+  }
+  try {
+    return await request.formData();
+  } catch {
+    throw invalidRequest('The multipart/form-data body could not be parsed.', null, 'invalid_multipart');
+  }
+}
+
+/** Creates the offline engine over `documents`. */
+export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngine {
+  const index = new DocsIndex(options.documents);
+  warmUpTokenizer();
+  const basePath = options.basePath ?? '/v1';
+  const delay = options.chunkDelayMs ?? 0;
+  const publish = options.publishImage ?? ((png: Uint8Array) => `data:image/png;base64,${toBase64(png)}`);
+
+  const imagesResponse = (images: Rgba[], fields: ImageRequestFields, request: Request): Response => {
+    const body: ImagesResponse = {
+      created: Math.floor(Date.now() / 1000),
+      data: images.map((image) => {
+        const png = encodePngRgba(image);
+        return fields.responseFormat === 'b64_json'
+          ? { b64_json: toBase64(png) }
+          : { url: publish(png, request) };
+      }),
+    };
+    return jsonResponse(body);
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    const route = matchRoute(path, basePath);
+    if (!route) throw unknownRoute(request.method, path);
+    if (API_ROUTES[route] !== request.method) {
+      throw new HttpApiError({
+        status: 405,
+        message: `Method ${request.method} is not allowed for ${path}`,
+        code: 'method_not_allowed',
+      });
+    }
+    switch (route) {
+      case '/models':
+        return jsonResponse(OFFLINE_MODELS);
+      case '/chat/completions': {
+        const body = validateChatRequest(parseJsonObject(await request.text()));
+        if ((body.n ?? 1) !== 1)
+          throw invalidRequest("Offline mode answers with one choice: 'n' must be 1.", 'n', 'invalid_value');
+        const reply = await planReply(index, body);
+        if (!body.stream) return jsonResponse(toCompletion(reply));
+        const stream = toEventStream(reply, body.stream_options?.include_usage === true, delay);
+        return new Response(stream, {
+          headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+        });
+      }
+      case '/images/generations': {
+        const fields = validateImageGeneration(parseJsonObject(await request.text()));
+        const images = Array.from({ length: fields.n }, (_, i) =>
+          generateImage(fields.prompt!, i, fields.width, fields.height),
+        );
+        return imagesResponse(images, fields, request);
+      }
+      case '/images/edits': {
+        const upload = await readImageForm(await readForm(request), 'edit');
+        return imagesResponse(editImages({ ...upload, prompt: upload.prompt! }), upload, request);
+      }
+      case '/images/variations': {
+        const upload = await readImageForm(await readForm(request), 'variation');
+        return imagesResponse(varyImages(upload), upload, request);
+      }
+    }
+  };
+
+  return {
+    models: OFFLINE_MODELS,
+    sections: index.size,
+    async fetch(input, init) {
+      const request = input instanceof Request && !init ? input : new Request(input, init);
+      try {
+        return await handle(request);
+      } catch (error) {
+        if (HttpApiError.isInstance(error)) return errorResponse(error);
+        return errorResponse(
+          new HttpApiError({
+            status: 500,
+            message: 'The offline engine failed to process the request.',
+            type: 'server_error',
+          }),
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import MiniSearch from 'minisearch';
+
+/** A Markdown document offline chat can answer from. */
+export interface OfflineDocument {
+  /** Where it comes from, shown in the answer, such as `docs/use-chat.md`. */
+  path: string;
+  /** Its Markdown text. */
+  text: string;
+}
+
+/** One heading's section of a document: the unit retrieval returns. */
+export interface DocSection {
+  id: number;
+  path: string;
+  /** The heading chain, such as `useChat › Stopping`. */
+  title: string;
+  /** The section's Markdown, its heading excluded. */
+  body: string;
+}
+
+/** Splits Markdown at headings (outside code fences) into sections with their heading chain. */
+export function splitSections(doc: OfflineDocument, firstId = 0): DocSection[] {
+  const sections: DocSection[] = [];
+  const chain: string[] = [];
+  let lines: string[] = [];
+  let inFence = false;
+  const flush = () => {
+    const body = lines.join('\n').trim();
+    if (body)
+      sections.push({
+        id: firstId + sections.length,
+        path: doc.path,
+        title: chain.filter(Boolean).join(' › ') || doc.path,
+        body,
+      });
+    lines = [];
+  };
+  for (const line of doc.text.split(/\r?\n/)) {
+    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
+    const heading = inFence ? null : /^(#{1,4})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (heading) {
+      flush();
+      const depth = heading[1]!.length;
+      chain.length = depth;
+      chain[depth - 1] = heading[2]!.replace(/`/g, '');
+    } else {
+      lines.push(line);
+    }
+  }
+  flush();
+  return sections;
+}
+
+/** A full-text index over documentation sections (MiniSearch: BM25, prefix and fuzzy matching). */
+export class DocsIndex {
+  readonly #search: MiniSearch<DocSection>;
+  readonly #sections: DocSection[] = [];
+
+  constructor(documents: readonly OfflineDocument[]) {
+    for (const doc of documents) this.#sections.push(...splitSections(doc, this.#sections.length));
+    this.#search = new MiniSearch<DocSection>({
+      fields: ['title', 'body'],
+      storeFields: ['id'],
+      searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+    });
+    this.#search.addAll(this.#sections);
+  }
+
+  /** How many sections are indexed. */
+  get size(): number {
+    return this.#sections.length;
+  }
+
+  /** The distinct document titles (first heading of each path), for a "what I know" answer. */
+  topics(): string[] {
+    const seen = new Map<string, string>();
+    for (const s of this.#sections) if (!seen.has(s.path)) seen.set(s.path, s.title.split(' › ')[0]!);
+    return [...seen.entries()].map(([path, title]) => `${title} (\`${path}\`)`);
+  }
+
+  /** The best sections for `query`, best first. */
+  search(query: string, limit = 2): DocSection[] {
+    if (!query.trim()) return [];
+    return this.#search
+      .search(query)
+      .slice(0, limit)
+      .map((hit) => this.#sections[hit.id as number]!);
+  }
+}

@@ -1,0 +1,364 @@
+import { DEFAULT_IMAGE_MODEL, getImageModelInfo, type ImageOperation } from '../../core/images/models';
+import type { ChatCompletionRequest } from '../../core/wire/chat';
+import { invalidRequest } from './errors';
+
+type Json = Record<string, unknown>;
+
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+
+/** The largest image file the images endpoints take: 4 MB, as the API documents. */
+export const MAX_IMAGE_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Parses a JSON request body, with OpenAI's 400 when it is not a JSON object. */
+export function parseJsonObject(text: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidRequest(
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+      null,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidRequest('The request body must be a JSON object.', null);
+  }
+  return value as Json;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function optionalNumber(body: Json, param: string, min: number, max: number, integer = false): void {
+  const value = body[param];
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw invalidRequest(
+      `Invalid type for '${param}': expected ${integer ? 'an integer' : 'a number'}, but got ${typeName(value)} instead.`,
+      param,
+      'invalid_type',
+    );
+  }
+  if (value < min || value > max) {
+    const bound = value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
+    throw invalidRequest(`Invalid '${param}': ${value}. Expected a value ${bound}.`, param, 'invalid_value');
+  }
+}
+
+function validateContent(content: unknown, param: string, role: string): void {
+  if (typeof content === 'string') return;
+  if (content === null && role === 'assistant') return;
+  if (!Array.isArray(content)) {
+    throw invalidRequest(
+      `Invalid type for '${param}': expected one of a string or array of objects, but got ${typeName(content)} instead.`,
+      param,
+      'invalid_type',
+    );
+  }
+  content.forEach((part: unknown, i) => {
+    const at = `${param}[${i}]`;
+    if (typeof part !== 'object' || part === null) {
+      throw invalidRequest(`Invalid type for '${at}': expected an object.`, at, 'invalid_type');
+    }
+    const { type } = part as Json;
+    if (type === 'text') {
+      if (typeof (part as Json).text !== 'string') {
+        throw invalidRequest(
+          `Missing required parameter: '${at}.text'.`,
+          `${at}.text`,
+          'missing_required_parameter',
+        );
+      }
+    } else if (type === 'image_url' && role === 'user') {
+      const image = (part as Json).image_url as Json | undefined;
+      if (typeof image?.url !== 'string') {
+        throw invalidRequest(
+          `Missing required parameter: '${at}.image_url.url'.`,
+          `${at}.image_url.url`,
+          'missing_required_parameter',
+        );
+      }
+    } else {
+      throw invalidRequest(
+        `Invalid value: '${String(type)}'. Supported values are: 'text' and 'image_url'.`,
+        `${at}.type`,
+        'invalid_value',
+      );
+    }
+  });
+}
+
+/**
+ * Checks a `POST /chat/completions` body the way the API does, and returns it typed. Throws a
+ * 400 {@link HttpApiError} whose `param` names the field at fault (`messages[2].role`, `temperature`…).
+ */
+export function validateChatRequest(body: Json): ChatCompletionRequest {
+  if (typeof body.model !== 'string' || body.model === '') {
+    throw invalidRequest('you must provide a model parameter', 'model', 'missing_required_parameter');
+  }
+  const { messages } = body;
+  if (!Array.isArray(messages)) {
+    throw invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
+  }
+  if (messages.length === 0) {
+    throw invalidRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+    );
+  }
+  messages.forEach((message: unknown, i) => {
+    const at = `messages[${i}]`;
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      throw invalidRequest(
+        `Invalid type for '${at}': expected an object, but got ${typeName(message)} instead.`,
+        at,
+        'invalid_type',
+      );
+    }
+    const { role, content, name } = message as Json;
+    if (typeof role !== 'string' || !ROLES.has(role)) {
+      throw invalidRequest(
+        `Invalid value: '${String(role)}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.`,
+        `${at}.role`,
+        'invalid_value',
+      );
+    }
+    if (content === undefined && role !== 'assistant') {
+      throw invalidRequest(
+        `Missing required parameter: '${at}.content'.`,
+        `${at}.content`,
+        'missing_required_parameter',
+      );
+    }
+    if (content !== undefined) validateContent(content, `${at}.content`, role);
+    if (name !== undefined && typeof name !== 'string') {
+      throw invalidRequest(`Invalid type for '${at}.name': expected a string.`, `${at}.name`, 'invalid_type');
+    }
+  });
+  optionalNumber(body, 'temperature', 0, 2);
+  optionalNumber(body, 'top_p', 0, 1);
+  optionalNumber(body, 'presence_penalty', -2, 2);
+  optionalNumber(body, 'frequency_penalty', -2, 2);
+  optionalNumber(body, 'max_tokens', 1, Number.MAX_SAFE_INTEGER, true);
+  optionalNumber(body, 'max_completion_tokens', 1, Number.MAX_SAFE_INTEGER, true);
+  optionalNumber(body, 'n', 1, 128, true);
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+    throw invalidRequest(
+      `Invalid type for 'stream': expected a boolean, but got ${typeName(body.stream)} instead.`,
+      'stream',
+      'invalid_type',
+    );
+  }
+  if (body.stream_options !== undefined && body.stream_options !== null) {
+    if (body.stream !== true) {
+      throw invalidRequest(
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+        'stream_options',
+        'invalid_value',
+      );
+    }
+    if (typeof body.stream_options !== 'object') {
+      throw invalidRequest(
+        "Invalid type for 'stream_options': expected an object.",
+        'stream_options',
+        'invalid_type',
+      );
+    }
+  }
+  const { stop } = body;
+  if (stop !== undefined && stop !== null && typeof stop !== 'string') {
+    if (!Array.isArray(stop) || stop.length > 4 || stop.some((s) => typeof s !== 'string')) {
+      throw invalidRequest(
+        "Invalid 'stop': expected a string or an array of at most 4 strings.",
+        'stop',
+        'invalid_value',
+      );
+    }
+  }
+  return body as unknown as ChatCompletionRequest;
+}
+
+/** The fields common to the three images endpoints, checked and with defaults applied. */
+export interface ImageRequestFields {
+  model: string;
+  /** Absent for variations. */
+  prompt: string | undefined;
+  n: number;
+  /** `WxH`; `auto` resolves to 1024x1024. */
+  size: string;
+  width: number;
+  height: number;
+  responseFormat: 'url' | 'b64_json';
+}
+
+/**
+ * How to check an image model the table does not know: `default` applies the API's default
+ * model's rules (offline mode, which draws any model the same way); `generic` only the API's
+ * generic limits (a proxy, whose upstream may serve models of its own).
+ */
+export type UnknownImageModelRules = 'default' | 'generic';
+
+const GENERIC_IMAGE_MODEL = { sizes: {}, maxN: 10, maxPromptLength: 32_000, supportsUrl: true } as const;
+
+function checkImageFields(
+  operation: ImageOperation,
+  raw: { model?: unknown; prompt?: unknown; n?: unknown; size?: unknown; response_format?: unknown },
+  unknown: UnknownImageModelRules,
+): ImageRequestFields {
+  const model = raw.model ?? DEFAULT_IMAGE_MODEL;
+  if (typeof model !== 'string' || model === '')
+    throw invalidRequest("Invalid type for 'model': expected a string.", 'model', 'invalid_type');
+  const known = getImageModelInfo(model);
+  const info =
+    known ?? (unknown === 'default' ? getImageModelInfo(DEFAULT_IMAGE_MODEL)! : GENERIC_IMAGE_MODEL);
+  const anySize = !known && unknown === 'generic';
+
+  let prompt: string | undefined;
+  if (operation !== 'variation') {
+    if (raw.prompt === undefined || raw.prompt === null || raw.prompt === '') {
+      throw invalidRequest("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
+    }
+    if (typeof raw.prompt !== 'string')
+      throw invalidRequest("Invalid type for 'prompt': expected a string.", 'prompt', 'invalid_type');
+    if (raw.prompt.trim() === '')
+      throw invalidRequest("Invalid 'prompt': empty string.", 'prompt', 'empty_string');
+    if (raw.prompt.length > info.maxPromptLength) {
+      throw invalidRequest(
+        `Invalid 'prompt': string too long. Expected a string with maximum length ${info.maxPromptLength}, but got a string with length ${raw.prompt.length} instead.`,
+        'prompt',
+        'string_above_max_length',
+      );
+    }
+    prompt = raw.prompt;
+  }
+
+  let n = 1;
+  if (raw.n !== undefined && raw.n !== null && raw.n !== '') {
+    const value = typeof raw.n === 'string' ? Number(raw.n) : raw.n;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw invalidRequest("Invalid type for 'n': expected an integer.", 'n', 'invalid_type');
+    }
+    if (value < 1 || value > info.maxN) {
+      throw invalidRequest(
+        value < 1
+          ? `Invalid 'n': ${value}. Expected a value greater than or equal to 1.`
+          : `Invalid 'n': ${value}. Expected a value less than or equal to ${info.maxN}.`,
+        'n',
+        'invalid_value',
+      );
+    }
+    n = value;
+  }
+
+  const allowed: readonly string[] =
+    (info.sizes as Partial<Record<ImageOperation, readonly string[]>>)[operation] ?? [];
+  let size = '1024x1024';
+  if (raw.size !== undefined && raw.size !== null && raw.size !== '') {
+    const fits =
+      typeof raw.size === 'string' &&
+      (anySize ? /^(\d{2,5}x\d{2,5}|auto)$/.test(raw.size) : allowed.includes(raw.size));
+    if (!fits || typeof raw.size !== 'string') {
+      throw invalidRequest(
+        `'${String(raw.size)}' is not one of [${allowed.map((s) => `'${s}'`).join(', ')}] - 'size'`,
+        'size',
+        'invalid_value',
+      );
+    }
+    size = raw.size === 'auto' ? '1024x1024' : raw.size;
+  }
+  const [width, height] = size.split('x').map(Number) as [number, number];
+
+  let responseFormat: 'url' | 'b64_json' = info.supportsUrl ? 'url' : 'b64_json';
+  if (raw.response_format !== undefined && raw.response_format !== null && raw.response_format !== '') {
+    if (raw.response_format !== 'url' && raw.response_format !== 'b64_json') {
+      throw invalidRequest(
+        `'${String(raw.response_format)}' is not one of ['url', 'b64_json'] - 'response_format'`,
+        'response_format',
+        'invalid_value',
+      );
+    }
+    if (raw.response_format === 'url' && !info.supportsUrl) {
+      throw invalidRequest(
+        `Unknown parameter: 'response_format' is not supported by ${model}.`,
+        'response_format',
+        'unknown_parameter',
+      );
+    }
+    responseFormat = raw.response_format;
+  }
+  return { model, prompt, n, size, width, height, responseFormat };
+}
+
+/** Checks a `POST /images/generations` body (JSON). */
+export function validateImageGeneration(
+  body: Json,
+  unknown: UnknownImageModelRules = 'default',
+): ImageRequestFields {
+  return checkImageFields('generate', body, unknown);
+}
+
+/** An image edit or variation, read from its multipart form. */
+export interface ImageUpload extends ImageRequestFields {
+  image: Uint8Array;
+  /** Edits only, when given. */
+  mask: Uint8Array | undefined;
+}
+
+async function readFile(form: FormData, param: string, required: boolean): Promise<Uint8Array | undefined> {
+  const entry = form.get(param);
+  if (entry === null) {
+    if (required)
+      throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+    return undefined;
+  }
+  if (typeof entry === 'string') {
+    throw invalidRequest(
+      `Invalid type for '${param}': expected a file, but got a string instead.`,
+      param,
+      'invalid_type',
+    );
+  }
+  if (entry.size > MAX_IMAGE_FILE_BYTES) {
+    throw invalidRequest(
+      `Invalid input image - image file size (${entry.size} bytes) exceeds 4 MB. Please provide a smaller image.`,
+      param,
+      'image_too_large',
+    );
+  }
+  return new Uint8Array(await entry.arrayBuffer());
+}
+
+function field(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Reads and checks the multipart form of `POST /images/edits` or `/images/variations`: the
+ * fields, and the files' presence and 4 MB limit. Decoding and squareness are checked by whoever
+ * reads the pixels (the offline engine; the upstream in proxy mode).
+ */
+export async function readImageForm(
+  form: FormData,
+  operation: 'edit' | 'variation',
+  unknown: UnknownImageModelRules = 'default',
+): Promise<ImageUpload> {
+  const fields = checkImageFields(
+    operation,
+    {
+      model: field(form, 'model'),
+      prompt: form.get('prompt') ?? undefined,
+      n: field(form, 'n'),
+      size: field(form, 'size'),
+      response_format: field(form, 'response_format'),
+    },
+    unknown,
+  );
+  const image = (await readFile(form, 'image', true))!;
+  const mask = operation === 'edit' ? await readFile(form, 'mask', false) : undefined;
+  return { ...fields, image, mask };
+}
