@@ -1,0 +1,212 @@
+import 'parlance/styles.css';
+import '../../src/styles/images.css';
+
+import { MaskEditor, ParlanceProvider, type MaskEditorChange } from 'parlance';
+import { expect, test, vi } from 'vitest';
+import { render } from 'vitest-browser-react';
+
+import { paintedCanvas, pixels } from './images-support';
+
+const SIDE = 512;
+
+async function mount(props: Partial<Parameters<typeof MaskEditor>[0]> = {}, locale: 'en' | 'zh-CN' = 'en') {
+  const onChange = vi.fn<(change: MaskEditorChange) => void>();
+  const image = paintedCanvas(SIDE, SIDE, { x: 0, y: 0, w: 0, h: 0, colour: '#000' });
+  const screen = await render(
+    <ParlanceProvider locale={locale}>
+      <MaskEditor image={image} onChange={onChange} defaultBrushSize={40} style={{ width: 512 }} {...props} />
+    </ParlanceProvider>,
+  );
+  const root = screen.container.querySelector<HTMLElement>('.parlance-mask-editor')!;
+  await expect.poll(() => root.dataset.state).toBe('ready');
+  await expect.poll(() => onChange.mock.calls.length).toBeGreaterThan(0);
+  const overlay = root.querySelector<HTMLCanvasElement>('[data-slot="overlay"]')!;
+  return { screen, root, overlay, onChange };
+}
+
+/** Dispatches a pointer stroke through image-pixel points, as a mouse, pen or finger would. */
+function stroke(
+  canvas: HTMLCanvasElement,
+  points: Array<[number, number]>,
+  init: Partial<PointerEventInit> = {},
+) {
+  const rect = canvas.getBoundingClientRect();
+  const at = ([x, y]: [number, number]) => ({
+    clientX: rect.left + (x * rect.width) / canvas.width,
+    clientY: rect.top + (y * rect.height) / canvas.height,
+  });
+  const base = {
+    pointerId: 7,
+    pointerType: 'mouse',
+    button: 0,
+    buttons: 1,
+    bubbles: true,
+    isPrimary: true,
+    ...init,
+  };
+  canvas.dispatchEvent(new PointerEvent('pointerdown', { ...base, ...at(points[0]!) }));
+  for (const point of points.slice(1))
+    canvas.dispatchEvent(new PointerEvent('pointermove', { ...base, ...at(point) }));
+  canvas.dispatchEvent(new PointerEvent('pointerup', { ...base, buttons: 0, ...at(points.at(-1)!) }));
+}
+
+async function lastMask(
+  onChange: ReturnType<typeof vi.fn<(change: MaskEditorChange) => void>>,
+  calls: number,
+) {
+  await expect.poll(() => onChange.mock.calls.length).toBeGreaterThanOrEqual(calls);
+  const change = onChange.mock.calls.at(-1)![0];
+  return { change, mask: await pixels(change.mask), image: await pixels(change.image) };
+}
+
+test('a scripted brush stroke gives a pixel-exact mask of the image size', async () => {
+  const { overlay, onChange } = await mount();
+  const before = onChange.mock.calls.length;
+  stroke(overlay, [
+    [100, 256],
+    [250, 256],
+    [400, 256],
+  ]);
+  const { change, mask, image } = await lastMask(onChange, before + 1);
+  expect([change.width, change.height, change.isEmpty]).toEqual([SIDE, SIDE, false]);
+  expect([mask.width, mask.height, image.width, image.height]).toEqual([SIDE, SIDE, SIDE, SIDE]);
+  expect(change.mask.type).toBe('image/png');
+  // Radius 20 around the segment y = 256, x 100…400: pixel centres within 20 px are painted.
+  for (const [x, y] of [
+    [100, 256],
+    [250, 256],
+    [400, 256],
+    [250, 240],
+    [250, 274],
+  ] as const)
+    expect(mask.at(x, y)[3], `(${x}, ${y})`).toBe(0);
+  for (const [x, y] of [
+    [250, 234],
+    [250, 278],
+    [75, 256],
+    [425, 256],
+    [0, 0],
+    [511, 511],
+  ] as const)
+    expect(mask.at(x, y)[3], `(${x}, ${y})`).toBe(255);
+  // Only 0 and 255 ever.
+  for (let y = 220; y < 300; y++) expect([0, 255]).toContain(mask.at(250, y)[3]);
+});
+
+test('undo, redo (buttons and keyboard), invert and clear', async () => {
+  const { screen, root, overlay, onChange } = await mount();
+  const undo = screen.getByRole('button', { name: 'Undo' });
+  const redo = screen.getByRole('button', { name: 'Redo' });
+  await expect.element(undo).toBeDisabled();
+  stroke(overlay, [
+    [50, 50],
+    [60, 50],
+  ]);
+  await expect.element(undo).toBeEnabled();
+  let { mask } = await lastMask(onChange, 2);
+  expect(mask.at(55, 50)[3]).toBe(0);
+
+  await undo.click();
+  ({ mask } = await lastMask(onChange, 3));
+  expect(mask.at(55, 50)[3]).toBe(255);
+  await expect.element(redo).toBeEnabled();
+
+  await redo.click();
+  ({ mask } = await lastMask(onChange, 4));
+  expect(mask.at(55, 50)[3]).toBe(0);
+
+  await screen.getByRole('button', { name: 'Invert' }).click();
+  ({ mask } = await lastMask(onChange, 5));
+  expect(mask.at(55, 50)[3]).toBe(255);
+  expect(mask.at(300, 300)[3]).toBe(0);
+
+  // Ctrl+Z undoes the invert, Shift+Ctrl+Z redoes it (focus anywhere in the editor).
+  const viewport = root.querySelector<HTMLElement>('[data-slot="viewport"]')!;
+  viewport.focus();
+  viewport.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true }));
+  ({ mask } = await lastMask(onChange, 6));
+  expect(mask.at(300, 300)[3]).toBe(255);
+  viewport.dispatchEvent(
+    new KeyboardEvent('keydown', { key: 'Z', ctrlKey: true, shiftKey: true, bubbles: true }),
+  );
+  ({ mask } = await lastMask(onChange, 7));
+  expect(mask.at(300, 300)[3]).toBe(0);
+
+  await screen.getByRole('button', { name: 'Clear' }).click();
+  const last = await lastMask(onChange, 8);
+  expect(last.change.isEmpty).toBe(true);
+  expect(last.mask.at(55, 50)[3]).toBe(255);
+  expect(last.mask.at(300, 300)[3]).toBe(255);
+});
+
+test('erase and rectangle tools; a pen paints thinner with light pressure', async () => {
+  const { screen, overlay, onChange } = await mount();
+  await screen.getByRole('button', { name: 'Rectangle' }).click();
+  stroke(overlay, [
+    [100, 100],
+    [200, 160],
+  ]);
+  let { mask } = await lastMask(onChange, 2);
+  expect(mask.at(100, 100)[3]).toBe(0);
+  expect(mask.at(199, 159)[3]).toBe(0);
+  expect(mask.at(200, 160)[3]).toBe(255);
+  expect(mask.at(99, 120)[3]).toBe(255);
+
+  await screen.getByRole('button', { name: 'Erase' }).click();
+  stroke(overlay, [
+    [150, 130],
+    [150, 131],
+  ]);
+  ({ mask } = await lastMask(onChange, 3));
+  expect(mask.at(150, 130)[3]).toBe(255);
+  expect(mask.at(105, 105)[3]).toBe(0);
+
+  await screen.getByRole('button', { name: 'Paint' }).click();
+  stroke(
+    overlay,
+    [
+      [300, 400],
+      [400, 400],
+    ],
+    { pointerType: 'pen', pressure: 0.25 },
+  );
+  ({ mask } = await lastMask(onChange, 4));
+  // Radius 20 × 0.25 = 5.
+  expect(mask.at(350, 404)[3]).toBe(0);
+  expect(mask.at(350, 407)[3]).toBe(255);
+});
+
+test('zoom keeps painting aligned to image pixels', async () => {
+  const { screen, root, overlay, onChange } = await mount();
+  await screen.getByRole('button', { name: 'Zoom in' }).click();
+  await screen.getByRole('button', { name: 'Zoom in' }).click();
+  await expect.element(screen.getByText('Zoom 225%')).toBeVisible();
+  const stage = root.querySelector<HTMLElement>('[data-slot="stage"]')!;
+  expect(stage.style.transform).toContain('scale(2.25)');
+  stroke(overlay, [
+    [256, 256],
+    [257, 256],
+  ]);
+  const { mask } = await lastMask(onChange, 2);
+  expect(mask.at(256, 256)[3]).toBe(0);
+  expect(mask.at(256, 280)[3]).toBe(255);
+});
+
+test('controls are labelled in Chinese and reachable by keyboard', async () => {
+  const { screen } = await mount({}, 'zh-CN');
+  await expect.element(screen.getByRole('toolbar', { name: '蒙版工具' })).toBeVisible();
+  for (const name of ['涂抹', '擦除', '矩形', '撤销', '重做', '清除', '反选', '放大', '缩小'])
+    await expect.element(screen.getByRole('button', { name })).toBeInTheDocument();
+  await expect.element(screen.getByRole('slider', { name: '画笔大小' })).toBeInTheDocument();
+  await expect.element(screen.getByRole('application', { name: '蒙版画布' })).toBeInTheDocument();
+});
+
+test('a controlled value drives the painted area', async () => {
+  const coverage = new Uint8ClampedArray(SIDE * SIDE);
+  coverage.fill(255, 10 * SIDE, 11 * SIDE);
+  const onValueChange = vi.fn();
+  const { onChange } = await mount({ value: { width: SIDE, height: SIDE, coverage }, onValueChange });
+  const { mask } = await lastMask(onChange, 1);
+  expect(mask.at(300, 10)[3]).toBe(0);
+  expect(mask.at(300, 11)[3]).toBe(255);
+});
