@@ -93,6 +93,18 @@ function isBlank(content: ChatMessageContent): boolean {
   return !content.some((part) => part.type === 'image_url' || part.text.trim() !== '');
 }
 
+function isComplete(input: ChatMessageInput): input is ChatMessage {
+  return (
+    input.id !== undefined &&
+    input.createdAt !== undefined &&
+    input.status !== undefined &&
+    input.finishReason !== undefined &&
+    input.endState !== undefined &&
+    input.usage !== undefined &&
+    input.error !== undefined
+  );
+}
+
 function addUsage(a: CompletionUsage, b: CompletionUsage | null): CompletionUsage {
   if (!b) return a;
   return {
@@ -488,14 +500,23 @@ export class ChatStore {
     const { signal } = stream.controller;
     const iterable = await raceAbort(Promise.resolve(source), signal);
     const iterator = iterable[Symbol.asyncIterator]();
+    // One abort listener per turn rejects whichever step is pending, so `stop()` ends the turn at
+    // once even with a transport that ignores its signal (cheaper than racing every chunk).
+    let rejectStep: ((reason: unknown) => void) | null = null;
+    const onAbort = () => rejectStep?.(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
-        // Raced, so `stop()` ends the turn at once even with a transport that ignores its signal.
-        const step = await raceAbort(iterator.next(), signal);
+        if (signal.aborted) throw signal.reason;
+        const step = await new Promise<IteratorResult<ChatCompletionChunk>>((resolve, reject) => {
+          rejectStep = reject;
+          iterator.next().then(resolve, reject);
+        });
         if (step.done) return;
         this.#apply(step.value, stream);
       }
     } finally {
+      signal.removeEventListener('abort', onAbort);
       if (signal.aborted) Promise.resolve(iterator.return?.()).catch(() => {});
     }
   }
@@ -558,7 +579,7 @@ export class ChatStore {
     } else if (!previous && !stream.received && reason === 'cancelled' && !current.alternatives) {
       next = messages.toSpliced(at, 1); // stopped before any byte: nothing to show
     } else {
-      next = messages.with(at, message);
+      next = replaceAt(messages, at, message);
     }
     const usage = addUsage(this.#state.usage, stream.usage);
     if (failure) this.#commit({ messages: next, usage, retryWait: null, status: 'error', error: failure });
@@ -632,7 +653,7 @@ export class ChatStore {
     const content = stream.base + stream.text;
     if (current.status === 'streaming' && current.content === content) return state;
     stream.dirty = false;
-    return { ...state, messages: messages.with(at, { ...current, content, status: 'streaming' }) };
+    return { ...state, messages: replaceAt(messages, at, { ...current, content, status: 'streaming' }) };
   }
 
   #commit(patch: Partial<ChatSnapshotBase> & Partial<Pick<ChatSnapshot, 'status' | 'error'>>): void {
@@ -713,7 +734,9 @@ export class ChatStore {
     return this.#message({ role: 'assistant', content: '', status: 'pending' });
   }
 
+  /** Fills in missing fields; a complete message is kept as it is, so its row need not re-render. */
   #normalize(input: ChatMessageInput): ChatMessage {
+    if (isComplete(input)) return input;
     return this.#message({ status: 'done', ...input, id: input.id ?? this.#newId() });
   }
 
@@ -823,6 +846,13 @@ function withInstructions(
 ): string | ChatCompletionContentPart[] {
   if (typeof content === 'string') return `${instructions}\n\n${content}`;
   return [{ type: 'text', text: instructions }, ...content];
+}
+
+/** `array.with(at, item)`, by `slice` (a plain copy V8 does fast; `with` is far slower on long arrays). */
+function replaceAt<T>(array: readonly T[], at: number, item: T): T[] {
+  const copy = array.slice();
+  copy[at] = item;
+  return copy;
 }
 
 function safeJson(value: unknown): string {

@@ -576,8 +576,12 @@ describe('editing the conversation', () => {
       },
       { role: 'user', content: 'U' },
     ]);
+    const before = store.getSnapshot().messages;
     store.setMessages((prev) => [...prev, { role: 'assistant', content: 'V' }]);
     expect(store.getSnapshot().messages).toHaveLength(3);
+    // complete messages keep their identity (a memoised row does not re-render)
+    expect(store.getSnapshot().messages[0]).toBe(before[0]);
+    expect(store.getSnapshot().messages[1]).toBe(before[1]);
 
     store.clear();
     expect(store.getSnapshot()).toMatchObject({ messages: [], status: 'idle', usage: { total_tokens: 0 } });
