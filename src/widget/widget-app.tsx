@@ -148,30 +148,26 @@ export function WidgetApp({ subscribe, getSnapshot, host, onController, emit }: 
         ref={panelRef}
         id="parlance-widget-panel"
         className="parlance-widget-panel"
-        role={inline ? 'region' : 'dialog'}
+        // Inline, the chat window inside is already the labelled region.
+        role={inline ? undefined : 'dialog'}
         aria-modal={!inline && narrow ? true : undefined}
-        aria-labelledby="parlance-widget-title"
+        aria-label={inline ? undefined : title}
         hidden={!shown}
         onKeyDown={onKeyDown}
       >
-        <div className="parlance-widget-header">
-          <h2 id="parlance-widget-title" className="parlance-widget-title">
-            {title}
-          </h2>
-          {!inline && (
-            <button
-              type="button"
-              className="parlance-widget-close"
-              aria-label={strings.close}
-              onClick={() => {
-                host.close();
-                launcherRef.current?.focus();
-              }}
-            >
-              <CloseIcon />
-            </button>
-          )}
-        </div>
+        {!inline && (
+          <button
+            type="button"
+            className="parlance-widget-close"
+            aria-label={strings.close}
+            onClick={() => {
+              host.close();
+              launcherRef.current?.focus();
+            }}
+          >
+            <CloseIcon />
+          </button>
+        )}
         <div className="parlance-widget-body">
           {activated && (
             <Suspense fallback={<div className="parlance-widget-loading" aria-busy="true" />}>
