@@ -54,6 +54,7 @@ export {
   type MaskEditorValue,
 } from './components/mask-editor/mask-editor';
 export { imagesCatalogs, type ImagesStrings } from './components/i18n/images';
+export { ImageGallery, type ImageGalleryProps } from './components/image-gallery/image-gallery';
 export type {
   EditImageInput,
   GenerateImagesInput,

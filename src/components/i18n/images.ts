@@ -41,6 +41,8 @@ export interface ImagesStrings {
   imageAlt: string;
   /** Shown instead of an image whose URL has expired. */
   expired: string;
+  /** Shown instead of an image whose address is not `blob:`, `data:image/` or `https:`. */
+  blocked: string;
   /** A request that failed; `{message}`. */
   requestFailed: string;
   cancelled: string;
@@ -88,6 +90,7 @@ const en: ImagesStrings = {
   queued: 'Waiting for the rate limit: position {position}, about {seconds} s',
   imageAlt: 'Image {index} of {total}: {prompt}',
   expired: 'This image link has expired.',
+  blocked: 'This image address is not allowed here. Keep the image to show it.',
   requestFailed: 'The request failed: {message}',
   cancelled: 'Cancelled',
   download: 'Download',
@@ -130,6 +133,7 @@ const zhCN: ImagesStrings = {
   queued: '正在等待速率限制：第 {position} 位，约 {seconds} 秒',
   imageAlt: '第 {index} 张，共 {total} 张：{prompt}',
   expired: '此图片链接已过期。',
+  blocked: '此处不允许该图片地址。保留图片即可显示。',
   requestFailed: '请求失败：{message}',
   cancelled: '已取消',
   download: '下载',

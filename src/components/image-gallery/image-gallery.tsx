@@ -1,0 +1,269 @@
+import { useEffect, useState, type CSSProperties } from 'react';
+
+import type { ImagePacerTicket } from '../../core/images/pacer';
+import { isImageExpired, isSafeImageSrc, type GeneratedImage } from '../../core/images/results';
+import type { ParlanceLocale } from '../../hooks/parlance-provider';
+import type { ImageHistoryEntry } from '../../hooks/use-image-generation';
+import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
+
+/** Props of {@link ImageGallery}. */
+export interface ImageGalleryProps {
+  /** Requests to show, newest first: a hook's `history` (or several hooks' histories merged). */
+  requests: readonly ImageHistoryEntry[];
+  /** Shows "Edit this" on each image. */
+  onEdit?: (image: GeneratedImage, request: ImageHistoryEntry) => void;
+  /** Shows "Vary this" on each image. */
+  onVary?: (image: GeneratedImage, request: ImageHistoryEntry) => void;
+  /** Shows "Keep" on images whose URL will expire (pass a hook's `keep`). */
+  onKeep?: (image: GeneratedImage, request: ImageHistoryEntry) => unknown;
+  /** The queue ticket of a waiting request (a hook's `queue`), shown on queued placeholders. */
+  queue?: ImagePacerTicket | null;
+  /** Override any word. */
+  strings?: Partial<ImagesStrings>;
+  /** Default: the provider's locale. */
+  locale?: ParlanceLocale;
+  className?: string;
+  style?: CSSProperties;
+}
+
+type CopyState = 'idle' | 'copied' | 'failed';
+
+/** Re-renders when the next URL expires, so an expired image turns into its expired state on time. */
+function useNow(requests: readonly ImageHistoryEntry[]): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    let next = Infinity;
+    for (const request of requests) {
+      for (const image of request.images) {
+        if (!image.blob && image.expiresAt !== undefined && image.expiresAt > now)
+          next = Math.min(next, image.expiresAt);
+      }
+    }
+    if (next === Infinity) return;
+    // setTimeout's limit is about 24.8 days; URL lifetimes are an hour.
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(2 ** 31 - 1, next - now + 50));
+    return () => clearTimeout(timer);
+  }, [requests, now]);
+  return now;
+}
+
+async function copyImage(image: GeneratedImage): Promise<void> {
+  const blob = image.blob ?? (await (await fetch(image.src, { credentials: 'omit' })).blob());
+  if (typeof ClipboardItem !== 'undefined' && navigator.clipboard?.write) {
+    // Clipboards accept PNG everywhere; other types are not guaranteed.
+    const png = blob.type === 'image/png' ? blob : new Blob([blob], { type: 'image/png' });
+    await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
+    return;
+  }
+  await navigator.clipboard.writeText(image.src);
+}
+
+/**
+ * A grid of image results: one placeholder per requested image while a request waits or runs,
+ * then the images with download, copy, "edit this" and "vary this"; expired, blocked, failed and
+ * cancelled states per request. Thumbnails load lazily; only `blob:`, `data:image/` and `https:`
+ * sources are ever put in an `<img>`.
+ *
+ * Theming: `parlance-image-gallery*` classes, `data-slot` parts, and `data-state` on each item
+ * (`queued`, `loading`, `ready`, `expired`, `blocked`, `error`, `cancelled`).
+ *
+ * @example
+ * ```tsx
+ * const generation = useImageGeneration();
+ * <ImageGallery requests={generation.history} queue={generation.queue} onKeep={generation.keep} />
+ * ```
+ */
+export function ImageGallery({
+  requests,
+  onEdit,
+  onVary,
+  onKeep,
+  queue,
+  strings: overrides,
+  locale: localeProp,
+  className,
+  style,
+}: ImageGalleryProps) {
+  const { strings, locale } = useImagesStrings(overrides, localeProp);
+  const now = useNow(requests);
+  const [copied, setCopied] = useState<Record<string, CopyState>>({});
+
+  const items = requests.flatMap((request) => {
+    const caption =
+      request.prompt ?? strings[request.operation === 'generate' ? 'generate' : request.operation];
+    if (request.status === 'queued' || request.status === 'pending') {
+      const label =
+        request.status === 'queued' && queue
+          ? formatImagesString(strings.queued, {
+              position: queue.position,
+              seconds: Math.max(0, Math.ceil(queue.waitMs / 1000)),
+            })
+          : strings.generating;
+      return Array.from({ length: request.n }, (_, index) => (
+        <li
+          key={`${request.id}-${index}`}
+          className="parlance-image-gallery__item"
+          data-slot="item"
+          data-state={request.status === 'queued' ? 'queued' : 'loading'}
+          aria-busy="true"
+        >
+          <div className="parlance-image-gallery__frame" data-slot="frame">
+            <p className="parlance-image-gallery__message">{label}</p>
+          </div>
+          <p className="parlance-image-gallery__caption">{caption}</p>
+        </li>
+      ));
+    }
+    if (request.status === 'error' || request.status === 'cancelled') {
+      const message =
+        request.status === 'cancelled'
+          ? strings.cancelled
+          : formatImagesString(strings.requestFailed, {
+              message: request.error instanceof Error ? request.error.message : String(request.error),
+            });
+      return [
+        <li
+          key={request.id}
+          className="parlance-image-gallery__item"
+          data-slot="item"
+          data-state={request.status === 'error' ? 'error' : 'cancelled'}
+        >
+          <div className="parlance-image-gallery__frame" data-slot="frame">
+            <p
+              className="parlance-image-gallery__message"
+              role={request.status === 'error' ? 'alert' : undefined}
+            >
+              {message}
+            </p>
+          </div>
+          <p className="parlance-image-gallery__caption">{caption}</p>
+        </li>,
+      ];
+    }
+    return request.images.map((image, index) => {
+      const key = `${request.id}-${index}`;
+      const expired = isImageExpired(image, now);
+      const safe = isSafeImageSrc(image.src);
+      const state = expired ? 'expired' : safe ? 'ready' : 'blocked';
+      const alt = formatImagesString(strings.imageAlt, {
+        index: index + 1,
+        total: request.images.length,
+        prompt: caption,
+      });
+      const copyState = copied[key] ?? 'idle';
+      return (
+        <li key={key} className="parlance-image-gallery__item" data-slot="item" data-state={state}>
+          <figure className="parlance-image-gallery__figure" data-slot="figure">
+            <div className="parlance-image-gallery__frame" data-slot="frame">
+              {state === 'ready' ? (
+                <img src={image.src} alt={alt} loading="lazy" decoding="async" data-slot="image" />
+              ) : (
+                <p className="parlance-image-gallery__message" data-slot="expired">
+                  {expired ? strings.expired : strings.blocked}
+                </p>
+              )}
+            </div>
+            <figcaption className="parlance-image-gallery__caption" data-slot="caption">
+              {image.revisedPrompt ? (
+                <>
+                  <span>{strings.revisedPrompt}</span> {image.revisedPrompt}
+                </>
+              ) : (
+                caption
+              )}
+            </figcaption>
+          </figure>
+          {request.reduced && index === 0 && (
+            <p className="parlance-image-gallery__notice" data-slot="reduced">
+              {formatImagesString(strings.reduced, {
+                from: request.reduced.fromSide,
+                to: request.reduced.toSide,
+              })}
+            </p>
+          )}
+          <div className="parlance-image-gallery__actions" data-slot="actions" role="group" aria-label={alt}>
+            {state === 'ready' && (
+              <a
+                className="parlance-image-gallery__action"
+                data-slot="download"
+                href={image.src}
+                download={`parlance-${request.id}-${index + 1}.png`}
+              >
+                {strings.download}
+              </a>
+            )}
+            {state === 'ready' && (
+              <button
+                type="button"
+                className="parlance-image-gallery__action"
+                data-slot="copy"
+                aria-live="polite"
+                onClick={() => {
+                  copyImage(image).then(
+                    () => setCopied((c) => ({ ...c, [key]: 'copied' })),
+                    () => setCopied((c) => ({ ...c, [key]: 'failed' })),
+                  );
+                }}
+              >
+                {copyState === 'copied'
+                  ? strings.copied
+                  : copyState === 'failed'
+                    ? strings.copyFailed
+                    : strings.copy}
+              </button>
+            )}
+            {onKeep && !image.blob && !expired && (
+              <button
+                type="button"
+                className="parlance-image-gallery__action"
+                data-slot="keep"
+                onClick={() => void onKeep(image, request)}
+              >
+                {strings.keep}
+              </button>
+            )}
+            {onEdit && state === 'ready' && (
+              <button
+                type="button"
+                className="parlance-image-gallery__action"
+                data-slot="edit"
+                onClick={() => onEdit(image, request)}
+              >
+                {strings.editThis}
+              </button>
+            )}
+            {onVary && state === 'ready' && (
+              <button
+                type="button"
+                className="parlance-image-gallery__action"
+                data-slot="vary"
+                onClick={() => onVary(image, request)}
+              >
+                {strings.varyThis}
+              </button>
+            )}
+          </div>
+        </li>
+      );
+    });
+  });
+
+  return (
+    <section
+      className={['parlance-image-gallery', className].filter(Boolean).join(' ')}
+      style={style}
+      lang={locale}
+      aria-label={strings.gallery}
+      data-slot="root"
+      data-state={requests.length === 0 ? 'empty' : 'filled'}
+    >
+      {items.length === 0 ? (
+        <p className="parlance-image-gallery__notice">{strings.galleryEmpty}</p>
+      ) : (
+        <ul className="parlance-image-gallery__grid" data-slot="grid">
+          {items}
+        </ul>
+      )}
+    </section>
+  );
+}
