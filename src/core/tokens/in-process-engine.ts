@@ -1,5 +1,5 @@
 import type { TokenEngine } from './engine';
-import { countWith, type CountFn } from './encoder';
+import type { CountFn } from './encoder';
 import type { EncodingName } from './models';
 
 // One literal `import()` per encoding, so bundlers split each rank table into its own chunk.
@@ -36,11 +36,13 @@ export class InProcessEngine implements TokenEngine {
   #encoder(encoding: EncodingName): Promise<CountFn> {
     let pending = this.#loading.get(encoding);
     if (!pending) {
-      pending = Promise.all([import('js-tiktoken/lite'), RANKS[encoding]()]).then(([{ Tiktoken }, ranks]) => {
-        const encode = countWith(new Tiktoken(ranks.default));
-        this.#encoders.set(encoding, encode);
-        return encode;
-      });
+      pending = Promise.all([import('./encoder'), RANKS[encoding]()]).then(
+        ([{ countWith, createTiktoken }, ranks]) => {
+          const encode = countWith(createTiktoken(ranks.default));
+          this.#encoders.set(encoding, encode);
+          return encode;
+        },
+      );
       // A failed load (offline chunk, CSP) may be retried by the next call.
       pending.catch(() => this.#loading.delete(encoding));
       this.#loading.set(encoding, pending);
