@@ -1,4 +1,4 @@
-// The playground served by the reference server at `/`: built from this folder to playground/dist.
+// The playground served by the reference server at `/`: built from this folder to dist/playground.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,5 +20,11 @@ export default defineConfig({
       { find: /^parlance$/, replacement: src('index.ts') },
     ],
   },
-  build: { outDir: path.join(dirname, 'dist'), emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  // Under the root dist/ (ignored by lint and git), built after the library build that empties it.
+  build: {
+    outDir: path.join(dirname, '..', 'dist', 'playground'),
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+  },
 });

@@ -1,5 +1,5 @@
 // npm start: builds what the reference server needs when it is missing or older than its sources
-// (the library build for dist/server, the playground for playground/dist), then runs the
+// (the library build for dist/server, the playground for dist/playground), then runs the
 // parlance-server CLI in the foreground. PORT and HOST pass through.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -34,7 +34,7 @@ const shared = ['src', 'package.json'];
 if (!built('dist/server/cli.js', [...shared, 'vite.config.ts'])) {
   run('the library', ['vite', 'build', '--logLevel', 'warn']);
 }
-if (!built('playground/dist/index.html', [...shared, 'playground'])) {
+if (!built('dist/playground/index.html', [...shared, 'playground'])) {
   run('the playground', ['vite', 'build', '--config', 'playground/vite.config.ts', '--logLevel', 'warn']);
 }
 

@@ -14,7 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** Options of {@link createServer}: those of the web handler, plus where files come from. */
 export interface CreateServerOptions extends ServerOptions {
   /**
-   * The folder served at `/` (the playground). Default: the package's `playground/dist`;
+   * The folder served at `/` (the playground). Default: the package's `dist/playground`;
    * `null` serves nothing.
    */
   staticDir?: string | null;
@@ -132,7 +132,7 @@ export function staticFiles(dir: string): (urlPath: string) => Promise<Response 
  */
 export function createServer(options: CreateServerOptions = {}): ParlanceServer {
   const staticDir =
-    options.staticDir === undefined ? path.join(ROOT, 'playground', 'dist') : options.staticDir;
+    options.staticDir === undefined ? path.join(ROOT, 'dist', 'playground') : options.staticDir;
   const app: ParlanceApp = createApp({
     ...options,
     documents: options.upstream ? [] : (options.documents ?? loadDocuments(ROOT, options.docsDir)),
