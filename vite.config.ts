@@ -53,6 +53,7 @@ export default defineConfig({
       entry: {
         index: src('index.ts'),
         'core/index': src('core/index.ts'),
+        'widget/index': src('widget/index.ts'),
         'server/index': src('server/index.ts'),
         'server/cli': src('server/cli.ts'),
         'styles-entry': src('styles-entry.ts'),
