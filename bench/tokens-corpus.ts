@@ -1,6 +1,7 @@
 // Deterministic text for the token benchmarks: pseudo-random English and Chinese of a given size.
 
-const EN = `the of and to in is that for it as with was on be by this are at from or have an they which one you
+const EN =
+  `the of and to in is that for it as with was on be by this are at from or have an they which one you
 were all we her she there been if more when will would who so no model token context window reply prompt message
 conversation history budget count encode worker thread browser react component render state network stream chunk
 server request response error retry timeout people time year way day thing man world life hand part child eye
@@ -9,7 +10,7 @@ const ZH = `的一是在不了有和人这中大为上个国我以要他时来�
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** About `bytes` of English prose with punctuation, numbers and paragraphs. */

@@ -24,7 +24,8 @@ describe('per keystroke: prompt tokens of a 500-message conversation plus the dr
   });
   bench('js-tiktoken, recounting every message (naive)', () => {
     let total = 3;
-    for (const m of [...history, draft()]) total += 3 + reference.encode(m.role).length + reference.encode(m.content).length;
+    for (const m of [...history, draft()])
+      total += 3 + reference.encode(m.role).length + reference.encode(m.content).length;
     if (total < 0) throw new Error('unreachable');
   });
 });
@@ -41,6 +42,10 @@ describe('throughput: 1 MB of English (o200k)', () => {
 });
 
 describe('throughput: 200 KB of Chinese (o200k)', () => {
-  bench('Parlance (js-tiktoken lite, uncached)', () => void uncached.count('o200k_base', [chinese200K]), once);
+  bench(
+    'Parlance (js-tiktoken lite, uncached)',
+    () => void uncached.count('o200k_base', [chinese200K]),
+    once,
+  );
   bench('gpt-tokenizer', () => void gptTokenizerO200k(chinese200K), once);
 });
