@@ -183,8 +183,12 @@ function dataUrl(b64: string | undefined): string {
   return `data:image/png;base64,${b64 ?? ''}`;
 }
 
+/** A `data:image/png;base64,` URL back to a Blob (no fetch: the page's CSP allows only 'self'). */
 async function toBlob(src: string): Promise<Blob> {
-  return (await fetch(src)).blob();
+  const binary = atob(src.slice(src.indexOf(',') + 1));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type: 'image/png' });
 }
 
 function MaskPainter({ picture, onResult }: { picture: Picture; onResult: (p: Picture[]) => void }) {
