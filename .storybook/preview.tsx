@@ -1,8 +1,70 @@
-import type { Preview } from '@storybook/react-vite';
+import type { Decorator, Preview } from '@storybook/react-vite';
 
+import { ParlanceProvider, type ParlanceLocale, type ParlanceTheme } from 'parlance';
 import 'parlance/styles.css';
 
+import { createScriptedFetch } from '../stories/support/chat-backend';
+
+/**
+ * Every story runs inside a provider whose `fetch` is a scripted OpenAI-compatible backend, so
+ * chats stream real SSE with no server and no key. A story can pass its own `fetch`, `locale` or
+ * `theme` through `parameters.parlance`.
+ */
+const withParlance: Decorator = (Story, context) => {
+  const own = (context.parameters.parlance ?? {}) as {
+    fetch?: typeof fetch;
+    locale?: ParlanceLocale;
+    theme?: ParlanceTheme;
+  };
+  const locale = own.locale ?? (context.globals.locale as ParlanceLocale | undefined) ?? 'en';
+  const theme = own.theme ?? (context.globals.theme as ParlanceTheme | undefined) ?? 'light';
+  return (
+    <ParlanceProvider
+      baseUrl="https://api.parlance.test/v1"
+      model="gpt-4o-mini"
+      locale={locale}
+      theme={theme}
+      fetch={own.fetch ?? scriptedFetch}
+    >
+      <div lang={locale} style={{ height: 560, maxWidth: 760 }}>
+        <Story />
+      </div>
+    </ParlanceProvider>
+  );
+};
+
+const scriptedFetch = createScriptedFetch();
+
 const preview: Preview = {
+  decorators: [withParlance],
+  globalTypes: {
+    locale: {
+      description: 'UI language',
+      toolbar: {
+        title: 'Locale',
+        icon: 'globe',
+        items: [
+          { value: 'en', title: 'English' },
+          { value: 'zh-CN', title: '简体中文' },
+        ],
+        dynamicTitle: true,
+      },
+    },
+    theme: {
+      description: 'Colour scheme',
+      toolbar: {
+        title: 'Theme',
+        icon: 'mirror',
+        items: [
+          { value: 'light', title: 'Light' },
+          { value: 'dark', title: 'Dark' },
+          { value: 'auto', title: 'Auto' },
+        ],
+        dynamicTitle: true,
+      },
+    },
+  },
+  initialGlobals: { locale: 'en', theme: 'light' },
   parameters: {
     // Every story is an accessibility test: a violation fails it.
     a11y: { test: 'error' },

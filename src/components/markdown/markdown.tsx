@@ -39,10 +39,12 @@ export function Markdown({
   const [splitter] = useState(() => new BlockSplitter());
   const policy = usePolicy(allowedImageOrigins, allowRelativeLinks);
   const blocks = useMemo(() => splitter.split(children, streaming), [splitter, children, streaming]);
+  const depthsKey = headingDepths(blocks).join(',');
+  const depths = useMemo(() => (depthsKey ? depthsKey.split(',').map(Number) : []), [depthsKey]);
   return (
     <div className={cx('parlance-markdown', className)} data-slot="markdown">
       {blocks.map((block) => (
-        <Block key={block.key} block={block} policy={policy} strings={strings} />
+        <Block key={block.key} block={block} policy={policy} strings={strings} depths={depths} />
       ))}
     </div>
   );
@@ -52,20 +54,33 @@ interface BlockProps {
   block: MarkdownBlock;
   policy: UrlPolicy;
   strings: ChatStrings;
+  depths: readonly number[];
+}
+
+function headingDepths(blocks: readonly MarkdownBlock[]): number[] {
+  const found = new Set<number>();
+  for (const block of blocks) {
+    for (const token of block.tokens)
+      if (token.type === 'heading') found.add((token as { depth: number }).depth);
+  }
+  return [...found].sort((a, b) => a - b);
 }
 
 const Block = memo(
-  function Block({ block, policy, strings }: BlockProps) {
+  function Block({ block, policy, strings, depths }: BlockProps) {
     if (block.live && block.tokens.length === 0 && block.raw.trim()) {
       return <p className="parlance-md-pending">{strings.tablePending}</p>;
     }
     const baseUrl = typeof document === 'undefined' ? undefined : document.baseURI;
-    return <>{renderBlocks(block.tokens, { policy, strings, baseUrl, live: block.live })}</>;
+    return (
+      <>{renderBlocks(block.tokens, { policy, strings, baseUrl, live: block.live, headingDepths: depths })}</>
+    );
   },
   (a, b) =>
     a.block.raw === b.block.raw &&
     a.block.live === b.block.live &&
     a.block.tokens === b.block.tokens &&
     a.policy === b.policy &&
+    a.depths === b.depths &&
     a.strings === b.strings,
 );

@@ -14,6 +14,8 @@ export interface RenderContext {
   baseUrl: string | undefined;
   /** The block is still streaming. */
   live: boolean;
+  /** The heading depths the document uses, ascending: the shallowest becomes h3, the next h4… */
+  headingDepths: readonly number[];
 }
 
 const HEADINGS = ['h3', 'h4', 'h5', 'h6', 'h6', 'h6'] as const;
@@ -45,8 +47,9 @@ function renderBlock(token: Token, context: RenderContext, key: number): ReactNo
     }
     case 'heading': {
       const heading = token as Tokens.Heading;
-      // Message headings sit below the window's own heading levels.
-      const Tag = HEADINGS[Math.min(Math.max(heading.depth, 1), 6) - 1]!;
+      // Message headings sit below the window's own, and by rank, so levels never skip.
+      const rank = Math.max(0, context.headingDepths.indexOf(heading.depth));
+      const Tag = HEADINGS[Math.min(rank, HEADINGS.length - 1)]!;
       return (
         <Tag key={key} className="parlance-md-heading">
           {renderInline(heading.tokens, context)}

@@ -135,6 +135,13 @@ export function MessageList(props: MessageListProps) {
     },
   });
 
+  useLayoutEffect(() => {
+    // A message wholly above the view that changes height must not move what the user reads, even
+    // right after a scroll up (the library skips that case by default).
+    virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
+      item.end <= (instance.scrollOffset ?? 0);
+  }, [virtualizer]);
+
   const scrollToBottom = useCallback(() => {
     const element = scroller.current;
     if (element) element.scrollTop = element.scrollHeight;

@@ -1,0 +1,364 @@
+/**
+ * Streams a 4,000-token markdown reply into a 200-message conversation three ways, in headless
+ * Chromium, on the same schedule (10 tokens every 16 ms):
+ *  - Parlance: `ChatWindow` driven by `useChat`, the bytes arriving as OpenAI SSE through `fetch`;
+ *  - `@ai-sdk/react` `useChat` rendering each message with `react-markdown`, the same text arriving
+ *    through its text-stream transport (it does not read OpenAI SSE itself);
+ *  - the floor: appending the same pieces to one element's `textContent`.
+ * Reports main-thread script time (CDP Performance metrics), long tasks and the p95 frame interval.
+ *
+ * Run: npx tsx bench/browser/chat-ui-stream.ts
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+import react from '@vitejs/plugin-react';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200k from 'js-tiktoken/ranks/o200k_base';
+import { build } from 'vite';
+
+import { launchChromium, ratio } from '../support/chromium';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TOKENS = 4000;
+const HISTORY = 200;
+const PER_TICK = 10;
+const TICK_MS = 16;
+
+function makeReply(): string[] {
+  const section = (n: number) =>
+    [
+      `## Part ${n}: what to check`,
+      '',
+      `This part explains **step ${n}** with some _emphasis_, a [link](https://example.com/${n}) and \`inline code\`. ` +
+        'Streaming text should stay smooth while the conversation above it is long, and the page should never freeze.',
+      '',
+      `- first point about item ${n}`,
+      `- second point, with ~~old~~ new wording`,
+      `- [x] a finished task`,
+      '',
+      '| Name | Value | Note |',
+      '| --- | ---: | --- |',
+      `| alpha | ${n * 3} | fine |`,
+      `| beta | ${n * 7} | also fine |`,
+      '',
+      '```ts',
+      `export function step${n}(values: number[]): number {`,
+      '  let total = 0;',
+      '  for (const value of values) total += value * 2;',
+      '  return total;',
+      '}',
+      '```',
+      '',
+      '> A quoted remark that spans a little more than one line of text, to give the renderer some work.',
+      '',
+    ].join('\n');
+  const encoder = new Tiktoken(o200k);
+  let text = '';
+  for (let n = 1; encoder.encode(text).length < TOKENS; n++) text += section(n);
+  const tokens = encoder.encode(text).slice(0, TOKENS);
+  // Decode token by token, keeping multi-byte characters whole.
+  return tokens.map((t) => encoder.decode([t]));
+}
+
+function history(): { role: 'user' | 'assistant'; content: string }[] {
+  return Array.from({ length: HISTORY }, (_, i) =>
+    i % 2 === 0
+      ? { role: 'user' as const, content: `Question ${i / 2 + 1}: how does part ${i / 2 + 1} work?` }
+      : {
+          role: 'assistant' as const,
+          content: `Part ${(i + 1) / 2} works like **this**:\n\n- one\n- two\n\n\`\`\`js\nconsole.log(${i});\n\`\`\``,
+        },
+  );
+}
+
+const schedule = `
+export function pieces() { return window.__PIECES__; }
+export function tick(onPieces, onEnd) {
+  const all = pieces();
+  let i = 0;
+  const timer = setInterval(() => {
+    onPieces(all.slice(i, i + ${PER_TICK}));
+    i += ${PER_TICK};
+    if (i >= all.length) { clearInterval(timer); onEnd(); }
+  }, ${TICK_MS});
+}
+`;
+
+const pages: Record<string, string> = {
+  'schedule.js': schedule,
+  'parlance.tsx': `
+import { createRoot } from 'react-dom/client';
+import { ChatWindow, ParlanceProvider, useChat } from 'parlance';
+import 'parlance/styles.css';
+import { tick } from './schedule.js';
+
+const encoder = new TextEncoder();
+const chunk = (delta, finish = null) => 'data: ' + JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0,
+  model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: finish }] }) + '\\n\\n';
+const fakeFetch = async () => new Response(new ReadableStream({
+  start(controller) {
+    controller.enqueue(encoder.encode(chunk({ role: 'assistant', content: '' })));
+    tick((ps) => controller.enqueue(encoder.encode(ps.map((p) => chunk({ content: p })).join(''))), () => {
+      controller.enqueue(encoder.encode(chunk({}, 'stop') + 'data: [DONE]\\n\\n'));
+      controller.close();
+    });
+  },
+}), { headers: { 'content-type': 'text/event-stream' } });
+
+function App() {
+  const chat = useChat({ model: 'gpt-4o', initialMessages: window.__HISTORY__, onFinish: () => { window.__done = true; } });
+  window.__start = () => chat.send('Go');
+  return <div style={{ height: '100vh' }}><ChatWindow chat={chat} showTokenMeter={false} /></div>;
+}
+createRoot(document.getElementById('root')).render(
+  <ParlanceProvider baseUrl="http://127.0.0.1/v1" fetch={fakeFetch} locale="en" theme="light"><App /></ParlanceProvider>,
+);
+`,
+  'aisdk.tsx': `
+import { memo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useChat } from '@ai-sdk/react';
+import { TextStreamChatTransport } from 'ai';
+import ReactMarkdown from 'react-markdown';
+import { tick } from './schedule.js';
+
+const encoder = new TextEncoder();
+const fakeFetch = async () => new Response(new ReadableStream({
+  start(controller) {
+    tick((ps) => controller.enqueue(encoder.encode(ps.join(''))), () => controller.close());
+  },
+}), { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+const Message = memo(function Message({ message }) {
+  return <article data-role={message.role}>{message.parts.map((part, i) =>
+    part.type === 'text' ? <ReactMarkdown key={i}>{part.text}</ReactMarkdown> : null)}</article>;
+});
+
+function App() {
+  const [initial] = useState(() => window.__HISTORY__.map((m, i) => ({ id: 'h' + i, role: m.role, parts: [{ type: 'text', text: m.content }] })));
+  const { messages, sendMessage } = useChat({
+    messages: initial,
+    transport: new TextStreamChatTransport({ api: '/api/chat', fetch: fakeFetch }),
+    onFinish: () => { window.__done = true; },
+  });
+  window.__start = () => sendMessage({ text: 'Go' });
+  return <div style={{ height: '100vh', overflow: 'auto' }}>{messages.map((m) => <Message key={m.id} message={m} />)}</div>;
+}
+createRoot(document.getElementById('root')).render(<App />);
+`,
+  'floor.tsx': `
+import { tick } from './schedule.js';
+const root = document.getElementById('root');
+root.style.cssText = 'height:100vh;overflow:auto';
+for (const m of window.__HISTORY__) {
+  const div = document.createElement('div');
+  div.textContent = m.content;
+  root.append(div);
+}
+const reply = document.createElement('div');
+reply.style.whiteSpace = 'pre-wrap';
+root.append(reply);
+window.__start = () => tick((ps) => { reply.textContent += ps.join(''); root.scrollTop = root.scrollHeight; }, () => { window.__done = true; });
+`,
+};
+
+async function buildPages(dir: string) {
+  for (const [name, source] of Object.entries(pages)) writeFileSync(path.join(dir, name), source);
+  const entries = ['parlance', 'aisdk', 'floor'];
+  for (const entry of entries) {
+    writeFileSync(
+      path.join(dir, `${entry}.html`),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${entry}</title></head>` +
+        `<body style="margin:0"><div id="root"></div><script type="module" src="./${entry}.tsx"></script></body></html>`,
+    );
+  }
+  await build({
+    root: dir,
+    configFile: false,
+    logLevel: 'warn',
+    mode: 'production',
+    plugins: [react()],
+    resolve: {
+      alias: [
+        { find: /^parlance\/styles\.css$/, replacement: path.join(root, 'src/styles.css') },
+        { find: /^parlance$/, replacement: path.join(root, 'src/index.ts') },
+      ],
+    },
+    build: {
+      outDir: path.join(dir, 'dist'),
+      emptyOutDir: true,
+      rollupOptions: { input: Object.fromEntries(entries.map((e) => [e, path.join(dir, `${e}.html`)])) },
+    },
+  });
+}
+
+function serve(dir: string) {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+  };
+  const server = createServer((request, response) => {
+    const file = path.join(dir, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    readFile(file).then(
+      (body) => {
+        response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+        response.end(body);
+      },
+      () => {
+        response.writeHead(404);
+        response.end();
+      },
+    );
+  });
+  return new Promise<{ url: string; close: () => void }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as { port: number };
+      resolve({ url: `http://127.0.0.1:${address.port}`, close: () => server.close() });
+    });
+  });
+}
+
+interface Result {
+  scriptMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+  frameP95: number;
+  wallMs: number;
+}
+
+async function measure(
+  url: string,
+  piecesList: string[],
+  messages: ReturnType<typeof history>,
+): Promise<Result> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    // tsx names functions with a `__name` helper that the page does not have.
+    await page.addInitScript('window.__name = (f) => f;');
+    await page.addInitScript(
+      ({ p, h }) => {
+        (window as unknown as Record<string, unknown>).__PIECES__ = p;
+        (window as unknown as Record<string, unknown>).__HISTORY__ = h;
+      },
+      { p: piecesList, h: messages },
+    );
+    await page.goto(url);
+    await page.waitForFunction(
+      () => typeof (window as unknown as { __start?: unknown }).__start === 'function',
+    );
+    await page.waitForTimeout(500);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metric = async (name: string) => {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+        metrics: { name: string; value: number }[];
+      };
+      return metrics.find((m) => m.name === name)?.value ?? 0;
+    };
+    await page.evaluate(() => {
+      const w = window as unknown as { __long: number[]; __frames: number[] };
+      w.__long = [];
+      w.__frames = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({
+        type: 'longtask',
+      });
+      const loop = (t: number) => {
+        w.__frames.push(t);
+        requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+    });
+    const scriptBefore = await metric('ScriptDuration');
+    const start = Date.now();
+    await page.evaluate(() => (window as unknown as { __start: () => void }).__start());
+    await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, undefined, {
+      timeout: 120_000,
+      polling: 100,
+    });
+    await page.waitForTimeout(100);
+    const wallMs = Date.now() - start;
+    const scriptMs = ((await metric('ScriptDuration')) - scriptBefore) * 1000;
+    const { long, frames } = await page.evaluate(() => {
+      const w = window as unknown as { __long: number[]; __frames: number[] };
+      return { long: w.__long, frames: w.__frames };
+    });
+    const intervals = frames
+      .slice(1)
+      .map((t, i) => t - frames[i]!)
+      .sort((a, b) => a - b);
+    return {
+      scriptMs,
+      longTasks: long.length,
+      longestTaskMs: long.length ? Math.max(...long) : 0,
+      frameP95: intervals[Math.floor(intervals.length * 0.95)] ?? 0,
+      wallMs,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  // Inside the project, so the pages' imports resolve from its node_modules.
+  const cache = path.join(root, 'node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(path.join(cache, 'chat-ui-bench-'));
+  const stop: (() => void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  try {
+    const piecesList = makeReply();
+    const messages = history();
+    await buildPages(dir);
+    const server = await serve(path.join(dir, 'dist'));
+    stop.unshift(server.close);
+    const runs = Number(process.env.BENCH_RUNS ?? 3);
+    const results: Record<string, Result[]> = { floor: [], parlance: [], aisdk: [] };
+    for (let r = 0; r < runs; r++) {
+      for (const name of Object.keys(results)) {
+        results[name]!.push(await measure(`${server.url}/${name}.html`, piecesList, messages));
+      }
+    }
+    const median = (name: string, key: keyof Result) => {
+      const values = results[name]!.map((r) => r[key]).sort((a, b) => a - b);
+      return values[Math.floor(values.length / 2)]!;
+    };
+    const labels: Record<string, string> = {
+      floor: 'textContent append (floor)',
+      parlance: 'Parlance ChatWindow',
+      aisdk: '@ai-sdk/react + react-markdown',
+    };
+    console.log(
+      `\nchat-ui-stream: ${TOKENS} tokens (${PER_TICK} per ${TICK_MS} ms) into ${HISTORY} messages; median of ${runs} runs`,
+    );
+    console.table(
+      Object.keys(results).map((name) => ({
+        stack: labels[name],
+        'script ms': median(name, 'scriptMs').toFixed(0),
+        'long tasks': median(name, 'longTasks'),
+        'longest task ms': median(name, 'longestTaskMs').toFixed(0),
+        'frame p95 ms': median(name, 'frameP95').toFixed(1),
+        'wall ms': median(name, 'wallMs').toFixed(0),
+      })),
+    );
+    const p = (key: keyof Result) => median('parlance', key);
+    console.log(
+      [
+        `Parlance script time vs floor: ${ratio(p('scriptMs'), median('floor', 'scriptMs'))}`,
+        `@ai-sdk/react + react-markdown script time vs Parlance: ${ratio(median('aisdk', 'scriptMs'), p('scriptMs'))}`,
+        `Parlance frame p95 vs floor: ${ratio(p('frameP95'), median('floor', 'frameP95'))}`,
+        `@ai-sdk/react + react-markdown frame p95 vs Parlance: ${ratio(median('aisdk', 'frameP95'), p('frameP95'))}`,
+        `Long tasks: Parlance ${p('longTasks')} (longest ${p('longestTaskMs').toFixed(0)} ms), ` +
+          `@ai-sdk/react ${median('aisdk', 'longTasks')} (longest ${median('aisdk', 'longestTaskMs').toFixed(0)} ms)`,
+      ].join('\n'),
+    );
+  } finally {
+    for (const fn of stop) fn();
+  }
+}
+
+await main();
