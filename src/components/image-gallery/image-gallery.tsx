@@ -2,7 +2,7 @@ import { useEffect, useState, type CSSProperties } from 'react';
 
 import type { ImagePacerTicket } from '../../core/images/pacer';
 import { isImageExpired, isSafeImageSrc, type GeneratedImage } from '../../core/images/results';
-import type { ParlanceLocale } from '../../hooks/parlance-provider';
+import { useParlanceConfig, type ParlanceLocale, type ParlanceTheme } from '../../hooks/parlance-provider';
 import type { ImageHistoryEntry } from '../../hooks/use-image-generation';
 import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
 
@@ -22,6 +22,8 @@ export interface ImageGalleryProps {
   strings?: Partial<ImagesStrings>;
   /** Default: the provider's locale. */
   locale?: ParlanceLocale;
+  /** Colour scheme; default: the provider's, else `auto` (follows the system). Exposed as `data-theme`. */
+  theme?: ParlanceTheme;
   className?: string;
   style?: CSSProperties;
 }
@@ -81,10 +83,13 @@ export function ImageGallery({
   queue,
   strings: overrides,
   locale: localeProp,
+  theme: themeProp,
   className,
   style,
 }: ImageGalleryProps) {
   const { strings, locale } = useImagesStrings(overrides, localeProp);
+  const configTheme = useParlanceConfig().theme;
+  const theme = themeProp ?? configTheme ?? 'auto';
   const now = useNow(requests);
   const [copied, setCopied] = useState<Record<string, CopyState>>({});
 
@@ -256,6 +261,7 @@ export function ImageGallery({
       aria-label={strings.gallery}
       data-slot="root"
       data-state={requests.length === 0 ? 'empty' : 'filled'}
+      data-theme={theme}
     >
       {items.length === 0 ? (
         <p className="parlance-image-gallery__notice">{strings.galleryEmpty}</p>

@@ -15,7 +15,7 @@ import {
 import { encodeMask } from '../../core/images/mask';
 import { MaskModel, type MaskDirtyRect } from '../../core/images/mask-model';
 import { prepareImage, type ImageFit, type ImageInput } from '../../core/images/prepare';
-import type { ParlanceLocale } from '../../hooks/parlance-provider';
+import { useParlanceConfig, type ParlanceLocale, type ParlanceTheme } from '../../hooks/parlance-provider';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
 import { useLatest } from '../../hooks/internal/use-latest';
 import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
@@ -82,6 +82,8 @@ export interface MaskEditorProps {
   strings?: Partial<ImagesStrings>;
   /** Default: the provider's locale. */
   locale?: ParlanceLocale;
+  /** Colour scheme; default: the provider's, else `auto` (follows the system). Exposed as `data-theme`. */
+  theme?: ParlanceTheme;
   className?: string;
   style?: CSSProperties;
 }
@@ -114,6 +116,8 @@ const clampZoom = (zoom: number) => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom))
 export function MaskEditor(props: MaskEditorProps) {
   const { image, side, fit, background, className, style } = props;
   const { strings, locale } = useImagesStrings(props.strings, props.locale);
+  const configTheme = useParlanceConfig().theme;
+  const theme = props.theme ?? configTheme ?? 'auto';
   const [value, setValue] = useControllableState<MaskEditorValue | null>({
     prop: props.value,
     defaultProp: props.defaultValue ?? null,
@@ -490,6 +494,7 @@ export function MaskEditor(props: MaskEditorProps) {
       data-slot="root"
       data-state={load.state}
       data-tool={tool}
+      data-theme={theme}
       onKeyDown={onKeyDown}
     >
       <div
