@@ -63,8 +63,9 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: (id) =>
-        /^(react|react-dom|@tanstack\/react-query|eventsource-parser|js-tiktoken|hono|@hono\/node-server|minisearch|fast-png)(\/|$)/.test(id) ||
-        id.startsWith('node:'),
+        /^(react|react-dom|@tanstack\/react-query|eventsource-parser|js-tiktoken|hono|@hono\/node-server|minisearch|fast-png)(\/|$)/.test(
+          id,
+        ) || id.startsWith('node:'),
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
