@@ -10,11 +10,29 @@ export interface ParlanceChatStrings {
   unread: string;
   /** The panel's heading when the element has no `title`. */
   title: string;
+  /** Shown in the panel when the chat's code could not be downloaded. */
+  loadError: string;
+  /** The button that tries the download again. */
+  retry: string;
 }
 
 const catalogs: Record<ParlanceLocale, ParlanceChatStrings> = {
-  en: { open: 'Open chat', close: 'Close chat', unread: 'new reply', title: 'Chat' },
-  'zh-CN': { open: '打开聊天', close: '关闭聊天', unread: '有新回复', title: '聊天' },
+  en: {
+    open: 'Open chat',
+    close: 'Close chat',
+    unread: 'new reply',
+    title: 'Chat',
+    loadError: 'The chat could not be loaded. Check your connection and try again.',
+    retry: 'Try again',
+  },
+  'zh-CN': {
+    open: '打开聊天',
+    close: '关闭聊天',
+    unread: '有新回复',
+    title: '聊天',
+    loadError: '聊天无法加载。请检查网络连接后重试。',
+    retry: '重试',
+  },
 };
 
 export function widgetStrings(locale: ParlanceLocale, overrides?: Partial<ParlanceChatStrings>) {

@@ -1,6 +1,9 @@
 import {
+  Component,
   Suspense,
   lazy,
+  type ComponentType,
+  type ReactNode,
   useCallback,
   useEffect,
   useMemo,
@@ -11,6 +14,7 @@ import {
 
 import { useLatest } from '../hooks/internal/use-latest';
 
+import type { ChatPanelProps } from './chat-panel';
 import type { ParlanceChatElement, ParlanceChatEventMap, WidgetSnapshot } from './element';
 import { lockScroll } from './scroll-lock';
 import { widgetStrings } from './strings';
@@ -40,7 +44,45 @@ const NARROW = '(max-width: 479.98px)';
 // download is only what the launcher needs. It loads on first open, on `send()`/`clear()`, and is
 // fetched ahead when the browser is idle.
 const loadChatPanel = () => import('./chat-panel');
-const ChatPanel = lazy(loadChatPanel);
+
+interface LoadBoundaryProps {
+  strings: { loadError: string; retry: string };
+  children: (attempt: number) => ReactNode;
+}
+
+/** A failed chunk download (offline, a deploy that removed it) shows a notice and a retry, never a blank panel. */
+class LoadBoundary extends Component<LoadBoundaryProps, { failed: boolean; attempt: number }> {
+  override state = { failed: false, attempt: 0 };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    if (!this.state.failed) return this.props.children(this.state.attempt);
+    return (
+      <div className="parlance-widget-error" role="alert">
+        <p>{this.props.strings.loadError}</p>
+        <button
+          type="button"
+          className="parlance-widget-retry"
+          onClick={() => this.setState(({ attempt }) => ({ failed: false, attempt: attempt + 1 }))}
+        >
+          {this.props.strings.retry}
+        </button>
+      </div>
+    );
+  }
+}
+
+// `lazy` remembers a failed import, so each retry gets its own.
+const panels = new Map<number, ComponentType<ChatPanelProps>>();
+function chatPanel(attempt: number) {
+  let panel = panels.get(attempt);
+  if (!panel) {
+    panel = lazy(loadChatPanel);
+    panels.set(attempt, panel);
+  }
+  return panel;
+}
 
 export function WidgetApp({ subscribe, getSnapshot, host, onController, emit }: WidgetAppProps) {
   const snapshot = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
@@ -63,7 +105,8 @@ export function WidgetApp({ subscribe, getSnapshot, host, onController, emit }: 
   useEffect(() => {
     const view = host.ownerDocument.defaultView;
     if (!view) return;
-    const prefetch = () => void loadChatPanel();
+    // A failed prefetch is not an error yet: opening the panel tries again, and says so if it fails.
+    const prefetch = () => void loadChatPanel().catch(() => undefined);
     if ('requestIdleCallback' in view) {
       const handle = view.requestIdleCallback(prefetch, { timeout: 3000 });
       return () => view.cancelIdleCallback(handle);
@@ -170,16 +213,23 @@ export function WidgetApp({ subscribe, getSnapshot, host, onController, emit }: 
         )}
         <div className="parlance-widget-body">
           {activated && (
-            <Suspense fallback={<div className="parlance-widget-loading" aria-busy="true" />}>
-              <ChatPanel
-                snapshot={snapshot}
-                fetch={fetch}
-                onController={onController}
-                onMounted={onChatMounted}
-                emit={emit}
-                onReplyEnded={onReplyEnded}
-              />
-            </Suspense>
+            <LoadBoundary strings={strings}>
+              {(attempt) => {
+                const ChatPanel = chatPanel(attempt);
+                return (
+                  <Suspense fallback={<div className="parlance-widget-loading" aria-busy="true" />}>
+                    <ChatPanel
+                      snapshot={snapshot}
+                      fetch={fetch}
+                      onController={onController}
+                      onMounted={onChatMounted}
+                      emit={emit}
+                      onReplyEnded={onReplyEnded}
+                    />
+                  </Suspense>
+                );
+              }}
+            </LoadBoundary>
           )}
         </div>
       </div>

@@ -23,6 +23,8 @@ let api: FakeOpenAI;
 let site: { url: string; close: () => Promise<void> };
 let browser: Browser;
 let context: BrowserContext | undefined;
+/** While set, the chat panel's chunk answers 503, as during an outage or a broken deploy. */
+let chunkOutage = false;
 
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'parlance-widget-'));
@@ -74,6 +76,7 @@ async function serveSite() {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+    if (chunkOutage && url.pathname.includes('chat-panel')) return void res.writeHead(503).end();
     let file: string;
     if (url.pathname.startsWith('/widget/')) file = path.join(out, 'widget', url.pathname.slice(8));
     else if (url.pathname.startsWith('/host/')) file = path.join(out, 'host', url.pathname.slice(6));
@@ -296,6 +299,22 @@ describe('<parlance-chat> on a plain page with no bundler', () => {
   });
 });
 
+test('a chat chunk that fails to download shows a notice with a retry, and the launcher keeps working', async () => {
+  chunkOutage = true;
+  try {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    await page.getByRole('alert').getByText('The chat could not be loaded.', { exact: false }).waitFor();
+    chunkOutage = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await composer(page).waitFor();
+    await page.keyboard.press('Escape');
+    expect(await launcher(page).isVisible()).toBe(true);
+  } finally {
+    chunkOutage = false;
+  }
+});
+
 describe('<parlance-chat> keeps the conversation', () => {
   test('across navigation to another page of the site and a reload', async () => {
     const { page } = await open('plain.html');
@@ -382,6 +401,15 @@ describe('<parlance-chat> isolated from the host page', () => {
   });
 
   test('under a strict CSP: no unsafe-eval, no unsafe-inline, no style-src at all', async () => {
+    context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as { cspViolations?: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
     const { page, errors } = await open('csp.html');
     const button = launcher(page);
     await button.waitFor();
@@ -391,6 +419,9 @@ describe('<parlance-chat> isolated from the host page', () => {
     scriptReply('Allowed by the policy.');
     await sendThroughUi(page, 'Does the CSP allow you?');
     await page.getByText('Allowed by the policy.').waitFor();
+    // Long enough for the idle work (the token meter's tokenizer) to have started.
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate(() => (window as { cspViolations?: string[] }).cspViolations)).toEqual([]);
     expect(errors).toEqual([]);
   });
 
