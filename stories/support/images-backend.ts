@@ -22,7 +22,8 @@ const palette = ['#0ea5e9', '#f97316', '#22c55e', '#a855f7', '#e11d48', '#eab308
 async function toBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
 
@@ -133,7 +134,9 @@ export function createImagesBackend(options: ImagesBackendOptions = {}): ImagesB
     if (path === '/images/generations') {
       blobs = await Promise.all(Array.from({ length: n }, (_, i) => drawScene(prompt, i, side)));
     } else if (path === '/images/edits' && files.image) {
-      blobs = await Promise.all(Array.from({ length: n }, () => editScene(files.image!, files.mask ?? null, prompt)));
+      blobs = await Promise.all(
+        Array.from({ length: n }, () => editScene(files.image!, files.mask ?? null, prompt)),
+      );
     } else if (path === '/images/variations' && files.image) {
       blobs = await Promise.all(Array.from({ length: n }, (_, i) => varyScene(files.image!, i)));
     } else {
@@ -145,7 +148,12 @@ export function createImagesBackend(options: ImagesBackendOptions = {}): ImagesB
       data: b64.map((data, i) =>
         fields.response_format === 'url'
           ? { url: `data:image/png;base64,${data}` }
-          : { b64_json: data, ...(path === '/images/generations' && i === 0 ? { revised_prompt: `${prompt}, soft light` } : {}) },
+          : {
+              b64_json: data,
+              ...(path === '/images/generations' && i === 0
+                ? { revised_prompt: `${prompt}, soft light` }
+                : {}),
+            },
       ),
     });
   };
@@ -176,14 +184,27 @@ export function sampleScene(width = 640, height = 480): OffscreenCanvas {
 }
 
 /** Dispatches a pointer stroke through image-pixel points on a mask editor's overlay canvas. */
-export function strokeCanvas(canvas: HTMLCanvasElement, points: Array<[number, number]>, init: Partial<PointerEventInit> = {}) {
+export function strokeCanvas(
+  canvas: HTMLCanvasElement,
+  points: Array<[number, number]>,
+  init: Partial<PointerEventInit> = {},
+) {
   const rect = canvas.getBoundingClientRect();
   const at = ([x, y]: [number, number]) => ({
     clientX: rect.left + (x * rect.width) / canvas.width,
     clientY: rect.top + (y * rect.height) / canvas.height,
   });
-  const base = { pointerId: 11, pointerType: 'mouse', button: 0, buttons: 1, bubbles: true, isPrimary: true, ...init };
+  const base = {
+    pointerId: 11,
+    pointerType: 'mouse',
+    button: 0,
+    buttons: 1,
+    bubbles: true,
+    isPrimary: true,
+    ...init,
+  };
   canvas.dispatchEvent(new PointerEvent('pointerdown', { ...base, ...at(points[0]!) }));
-  for (const point of points.slice(1)) canvas.dispatchEvent(new PointerEvent('pointermove', { ...base, ...at(point) }));
+  for (const point of points.slice(1))
+    canvas.dispatchEvent(new PointerEvent('pointermove', { ...base, ...at(point) }));
   canvas.dispatchEvent(new PointerEvent('pointerup', { ...base, buttons: 0, ...at(points.at(-1)!) }));
 }
