@@ -35,7 +35,7 @@ export const Overflow: Story = {
 /** Counting a real conversation for a model, with the exact tokenizer. */
 export const CountsAConversation: Story = {
   args: {
-    model: 'gpt-3.5-turbo',
+    model: 'gpt-4o',
     messages: [
       { role: 'system', content: 'You are a helpful assistant.' },
       { role: 'user', content: 'Hello!' },
@@ -46,7 +46,7 @@ export const CountsAConversation: Story = {
       () => expect(canvasElement.querySelector('[data-slot="prompt-tokens"]')?.textContent).toMatch(/^\d+$/),
       { timeout: 10_000 },
     );
-    await expect(canvasElement.querySelector('[data-slot="context-window"]')).toHaveTextContent('4,096');
+    await expect(canvasElement.querySelector('[data-slot="context-window"]')).toHaveTextContent('128,000');
   },
 };
 
