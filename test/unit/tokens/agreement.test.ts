@@ -70,6 +70,51 @@ describe.each(Object.entries(models))('%s', (encoding, model) => {
   });
 });
 
+describe.each(Object.entries(models))('%s, long runs without spaces', (encoding, model) => {
+  const ref = reference[encoding as keyof typeof reference];
+  // Mixed-script fragments joined without separators: long pieces that need many merges.
+  const fragment = fc.constantFrom(
+    '模型',
+    '以词元为单位',
+    '读取文本',
+    '上下文窗口',
+    'お誕生日',
+    'おめでとう',
+    '안녕하세요',
+    'Привет',
+    'token',
+    'ization',
+    '🚀',
+    '👨‍👩‍👧',
+    ' ',
+    '\n',
+    '123',
+    '—',
+    'é',
+    'ß',
+    '<|endoftext|>',
+  );
+
+  it('agrees with the reference on random mixed-script text', async () => {
+    await countTokens('', model);
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 120 }), (parts) => {
+        const text = parts.join('');
+        expect(countTokens(text, model)).toBe(ref.encode(text, [], []).length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('agrees on 2 KB of Chinese in one piece', async () => {
+    const chars = [
+      ...'的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经',
+    ];
+    const text = Array.from({ length: 700 }, (_, i) => chars[(i * 7919) % chars.length]).join('');
+    expect(await countTokens(text, model)).toBe(ref.encode(text, [], []).length);
+  });
+});
+
 describe('published counts (OpenAI cookbook, "How to count tokens with tiktoken")', () => {
   it.each([
     ['tiktoken is great!', 'gpt-4o', 6],
