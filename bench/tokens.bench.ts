@@ -37,15 +37,11 @@ await uncached.load('o200k_base');
 const once = { iterations: 3, time: 0, warmupIterations: 1 };
 
 describe('throughput: 1 MB of English (o200k)', () => {
-  bench('Parlance (js-tiktoken lite, uncached)', () => void uncached.count('o200k_base', [englishMB]), once);
+  bench('Parlance (uncached)', () => void uncached.count('o200k_base', [englishMB]), once);
   bench('gpt-tokenizer', () => void gptTokenizerO200k(englishMB), once);
 });
 
 describe('throughput: 200 KB of Chinese (o200k)', () => {
-  bench(
-    'Parlance (js-tiktoken lite, uncached)',
-    () => void uncached.count('o200k_base', [chinese200K]),
-    once,
-  );
+  bench('Parlance (uncached)', () => void uncached.count('o200k_base', [chinese200K]), once);
   bench('gpt-tokenizer', () => void gptTokenizerO200k(chinese200K), once);
 });
