@@ -6,6 +6,7 @@ import {
   type CompletionUsage,
   type FinishReason,
 } from 'parlance/core';
+import { useTokenCount } from 'parlance';
 import { StrictMode, useEffect, useRef, useState, type FormEvent, type PointerEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 
@@ -61,6 +62,15 @@ function Chat() {
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const busy = turns.some((t) => t.status === 'pending' || t.status === 'streaming');
+  // The whole next request, counted before it is sent: system message, history and the draft.
+  const tokens = useTokenCount(
+    [
+      ...(system.trim() ? [{ role: 'system', content: system }] : []),
+      ...turns.map((t) => ({ role: t.role, content: t.content })),
+      { role: 'user', content: draft },
+    ],
+    { model },
+  );
 
   const update = (id: number, patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
     setTurns((all) =>
@@ -166,6 +176,11 @@ function Chat() {
           Message
           <textarea value={draft} onChange={(e) => setDraft(e.target.value)} />
         </label>
+        <p aria-live="polite" data-testid="token-count">
+          {tokens.count === undefined
+            ? 'Counting tokens…'
+            : `${tokens.count}${tokens.isApproximate ? ' (approx.)' : ''} of ${tokens.contextWindow} tokens in the next request`}
+        </p>
         <div className="row">
           <button type="submit" disabled={busy}>
             Send
