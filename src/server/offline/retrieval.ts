@@ -51,6 +51,14 @@ export function splitSections(doc: OfflineDocument, firstId = 0): DocSection[] {
   return sections;
 }
 
+// Question words carry no topic: without this list, "what does X return" matches every heading
+// with "returns" in it better than the sections about X.
+const STOP_WORDS = new Set(
+  'a an and are as at be but by can do does for from how i if in into is it its me my of on or so that the their then there these this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
 /** A full-text index over documentation sections (MiniSearch: BM25, prefix and fuzzy matching). */
 export class DocsIndex {
   readonly #search: MiniSearch<DocSection>;
@@ -61,6 +69,10 @@ export class DocsIndex {
     this.#search = new MiniSearch<DocSection>({
       fields: ['title', 'body'],
       storeFields: ['id'],
+      processTerm: (term) => {
+        const lower = term.toLowerCase();
+        return STOP_WORDS.has(lower) ? null : lower;
+      },
       searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
     });
     this.#search.addAll(this.#sections);

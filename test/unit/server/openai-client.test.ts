@@ -66,7 +66,7 @@ describe('the openai client', () => {
       usage = chunk.usage ?? usage;
     }
     expect(chunks).toBeGreaterThan(10);
-    expect(text).toContain('docs/tokens.md');
+    expect(text).toContain('countChatTokens');
     expect(usage!.total_tokens).toBe(usage!.prompt_tokens + usage!.completion_tokens);
   });
 

@@ -64,7 +64,8 @@ test('a reply streams in, then ends with its usage', async () => {
   await reply.and(page.locator('[data-status="done"]')).waitFor({ timeout: 30_000 });
   const text = (await reply.textContent())!;
   expect(text).toMatch(/^_?Offline mode/);
-  expect(text).toContain('docs/tokens.md');
+  expect(text).toMatch(/From \*\*.+\*\* \(`(README|docs\/[\w-]+)\.md`\)/);
+  expect(text.toLowerCase()).toContain('token');
   expect(text).toMatch(/\d+ prompt \+ \d+ reply tokens/);
 }, 60_000);
 
