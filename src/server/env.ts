@@ -14,7 +14,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): CreateS
   if (env.PARLANCE_UPSTREAM_URL) {
     options.upstream = {
       baseUrl: env.PARLANCE_UPSTREAM_URL,
-      apiKey: env.PARLANCE_UPSTREAM_KEY || env.OPENAI_API_KEY || undefined,
+      // Never OPENAI_API_KEY here: that key is for OpenAI, not for whatever this URL points at.
+      apiKey: env.PARLANCE_UPSTREAM_KEY || undefined,
       timeoutMs,
     };
   } else if (env.OPENAI_API_KEY) {

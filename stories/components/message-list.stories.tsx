@@ -44,8 +44,13 @@ export const Transcript: Story = {
       }),
     ],
   },
-  play: async ({ canvas, args }) => {
+  play: async ({ canvas, canvasElement, args }) => {
     await expect(canvas.getByRole('table')).toBeVisible();
+    // Syntax highlighting arrives after the first paint, once lowlight has loaded.
+    await waitFor(() => expect(canvasElement.querySelector('.parlance-code .hljs-keyword')).not.toBeNull(), {
+      timeout: 5000,
+    });
+    await expect(canvas.getByRole('button', { name: 'Copy code' })).toBeVisible();
     await expect(canvas.getByText('12 prompt + 90 reply = 102 tokens')).toBeVisible();
     await userEvent.click(canvas.getByRole('button', { name: 'Regenerate' }));
     await expect(args.onRegenerate).toHaveBeenCalledWith(args.messages[1]!.id);

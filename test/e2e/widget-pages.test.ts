@@ -489,6 +489,12 @@ describe('<parlance-chat> layouts and several instances', () => {
     expect(box.width).toBeGreaterThanOrEqual(598);
     expect(box.height).toBeGreaterThanOrEqual(498);
     expect(await launcher(page).count()).toBe(0);
+
+    // Attributes are live: theme="dark" restyles the open chat.
+    const background = () => region.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.locator('parlance-chat').evaluate((el) => el.setAttribute('theme', 'dark'));
+    await expect.poll(background).toBe('rgb(21, 23, 28)');
   });
 });
 

@@ -126,21 +126,30 @@ export function Composer(props: ComposerProps) {
     textarea.current?.focus();
   };
 
+  const sending = useRef(false);
   const send = async () => {
-    if (!canSend) return;
+    if (!canSend || sending.current) return;
     const text = value.trim();
     const images = attachments;
-    setValue('');
-    setAttachments([]);
     let content: ChatMessageContent = text;
     if (images.length > 0) {
-      const urls = await Promise.all(images.map((a) => readAsDataUrl(a.file)));
+      sending.current = true;
+      try {
+        // Read before clearing: a file that cannot be read leaves the draft as it was.
+        const urls = await Promise.all(images.map((a) => readAsDataUrl(a.file)));
+        content = [
+          ...(text ? [{ type: 'text' as const, text }] : []),
+          ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
+        ];
+      } catch {
+        return;
+      } finally {
+        sending.current = false;
+      }
       images.forEach((a) => URL.revokeObjectURL(a.previewUrl));
-      content = [
-        ...(text ? [{ type: 'text' as const, text }] : []),
-        ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
-      ];
     }
+    setValue('');
+    setAttachments([]);
     onSend?.(content);
   };
 

@@ -31,6 +31,15 @@ function loadHighlighter(): Promise<Highlighter> {
   return highlighter;
 }
 
+function whenIdle(callback: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(callback, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(callback, 50);
+  return () => clearTimeout(handle);
+}
+
 /** Renders lowlight's tree as React elements: text stays text, only `span`s with classes are made. */
 function renderHast(nodes: HastNode[], prefix = ''): ReactNode[] {
   return nodes.map((node, index) => {
@@ -67,16 +76,20 @@ export function CodeBlock({ code, lang, live = false, strings }: CodeBlockProps)
   useEffect(() => {
     if (live || !language) return;
     let cancelled = false;
-    loadHighlighter()
-      .then((lowlight) => {
-        if (cancelled || !lowlight.registered(language)) return;
-        setTree({ code, root: lowlight.highlight(language, code) });
-      })
-      .catch(() => {
-        // Highlighting is decoration: the plain code is already on screen.
-      });
+    // Highlighting is decoration: it waits for idle time, so a reply still streaming keeps its frames.
+    const cancelIdle = whenIdle(() => {
+      loadHighlighter()
+        .then((lowlight) => {
+          if (cancelled || !lowlight.registered(language)) return;
+          setTree({ code, root: lowlight.highlight(language, code) });
+        })
+        .catch(() => {
+          // The plain code is already on screen.
+        });
+    });
     return () => {
       cancelled = true;
+      cancelIdle();
     };
   }, [code, language, live]);
 

@@ -8,10 +8,12 @@ export interface CopyButtonProps {
   label: string;
   doneLabel: string;
   className?: string;
+  /** Called once the text is on the clipboard. */
+  onCopied?: () => void;
 }
 
 /** Copies `text` to the clipboard and says so for two seconds. */
-export function CopyButton({ text, label, doneLabel, className }: CopyButtonProps) {
+export function CopyButton({ text, label, doneLabel, className, onCopied }: CopyButtonProps) {
   const [done, setDone] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -26,6 +28,7 @@ export function CopyButton({ text, label, doneLabel, className }: CopyButtonProp
           ?.writeText(text)
           .then(() => {
             setDone(true);
+            onCopied?.();
             clearTimeout(timer.current);
             timer.current = setTimeout(() => setDone(false), 2000);
           })

@@ -93,6 +93,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           text={text}
           label={strings.copy}
           doneLabel={strings.copied}
+          onCopied={() => handlers.onCopy?.(message.id)}
         />
       )}
       {message.role === 'user' && available.onEdit && !busy && (

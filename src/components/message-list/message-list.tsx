@@ -118,6 +118,9 @@ export function MessageList(props: MessageListProps) {
   const [activeIndex, setActiveIndex] = useState<number | null>(null);
   const active = activeIndex === null ? messages.length - 1 : Math.min(activeIndex, messages.length - 1);
 
+  // The virtualizer's methods are read fresh on every render here and never memoised, which is what
+  // this rule warns about; the list itself is not compiled by React Compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scroller.current,
