@@ -111,6 +111,8 @@ export default defineConfig({
         plugins: [storybookTest({ configDir: path.join(dirname, '.storybook') })],
         test: {
           name: 'storybook',
+          // Play functions wait on lazy chunks (highlighter, tokenizer ranks) that load slowly on a busy machine.
+          testTimeout: 60_000,
           browser: browser(),
         },
       },

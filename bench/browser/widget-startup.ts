@@ -1,7 +1,7 @@
 // Time from the widget's script starting to load to an interactive launcher, on a cold page
 // (a fresh browser context each run: no cache), in headless Chromium. Side by side with Deep Chat
-// loaded the same way (one <script type="module"> and its element), when `deep-chat` is installed
-// (`npm i -D deep-chat`); without it, Parlance's figure alone is printed.
+// loaded the same way (one <script type="module"> and its element), from the `deep-chat` dev
+// dependency; if it is missing, Parlance's figure alone is printed.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';

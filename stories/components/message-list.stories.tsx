@@ -48,7 +48,7 @@ export const Transcript: Story = {
     await expect(canvas.getByRole('table')).toBeVisible();
     // Syntax highlighting arrives after the first paint, once lowlight has loaded.
     await waitFor(() => expect(canvasElement.querySelector('.parlance-code .hljs-keyword')).not.toBeNull(), {
-      timeout: 5000,
+      timeout: 20_000,
     });
     await expect(canvas.getByRole('button', { name: 'Copy code' })).toBeVisible();
     await expect(canvas.getByText('12 prompt + 90 reply = 102 tokens')).toBeVisible();

@@ -9,7 +9,7 @@ describe('Markdown code blocks', () => {
     const root = screen.container as HTMLElement;
     expect(root.querySelector('code')?.textContent).toBe('export const answer = 42;');
     await expect
-      .poll(() => root.querySelector('.hljs-keyword')?.textContent, { timeout: 5000 })
+      .poll(() => root.querySelector('.hljs-keyword')?.textContent, { timeout: 20_000 })
       .toBe('export');
     expect(root.querySelector('code')?.textContent).toBe('export const answer = 42;');
   });
