@@ -37,11 +37,13 @@ await uncached.load('o200k_base');
 const once = { iterations: 3, time: 0, warmupIterations: 1 };
 
 describe('throughput: 1 MB of English (o200k)', () => {
-  bench('Parlance (uncached)', () => void uncached.count('o200k_base', [englishMB]), once);
+  bench('Parlance (no message cache)', () => void uncached.count('o200k_base', [englishMB]), once);
   bench('gpt-tokenizer', () => void gptTokenizerO200k(englishMB), once);
+  bench('js-tiktoken', () => void reference.encode(englishMB), once);
 });
 
 describe('throughput: 200 KB of Chinese (o200k)', () => {
-  bench('Parlance (uncached)', () => void uncached.count('o200k_base', [chinese200K]), once);
+  bench('Parlance (no message cache)', () => void uncached.count('o200k_base', [chinese200K]), once);
   bench('gpt-tokenizer', () => void gptTokenizerO200k(chinese200K), once);
+  bench('js-tiktoken', () => void reference.encode(chinese200K), once);
 });

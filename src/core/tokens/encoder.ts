@@ -23,15 +23,31 @@ export function countWith(tiktoken: Tiktoken): CountFn {
   const rankMap = ranks as Map<string, number>;
   const pattern = new RegExp(internals.patStr, 'ug');
   const utf8 = new TextEncoder();
+  // Words repeat: each distinct piece is merged once, then looked up. Bounded, so a long session
+  // of unusual text cannot grow it without limit.
+  const pieces = new Map<string, number>();
   return (text) => {
     let count = 0;
     for (const match of text.matchAll(pattern)) {
-      const bytes = utf8.encode(match[0]);
-      count += bytes.length === 1 || rankMap.has(bytes.join(',')) ? 1 : mergeCount(bytes, rankMap);
+      const piece = match[0];
+      if (piece.length === 1 && piece.charCodeAt(0) < 0x80) {
+        count++;
+        continue;
+      }
+      let n = pieces.get(piece);
+      if (n === undefined) {
+        const bytes = utf8.encode(piece);
+        n = bytes.length === 1 || rankMap.has(bytes.join(',')) ? 1 : mergeCount(bytes, rankMap);
+        if (pieces.size >= PIECE_CACHE_LIMIT) pieces.clear();
+        pieces.set(piece, n);
+      }
+      count += n;
     }
     return count;
   };
 }
+
+const PIECE_CACHE_LIMIT = 50_000;
 
 function mergeCount(bytes: Uint8Array, ranks: Map<string, number>): number {
   const keys = Array.from(bytes, String);
