@@ -36,13 +36,11 @@ export class InProcessEngine implements TokenEngine {
   #encoder(encoding: EncodingName): Promise<CountFn> {
     let pending = this.#loading.get(encoding);
     if (!pending) {
-      pending = Promise.all([import('./encoder'), RANKS[encoding]()]).then(
-        ([{ countWith, createTiktoken }, ranks]) => {
-          const encode = countWith(createTiktoken(ranks.default));
-          this.#encoders.set(encoding, encode);
-          return encode;
-        },
-      );
+      pending = Promise.all([import('./encoder'), RANKS[encoding]()]).then(([{ createCounter }, ranks]) => {
+        const encode = createCounter(ranks.default);
+        this.#encoders.set(encoding, encode);
+        return encode;
+      });
       // A failed load (offline chunk, CSP) may be retried by the next call.
       pending.catch(() => this.#loading.delete(encoding));
       this.#loading.set(encoding, pending);

@@ -2,7 +2,7 @@
 // worker, so it builds with any bundler worker format (Vite's default `iife` included).
 import ranks from 'js-tiktoken/ranks/o200k_base';
 
-import { countWith, createTiktoken } from './encoder';
+import { createCounter } from './encoder';
 import { serveCounts } from './worker-protocol';
 
-serveCounts(self as never, countWith(createTiktoken(ranks)));
+serveCounts(self as never, createCounter(ranks));
