@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +9,11 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
 
 const dirname = path.dirname(fileURLToPath(import.meta.url));
+const manifest = JSON.parse(readFileSync(path.join(dirname, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+const packages = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)];
 const src = (p: string) => path.join(dirname, 'src', p);
 
 /** Public names resolve to the sources, so tests import what users import. */
@@ -62,10 +68,9 @@ export default defineConfig({
       cssFileName: 'styles',
     },
     rolldownOptions: {
+      // Dependencies and peers stay imports, so an app gets one copy of each (and dedupes them).
       external: (id) =>
-        /^(react|react-dom|@tanstack\/react-query|eventsource-parser|js-tiktoken|hono|@hono\/node-server|minisearch|fast-png)(\/|$)/.test(
-          id,
-        ) || id.startsWith('node:'),
+        id.startsWith('node:') || packages.some((name) => id === name || id.startsWith(`${name}/`)),
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
