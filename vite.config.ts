@@ -15,6 +15,7 @@ const manifest = JSON.parse(readFileSync(path.join(dirname, 'package.json'), 'ut
 };
 const packages = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)];
 const src = (p: string) => path.join(dirname, 'src', p);
+const react18 = path.join(dirname, 'test/fixtures/react18-host/node_modules');
 
 /** Public names resolve to the sources, so tests import what users import. */
 export const publicAliases = [
@@ -87,7 +88,41 @@ export default defineConfig({
             'test/node/**/*.test.{ts,tsx}',
             'test/package/**/*.test.ts',
           ],
+          exclude: ['test/unit/react18/**'],
           environment: 'node',
+        },
+      },
+      {
+        // The hooks and components again, on React 18 (the oldest supported peer), installed by
+        // the private workspace test/fixtures/react18-host.
+        extends: true,
+        resolve: {
+          alias: [
+            ...publicAliases,
+            // Its ESM build, so that its own imports of React go through these aliases too.
+            {
+              find: /^@testing-library\/react$/,
+              replacement: path.join(
+                dirname,
+                'node_modules/@testing-library/react/dist/@testing-library/react.esm.js',
+              ),
+            },
+            { find: /^react-dom(\/.*)?$/, replacement: `${react18}/react-dom$1` },
+            { find: /^react(\/.*)?$/, replacement: `${react18}/react$1` },
+          ],
+        },
+        test: {
+          name: 'react18',
+          testTimeout: 30_000,
+          include: [
+            'test/unit/chat/use-chat.test.tsx',
+            'test/unit/components/*.test.tsx',
+            'test/unit/images/*.test.tsx',
+            'test/unit/tokens/use-token-count.test.tsx',
+            'test/unit/react18/*.test.tsx',
+          ],
+          environment: 'node',
+          server: { deps: { inline: [/@testing-library\/react/, /@tanstack\/react-/] } },
         },
       },
       {

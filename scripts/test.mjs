@@ -28,7 +28,7 @@ for (const [name, cmd, args] of checks) {
 mkdirSync('.test-out', { recursive: true });
 const report = '.test-out/vitest.json';
 rmSync(report, { force: true });
-console.log('\n▶ vitest: unit, browser, storybook');
+console.log('\n▶ vitest: unit, react18, browser, e2e, storybook');
 const vitest = spawnSync(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
