@@ -17,6 +17,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai-server'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pages = path.join(root, 'test/fixtures/widget-pages');
+const react18 = path.join(root, 'test/fixtures/react18-host/node_modules');
 
 let out: string;
 let api: FakeOpenAI;
@@ -36,12 +37,17 @@ beforeAll(async () => {
     logLevel: 'warn',
     build: { outDir: path.join(out, 'widget'), emptyOutDir: true, sourcemap: false },
   });
-  // The host's own React app: a separate copy of React, bundled apart from the widget.
+  // The host's own React app: React 18 from the private workspace test/fixtures/react18-host (the
+  // kit itself develops against React 19), bundled apart from the widget. Node resolution from the
+  // fixture would find the root node_modules first, so the names are aliased into the workspace.
   await build({
     configFile: false,
     logLevel: 'warn',
     publicDir: false,
     define: { 'process.env.NODE_ENV': '"production"' },
+    resolve: {
+      alias: [{ find: /^(react|react-dom)(\/.*)?$/, replacement: `${react18}/$1$2` }],
+    },
     build: {
       outDir: path.join(out, 'host'),
       emptyOutDir: true,
@@ -383,13 +389,16 @@ describe('<parlance-chat> isolated from the host page', () => {
     expect(errors).toEqual([]);
   });
 
-  test('beside a host app running its own copy of React', async () => {
+  test('beside a host app running its own React 18', async () => {
     const { page, errors } = await open('host-react.html');
     await page.getByRole('button', { name: 'Host clicks: 0' }).click();
     await page.getByRole('button', { name: 'Host clicks: 1' }).waitFor();
-    expect(await page.evaluate(() => (window as { hostReactVersion?: string }).hostReactVersion)).toMatch(
-      /^19\./,
-    );
+    const versions = await page.evaluate(() => ({
+      react: (window as { hostReactVersion?: string }).hostReactVersion,
+      reactDom: (window as { hostReactDomVersion?: string }).hostReactDomVersion,
+    }));
+    expect(versions.react).toMatch(/^18\./);
+    expect(versions.reactDom).toMatch(/^18\./);
 
     await launcher(page).click();
     scriptReply('Two Reacts, no clash.');
