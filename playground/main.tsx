@@ -1,465 +1,486 @@
-// The playground: a small page over the public surface (parlance/core's client) against the
-// server it is served from. The chat part is deliberately plain until the styled components land.
+// The playground served by the reference server at `/`: a small app built only on the package's
+// public surface, against the server it is served from.
 import {
-  createClient,
-  type ChatCompletionMessageParam,
-  type CompletionUsage,
-  type FinishReason,
-} from 'parlance/core';
-import { useTokenCount } from 'parlance';
-import { StrictMode, useEffect, useRef, useState, type FormEvent, type PointerEvent } from 'react';
+  ChatWindow,
+  ImageGallery,
+  MaskEditor,
+  ParlanceProvider,
+  useImageEdit,
+  useImageGeneration,
+  useImageVariation,
+  type GeneratedImage,
+  type ImageHistoryEntry,
+  type MaskEditorChange,
+  type ParlanceLocale,
+  type ParlanceTheme,
+} from 'parlance';
+import { DEFAULT_IMAGE_MODEL, createClient, getImageModelInfo, type ImageSize } from 'parlance/core';
+import 'parlance/styles.css';
+import { StrictMode, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-const client = createClient({ baseUrl: new URL('/v1', location.href).href });
+import { playgroundStrings, type PlaygroundStrings } from './strings';
+import './playground.css';
 
-interface Turn {
-  id: number;
-  role: 'user' | 'assistant';
-  content: string;
-  status: 'pending' | 'streaming' | 'done' | 'stopped' | 'error';
-  finishReason?: FinishReason;
-  usage?: CompletionUsage | null;
+const API = new URL('/v1', location.href).href;
+const client = createClient({ baseUrl: API });
+
+const SETTINGS_KEY = 'parlance-playground-settings';
+const CONVERSATION_ID = 'playground';
+const COMMON_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1', 'o4-mini', 'gpt-3.5-turbo'];
+// Listed by an upstream's /models but not chat models.
+const NOT_CHAT = /dall-e|image|embedding|tts|whisper|transcribe|moderation|realtime/;
+
+interface Settings {
+  model: string;
+  temperature: number;
+  /** `null`: no `max_tokens`, the model replies as long as the window allows. */
+  maxTokens: number | null;
+  system: string;
+  locale: ParlanceLocale;
+  theme: ParlanceTheme;
 }
 
-interface Picture {
-  id: string;
-  src: string;
-  label: string;
+const DEFAULTS: Settings = {
+  model: 'gpt-4o-mini',
+  temperature: 1,
+  maxTokens: null,
+  system: 'You are a helpful assistant.',
+  locale: navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
+  theme: 'auto',
+};
+
+/** The stored settings, each field checked, so a stale or hand-edited entry cannot break the page. */
+function loadSettings(): Settings {
+  let stored: Partial<Record<keyof Settings, unknown>> = {};
+  try {
+    stored = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') as typeof stored;
+  } catch {
+    // Unreadable or blocked storage: start from the defaults.
+  }
+  const { model, temperature, maxTokens, system, locale, theme } = stored;
+  return {
+    model: typeof model === 'string' && model ? model : DEFAULTS.model,
+    temperature:
+      typeof temperature === 'number' && temperature >= 0 && temperature <= 2
+        ? temperature
+        : DEFAULTS.temperature,
+    maxTokens: typeof maxTokens === 'number' && maxTokens >= 1 ? Math.floor(maxTokens) : DEFAULTS.maxTokens,
+    system: typeof system === 'string' ? system : DEFAULTS.system,
+    locale: locale === 'en' || locale === 'zh-CN' ? locale : DEFAULTS.locale,
+    theme: theme === 'light' || theme === 'dark' || theme === 'auto' ? theme : DEFAULTS.theme,
+  };
 }
 
-function errorText(error: unknown): string {
+function useSettings() {
+  const [settings, setSettings] = useState(loadSettings);
+  useEffect(() => {
+    try {
+      localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    } catch {
+      // Storage full or blocked: the settings still apply to this visit.
+    }
+  }, [settings]);
+  const update = (patch: Partial<Settings>) => setSettings((current) => ({ ...current, ...patch }));
+  return [settings, update] as const;
+}
+
+type ServerModels = { status: 'loading' } | { status: 'ready'; ids: string[] } | { status: 'error' };
+
+function useServerModels(): ServerModels {
+  const [models, setModels] = useState<ServerModels>({ status: 'loading' });
+  useEffect(() => {
+    const controller = new AbortController();
+    client.models.list({ signal: controller.signal }).then(
+      (list) => setModels({ status: 'ready', ids: list.data.map((m) => m.id) }),
+      () => {
+        if (!controller.signal.aborted) setModels({ status: 'error' });
+      },
+    );
+    return () => controller.abort();
+  }, []);
+  return models;
+}
+
+function format(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function OfflineBanner() {
-  const [mode, setMode] = useState<'unknown' | 'offline' | 'online'>('unknown');
-  useEffect(() => {
-    client.models
-      .list()
-      .then((list) => setMode(list.data.some((m) => m.id === 'parlance-offline') ? 'offline' : 'online'))
-      .catch(() => setMode('unknown'));
-  }, []);
-  if (mode !== 'offline') return null;
+function OfflineBanner({ s }: { s: PlaygroundStrings }) {
   return (
-    <aside className="banner" aria-label="Offline mode">
-      <strong>Offline mode.</strong> No model is connected: chat answers come from Parlance’s documentation
-      and images are drawn from the prompt. To use a real model, stop the server and start it again with{' '}
-      <code>OPENAI_API_KEY=sk-… npm start</code>, or point it at any OpenAI-compatible server with{' '}
-      <code>PARLANCE_UPSTREAM_URL=http://127.0.0.1:11434/v1 npm start</code>.
+    <aside className="playground-banner" aria-label={s.offlineLabel}>
+      <strong>{s.offlineLead}</strong> {s.offlineBody} <code>OPENAI_API_KEY=sk-… npm start</code>
+      {s.offlineKey} <code>PARLANCE_UPSTREAM_URL=http://127.0.0.1:11434/v1 npm start</code>
+      {s.offlineUpstream}
     </aside>
   );
 }
 
-let nextId = 1;
-
-function Chat() {
-  const [turns, setTurns] = useState<Turn[]>([]);
-  const [draft, setDraft] = useState('');
-  const [model, setModel] = useState('gpt-4o-mini');
-  const [maxTokens, setMaxTokens] = useState('');
-  const [temperature, setTemperature] = useState('1');
-  const [system, setSystem] = useState('You are a helpful assistant.');
-  const [error, setError] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  const busy = turns.some((t) => t.status === 'pending' || t.status === 'streaming');
-  // The whole next request, counted before it is sent: system message, history and the draft.
-  const tokens = useTokenCount(
-    [
-      ...(system.trim() ? [{ role: 'system', content: system }] : []),
-      ...turns.map((t) => ({ role: t.role, content: t.content })),
-      { role: 'user', content: draft },
-    ],
-    { model },
-  );
-
-  const update = (id: number, patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
-    setTurns((all) =>
-      all.map((t) => (t.id === id ? { ...t, ...(typeof patch === 'function' ? patch(t) : patch) } : t)),
-    );
-
-  async function send(event: FormEvent) {
-    event.preventDefault();
-    const text = draft.trim();
-    if (!text || busy) return;
-    setError(null);
-    const user: Turn = { id: nextId++, role: 'user', content: text, status: 'done' };
-    const reply: Turn = { id: nextId++, role: 'assistant', content: '', status: 'pending' };
-    const history = [...turns, user];
-    setTurns([...history, reply]);
-    setDraft('');
-    const messages: ChatCompletionMessageParam[] = [
-      ...(system.trim() ? [{ role: 'system' as const, content: system }] : []),
-      ...history.map((t) => ({ role: t.role, content: t.content })),
-    ];
-    const controller = new AbortController();
-    abort.current = controller;
-    try {
-      const stream = await client.chat.completions.create(
-        {
-          model,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          temperature: Number(temperature),
-          ...(maxTokens ? { max_tokens: Number(maxTokens) } : {}),
-        },
-        { signal: controller.signal },
-      );
-      for await (const chunk of stream) {
-        const choice = chunk.choices[0];
-        update(reply.id, (t) => ({
-          status: 'streaming',
-          content: t.content + (choice?.delta.content ?? ''),
-          ...(choice?.finish_reason ? { finishReason: choice.finish_reason } : {}),
-          ...(chunk.usage ? { usage: chunk.usage } : {}),
-        }));
-      }
-      update(reply.id, { status: 'done' });
-    } catch (e) {
-      if (controller.signal.aborted) update(reply.id, { status: 'stopped' });
-      else {
-        update(reply.id, { status: 'error' });
-        setError(errorText(e));
-      }
-    }
-  }
-
+/** A labelled control; `children` receives the `aria-describedby` that ties the hint to it. */
+function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  children: (described: { 'aria-describedby'?: string }) => ReactNode;
+}) {
+  const hintId = useId();
   return (
-    <section aria-labelledby="chat-heading">
-      <h2 id="chat-heading">Chat</h2>
-      <div className="row">
-        <label>
-          Model
-          <input value={model} onChange={(e) => setModel(e.target.value)} />
-        </label>
-        <label>
-          Temperature
-          <input
-            type="number"
-            min="0"
-            max="2"
-            step="0.1"
-            value={temperature}
-            onChange={(e) => setTemperature(e.target.value)}
-          />
-        </label>
-        <label>
-          Max tokens
-          <input type="number" min="1" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
-        </label>
-      </div>
+    <div className="playground-field">
       <label>
-        System message
-        <textarea value={system} onChange={(e) => setSystem(e.target.value)} />
+        <span className="playground-label">{label}</span>
+        {children(hint ? { 'aria-describedby': hintId } : {})}
       </label>
-      <ol className="transcript" aria-label="Conversation" aria-live="polite">
-        {turns.map((t) => (
-          <li key={t.id} data-role={t.role} data-status={t.status}>
-            {t.content}
-            {t.role === 'assistant' && t.status !== 'pending' && t.status !== 'streaming' && (
-              <small>
-                {'\n'}
-                {t.finishReason === 'length' ? 'Cut by max tokens. ' : ''}
-                {t.usage ? `${t.usage.prompt_tokens} prompt + ${t.usage.completion_tokens} reply tokens` : ''}
-              </small>
-            )}
-          </li>
-        ))}
-      </ol>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <form onSubmit={send}>
-        <label>
-          Message
-          <textarea value={draft} onChange={(e) => setDraft(e.target.value)} />
-        </label>
-        <p aria-live="polite" data-testid="token-count">
-          {tokens.count === undefined
-            ? 'Counting tokens…'
-            : `${tokens.count}${tokens.isApproximate ? ' (approx.)' : ''} of ${tokens.contextWindow} tokens in the next request`}
-        </p>
-        <div className="row">
-          <button type="submit" disabled={busy}>
-            Send
-          </button>
-          <button type="button" disabled={!busy} onClick={() => abort.current?.abort()}>
-            Stop
-          </button>
-        </div>
-      </form>
-    </section>
-  );
-}
-
-function dataUrl(b64: string | undefined): string {
-  return `data:image/png;base64,${b64 ?? ''}`;
-}
-
-/** A `data:image/png;base64,` URL back to a Blob (no fetch: the page's CSP allows only 'self'). */
-async function toBlob(src: string): Promise<Blob> {
-  const binary = atob(src.slice(src.indexOf(',') + 1));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return new Blob([bytes], { type: 'image/png' });
-}
-
-function MaskPainter({ picture, onResult }: { picture: Picture; onResult: (p: Picture[]) => void }) {
-  const view = useRef<HTMLCanvasElement>(null);
-  const mask = useRef<HTMLCanvasElement | null>(null);
-  const image = useRef<HTMLImageElement | null>(null);
-  const painting = useRef(false);
-  const [prompt, setPrompt] = useState('the same scene with a bright red moon');
-  const [status, setStatus] = useState<'idle' | 'pending' | 'error'>('idle');
-  const [error, setError] = useState<string | null>(null);
-
-  const redraw = () => {
-    const canvas = view.current;
-    const img = image.current;
-    if (!canvas || !img || !mask.current) return;
-    const ctx = canvas.getContext('2d')!;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0);
-    // Show the painted (transparent) part of the mask as a tint over the image.
-    const overlay = document.createElement('canvas');
-    overlay.width = canvas.width;
-    overlay.height = canvas.height;
-    const o = overlay.getContext('2d')!;
-    o.fillStyle = 'rgba(255, 0, 128, 0.5)';
-    o.fillRect(0, 0, overlay.width, overlay.height);
-    o.globalCompositeOperation = 'destination-in';
-    o.drawImage(inverse(mask.current), 0, 0);
-    ctx.drawImage(overlay, 0, 0);
-  };
-
-  useEffect(() => {
-    const img = new Image();
-    img.onload = () => {
-      image.current = img;
-      const m = document.createElement('canvas');
-      m.width = img.naturalWidth;
-      m.height = img.naturalHeight;
-      const ctx = m.getContext('2d')!;
-      ctx.fillStyle = '#000';
-      ctx.fillRect(0, 0, m.width, m.height);
-      mask.current = m;
-      if (view.current) {
-        view.current.width = img.naturalWidth;
-        view.current.height = img.naturalHeight;
-      }
-      redraw();
-    };
-    img.src = picture.src;
-  }, [picture.src]);
-
-  const paint = (event: PointerEvent<HTMLCanvasElement>) => {
-    if (!painting.current || !mask.current || !view.current) return;
-    const rect = view.current.getBoundingClientRect();
-    const x = ((event.clientX - rect.left) / rect.width) * mask.current.width;
-    const y = ((event.clientY - rect.top) / rect.height) * mask.current.height;
-    const ctx = mask.current.getContext('2d')!;
-    ctx.globalCompositeOperation = 'destination-out';
-    ctx.beginPath();
-    ctx.arc(x, y, mask.current.width / 16, 0, Math.PI * 2);
-    ctx.fill();
-    redraw();
-  };
-
-  async function apply() {
-    if (!mask.current) return;
-    setStatus('pending');
-    setError(null);
-    try {
-      const maskBlob = await new Promise<Blob>((resolve, reject) =>
-        mask.current!.toBlob(
-          (b) => (b ? resolve(b) : reject(new Error('The mask could not be encoded'))),
-          'image/png',
-        ),
-      );
-      const result = await client.images.edit({
-        image: await toBlob(picture.src),
-        mask: maskBlob,
-        prompt,
-        size: `${mask.current.width}x${mask.current.height}`,
-        response_format: 'b64_json',
-      });
-      onResult(
-        (result.data ?? []).map((d, i) => ({
-          id: `edit-${Date.now()}-${i}`,
-          src: dataUrl(d.b64_json),
-          label: `Edit: ${prompt}`,
-        })),
-      );
-      setStatus('idle');
-    } catch (e) {
-      setStatus('error');
-      setError(errorText(e));
-    }
-  }
-
-  return (
-    <div>
-      <h3>Edit with a mask</h3>
-      <p id="mask-help">Paint over the part of the image to change, then describe the whole new image.</p>
-      <canvas
-        ref={view}
-        aria-label="Mask painter: drag to mark the area to edit"
-        aria-describedby="mask-help"
-        role="img"
-        onPointerDown={(e) => {
-          painting.current = true;
-          e.currentTarget.setPointerCapture(e.pointerId);
-          paint(e);
-        }}
-        onPointerMove={paint}
-        onPointerUp={() => (painting.current = false)}
-      />
-      <label>
-        Edit prompt
-        <input value={prompt} onChange={(e) => setPrompt(e.target.value)} />
-      </label>
-      <button type="button" onClick={apply} disabled={status === 'pending'}>
-        Apply edit
-      </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+      {hint && (
+        <small id={hintId} className="playground-hint">
+          {hint}
+        </small>
       )}
     </div>
   );
 }
 
-/** The mask's transparent pixels as opaque ones, for the overlay. */
-function inverse(mask: HTMLCanvasElement): HTMLCanvasElement {
-  const out = document.createElement('canvas');
-  out.width = mask.width;
-  out.height = mask.height;
-  const ctx = out.getContext('2d')!;
-  ctx.fillStyle = '#000';
-  ctx.fillRect(0, 0, out.width, out.height);
-  ctx.globalCompositeOperation = 'destination-out';
-  ctx.drawImage(mask, 0, 0);
-  return out;
+function SettingsPanel({
+  s,
+  settings,
+  update,
+  serverModels,
+}: {
+  s: PlaygroundStrings;
+  settings: Settings;
+  update: (patch: Partial<Settings>) => void;
+  serverModels: ServerModels;
+}) {
+  const fromServer =
+    serverModels.status === 'ready' ? serverModels.ids.filter((id) => !NOT_CHAT.test(id)) : [];
+  const common = COMMON_MODELS.filter((id) => !fromServer.includes(id));
+  // A stored model neither list names (a server that went away) stays selectable.
+  if (![...fromServer, ...common].includes(settings.model)) common.unshift(settings.model);
+  return (
+    <section className="playground-panel playground-settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">{s.settings}</h2>
+      <form onSubmit={(event) => event.preventDefault()}>
+        <Field label={s.model}>
+          {(described) => (
+            <select
+              {...described}
+              value={settings.model}
+              onChange={(e) => update({ model: e.currentTarget.value })}
+            >
+              {fromServer.length > 0 && (
+                <optgroup label={s.modelsFromServer}>
+                  {fromServer.map((id) => (
+                    <option key={id}>{id}</option>
+                  ))}
+                </optgroup>
+              )}
+              <optgroup label={s.commonModels}>
+                {common.map((id) => (
+                  <option key={id}>{id}</option>
+                ))}
+              </optgroup>
+            </select>
+          )}
+        </Field>
+        <Field label={s.temperature} hint={s.temperatureHint}>
+          {(described) => (
+            <span {...described} className="playground-range">
+              <input
+                type="range"
+                min="0"
+                max="2"
+                step="0.1"
+                value={settings.temperature}
+                onChange={(e) => update({ temperature: Number(e.currentTarget.value) })}
+              />
+              <output>{settings.temperature.toFixed(1)}</output>
+            </span>
+          )}
+        </Field>
+        <Field label={s.maxTokens} hint={s.maxTokensHint}>
+          {(described) => (
+            <input
+              {...described}
+              type="number"
+              min="1"
+              step="1"
+              inputMode="numeric"
+              value={settings.maxTokens ?? ''}
+              onChange={(e) => {
+                const value = e.currentTarget.valueAsNumber;
+                update({ maxTokens: Number.isFinite(value) && value >= 1 ? Math.floor(value) : null });
+              }}
+            />
+          )}
+        </Field>
+        <Field label={s.system}>
+          {(described) => (
+            <textarea
+              {...described}
+              rows={4}
+              value={settings.system}
+              onChange={(e) => update({ system: e.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <Field label={s.locale}>
+          {(described) => (
+            <select
+              {...described}
+              value={settings.locale}
+              onChange={(e) => update({ locale: e.currentTarget.value as ParlanceLocale })}
+            >
+              <option value="en" lang="en">
+                English
+              </option>
+              <option value="zh-CN" lang="zh-CN">
+                简体中文
+              </option>
+            </select>
+          )}
+        </Field>
+        <Field label={s.theme}>
+          {(described) => (
+            <select
+              {...described}
+              value={settings.theme}
+              onChange={(e) => update({ theme: e.currentTarget.value as ParlanceTheme })}
+            >
+              <option value="auto">{s.themeAuto}</option>
+              <option value="light">{s.themeLight}</option>
+              <option value="dark">{s.themeDark}</option>
+            </select>
+          )}
+        </Field>
+      </form>
+    </section>
+  );
 }
 
-function Images() {
+const SIZES = (getImageModelInfo(DEFAULT_IMAGE_MODEL)?.sizes.generate ?? [
+  '1024x1024',
+]) as readonly ImageSize[];
+
+/** The side of a square size such as `256x256`, or `undefined` for any other. */
+function squareSide(size: string | undefined): number | undefined {
+  const match = /^(\d+)x\1$/.exec(size ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+interface EditTarget {
+  image: GeneratedImage;
+  request: ImageHistoryEntry;
+}
+
+function Images({ s }: { s: PlaygroundStrings }) {
+  const generation = useImageGeneration();
+  const editing = useImageEdit();
+  const variation = useImageVariation();
   const [prompt, setPrompt] = useState('a lighthouse at dusk');
-  const [size, setSize] = useState('256x256');
-  const [n, setN] = useState('1');
-  const [pictures, setPictures] = useState<Picture[]>([]);
-  const [selected, setSelected] = useState<Picture | null>(null);
-  const [status, setStatus] = useState<'idle' | 'pending' | 'error'>('idle');
-  const [error, setError] = useState<string | null>(null);
+  const [size, setSize] = useState<ImageSize>(SIZES[0]!);
+  const [count, setCount] = useState(1);
+  const [target, setTarget] = useState<EditTarget | null>(null);
+  const [editPrompt, setEditPrompt] = useState('');
+  const [masked, setMasked] = useState<MaskEditorChange | null>(null);
+  const editorHeading = useRef<HTMLHeadingElement>(null);
 
-  async function run(task: () => Promise<Picture[]>) {
-    setStatus('pending');
-    setError(null);
-    try {
-      const added = await task();
-      setPictures((all) => [...added, ...all]);
-      setStatus('idle');
-    } catch (e) {
-      setStatus('error');
-      setError(errorText(e));
-    }
-  }
+  const requests = useMemo(
+    () =>
+      [...generation.history, ...editing.history, ...variation.history].sort(
+        (a, b) => b.createdAt - a.createdAt,
+      ),
+    [generation.history, editing.history, variation.history],
+  );
+  const hooks = [generation, editing, variation];
+  const busy = hooks.filter((h) => h.isPending);
+  const failure = hooks.find((h) => h.status === 'error');
+  // Failures also show on their request in the gallery; rejections need no handling here.
+  const ignore = () => {};
 
-  const generate = (event: FormEvent) => {
-    event.preventDefault();
-    void run(async () => {
-      const result = await client.images.generate({
-        prompt,
-        n: Number(n),
-        size,
-        response_format: 'b64_json',
-      });
-      return (result.data ?? []).map((d, i) => ({
-        id: `gen-${Date.now()}-${i}`,
-        src: dataUrl(d.b64_json),
-        label: prompt,
-      }));
-    });
+  useEffect(() => {
+    if (target) editorHeading.current?.focus();
+  }, [target]);
+
+  const openEditor = (image: GeneratedImage, request: ImageHistoryEntry) => {
+    setMasked(null);
+    setEditPrompt(request.prompt ?? prompt);
+    setTarget({ image, request });
   };
 
-  const vary = (picture: Picture) =>
-    run(async () => {
-      const image = await toBlob(picture.src);
-      const result = await client.images.createVariation({ image, n: 1, size, response_format: 'b64_json' });
-      return (result.data ?? []).map((d, i) => ({
-        id: `var-${Date.now()}-${i}`,
-        src: dataUrl(d.b64_json),
-        label: `Variation of ${picture.label}`,
-      }));
-    });
+  const applyEdit = () => {
+    if (!masked || masked.isEmpty) return;
+    editing
+      .edit({
+        image: masked.image,
+        mask: masked.mask,
+        prompt: editPrompt,
+        n: 1,
+        size: `${masked.width}x${masked.height}` as ImageSize,
+      })
+      .then(() => setTarget(null), ignore);
+  };
 
   return (
-    <section aria-labelledby="images-heading" aria-busy={status === 'pending'}>
-      <h2 id="images-heading">Images</h2>
-      <form onSubmit={generate} className="row">
-        <label>
-          Image prompt
-          <input value={prompt} onChange={(e) => setPrompt(e.target.value)} />
-        </label>
-        <label>
-          Size
-          <select value={size} onChange={(e) => setSize(e.target.value)}>
-            <option>256x256</option>
-            <option>512x512</option>
-            <option>1024x1024</option>
-          </select>
-        </label>
-        <label>
-          Count
-          <input type="number" min="1" max="10" value={n} onChange={(e) => setN(e.target.value)} />
-        </label>
-        <button type="submit" disabled={status === 'pending'}>
-          Generate
-        </button>
+    <section className="playground-panel playground-images" aria-labelledby="images-heading">
+      <h2 id="images-heading">{s.images}</h2>
+      <form
+        className="playground-row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          generation.generate({ prompt, n: count, size }).catch(ignore);
+        }}
+      >
+        <Field label={s.imagePrompt}>
+          {(described) => (
+            <input
+              {...described}
+              value={prompt}
+              required
+              onChange={(e) => setPrompt(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <Field label={s.size}>
+          {(described) => (
+            <select {...described} value={size} onChange={(e) => setSize(e.currentTarget.value as ImageSize)}>
+              {SIZES.map((option) => (
+                <option key={option}>{option}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={s.count}>
+          {(described) => (
+            <input
+              {...described}
+              type="number"
+              min="1"
+              max="10"
+              value={count}
+              onChange={(e) => setCount(Math.min(10, Math.max(1, e.currentTarget.valueAsNumber || 1)))}
+            />
+          )}
+        </Field>
+        <div className="playground-actions">
+          <button type="submit" className="parlance-button parlance-button-primary">
+            {s.generate}
+          </button>
+          {busy.length > 0 && (
+            <button type="button" className="parlance-button" onClick={() => busy.forEach((h) => h.cancel())}>
+              {s.cancel}
+            </button>
+          )}
+        </div>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+      <p role="status" className="playground-status">
+        {busy.length > 0
+          ? s.working
+          : failure
+            ? format(s.failed, { message: errorMessage(failure.error) })
+            : s.ready}
+      </p>
+      {target && (
+        <section className="playground-editor" aria-labelledby="editor-heading">
+          <h3 id="editor-heading" ref={editorHeading} tabIndex={-1}>
+            {s.editHeading}
+          </h3>
+          <p id="editor-help">{s.editHelp}</p>
+          <MaskEditor
+            key={target.request.id + target.image.src}
+            image={target.image.blob ?? target.image.src}
+            side={squareSide(target.request.size)}
+            defaultBrushSize={32}
+            onChange={setMasked}
+          />
+          <div className="playground-row">
+            <Field label={s.editPrompt}>
+              {() => (
+                <input
+                  value={editPrompt}
+                  aria-describedby="editor-help"
+                  onChange={(e) => setEditPrompt(e.currentTarget.value)}
+                />
+              )}
+            </Field>
+            <div className="playground-actions">
+              <button
+                type="button"
+                className="parlance-button parlance-button-primary"
+                disabled={!masked || masked.isEmpty || editPrompt.trim() === '' || editing.isPending}
+                onClick={applyEdit}
+              >
+                {s.applyEdit}
+              </button>
+              <button type="button" className="parlance-button" onClick={() => setTarget(null)}>
+                {s.closeEditor}
+              </button>
+            </div>
+          </div>
+        </section>
       )}
-      <ul className="gallery" aria-label="Generated images">
-        {pictures.map((p) => (
-          <li key={p.id}>
-            <figure>
-              <img src={p.src} alt={p.label} />
-              <figcaption className="row">
-                <button type="button" onClick={() => setSelected(p)}>
-                  Edit
-                </button>
-                <button type="button" onClick={() => void vary(p)}>
-                  Variation
-                </button>
-              </figcaption>
-            </figure>
-          </li>
-        ))}
-      </ul>
-      {selected && (
-        <MaskPainter
-          key={selected.id}
-          picture={selected}
-          onResult={(added) => setPictures((all) => [...added, ...all])}
-        />
-      )}
+      <ImageGallery
+        requests={requests}
+        queue={generation.queue ?? editing.queue ?? variation.queue}
+        onKeep={generation.keep}
+        onEdit={openEditor}
+        onVary={(image, request) => {
+          const side = squareSide(request.size);
+          variation
+            .vary({
+              image: image.blob ?? image.src,
+              n: 1,
+              ...(side ? { size: request.size as ImageSize } : {}),
+            })
+            .catch(ignore);
+        }}
+      />
     </section>
   );
 }
 
 function App() {
+  const [settings, update] = useSettings();
+  const serverModels = useServerModels();
+  const s = playgroundStrings[settings.locale];
+  const offline = serverModels.status === 'ready' && serverModels.ids.includes('parlance-offline');
+
+  useEffect(() => {
+    document.documentElement.lang = settings.locale;
+    document.title = s.title;
+  }, [settings.locale, s.title]);
+
   return (
-    <main>
-      <h1>Parlance playground</h1>
-      <OfflineBanner />
-      <Chat />
-      <Images />
-    </main>
+    <ParlanceProvider baseUrl={API} model={settings.model} locale={settings.locale} theme={settings.theme}>
+      <div className="parlance-root playground" data-theme={settings.theme}>
+        <header className="playground-header">
+          <h1>{s.title}</h1>
+          <p>{s.intro}</p>
+          <p>
+            <a href="./host.html">{s.hostLink}</a>
+          </p>
+        </header>
+        {offline && <OfflineBanner s={s} />}
+        <main className="playground-main">
+          <SettingsPanel s={s} settings={settings} update={update} serverModels={serverModels} />
+          <ChatWindow
+            className="playground-chat"
+            id={CONVERSATION_ID}
+            title={s.chatTitle}
+            system={settings.system.trim() ? settings.system : undefined}
+            temperature={settings.temperature}
+            maxTokens={settings.maxTokens ?? undefined}
+            allowImages
+          />
+          <Images s={s} />
+        </main>
+      </div>
+    </ParlanceProvider>
   );
 }
 
