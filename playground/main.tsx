@@ -289,6 +289,7 @@ function Images({ s }: { s: PlaygroundStrings }) {
   const [editPrompt, setEditPrompt] = useState('');
   const [masked, setMasked] = useState<MaskEditorChange | null>(null);
   const editorHeading = useRef<HTMLHeadingElement>(null);
+  const galleryHeading = useRef<HTMLHeadingElement>(null);
 
   const requests = useMemo(
     () =>
@@ -307,6 +308,12 @@ function Images({ s }: { s: PlaygroundStrings }) {
     if (target) editorHeading.current?.focus();
   }, [target]);
 
+  // Focus would fall to the body with the editor gone; the section's heading keeps the place.
+  const closeEditor = () => {
+    setTarget(null);
+    galleryHeading.current?.focus();
+  };
+
   const openEditor = (image: GeneratedImage, request: ImageHistoryEntry) => {
     setMasked(null);
     setEditPrompt(request.prompt ?? prompt);
@@ -323,12 +330,14 @@ function Images({ s }: { s: PlaygroundStrings }) {
         n: 1,
         size: `${masked.width}x${masked.height}` as ImageSize,
       })
-      .then(() => setTarget(null), ignore);
+      .then(closeEditor, ignore);
   };
 
   return (
     <section className="playground-panel playground-images" aria-labelledby="images-heading">
-      <h2 id="images-heading">{s.images}</h2>
+      <h2 id="images-heading" ref={galleryHeading} tabIndex={-1}>
+        {s.images}
+      </h2>
       <form
         className="playground-row"
         onSubmit={(event) => {
@@ -417,7 +426,7 @@ function Images({ s }: { s: PlaygroundStrings }) {
               >
                 {s.applyEdit}
               </button>
-              <button type="button" className="parlance-button" onClick={() => setTarget(null)}>
+              <button type="button" className="parlance-button" onClick={closeEditor}>
                 {s.closeEditor}
               </button>
             </div>

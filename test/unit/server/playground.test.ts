@@ -204,6 +204,8 @@ test('an image is generated, and a mask painted in the editor edits only the pai
     exact: true,
   });
   await edited.waitFor({ timeout: 30_000 });
+  // A successful edit closes the editor; the result is in the gallery beside its source.
+  await editor.waitFor({ state: 'detached' });
   expect(await loaded(edited)).toBe(256);
   expect(await loaded(source)).toBe(256);
 
