@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const checks = [
   ['types', 'npx', ['tsc', '--noEmit']],
+  ['types (playground)', 'npx', ['tsc', '--noEmit', '-p', 'playground']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
   ['format', 'npx', ['prettier', '--check', '.']],
   ['build', 'npm', ['run', 'build', '--silent']],
