@@ -127,6 +127,7 @@ export type {
   ChatTransportRequest,
   ChatTurnResult,
 } from './chat/types';
+export { DEFAULT_CHAT_MODEL } from './chat/types';
 // images
 export {
   ImageValidationError,

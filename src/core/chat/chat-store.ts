@@ -22,6 +22,7 @@ import type {
 import { mapErrorToEndState, mapFinishReason } from '../wire/finish-reason';
 import { chatStorageKey, fromPersisted, toPersisted } from './persisted';
 import { ChatStorageError } from './storage';
+import { DEFAULT_CHAT_MODEL } from './types';
 import type {
   ChatFinishEvent,
   ChatFinishReason,
@@ -595,7 +596,7 @@ export class ChatStore {
 
   #buildRequest(history: ChatMessage[], replyId: string, isContinue: boolean): MaybePromise<BuiltRequest> {
     const options = this.#options;
-    const model = options.model ?? '';
+    const model = options.model || DEFAULT_CHAT_MODEL;
     // Replies with no text add nothing (and some servers reject an empty assistant turn).
     const sendable = history.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
     const build = (kept: ChatMessage[], droppedIds: string[]): BuiltRequest => {

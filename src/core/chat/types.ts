@@ -188,11 +188,17 @@ export interface ChatContextOptions {
   contextWindow?: number;
 }
 
+/**
+ * The model asked when neither the chat nor the provider names one: OpenAI's small current chat
+ * model, which OpenAI-compatible servers (and the reference server offline) accept.
+ */
+export const DEFAULT_CHAT_MODEL = 'gpt-4o-mini';
+
 /** Options of {@link createChatStore}; `useChat` takes the same (camelCase) options. */
 export interface ChatOptions {
   /** Conversation id, also the storage key (`parlance:chat:<id>`). Default: a random id. */
   id?: string;
-  /** The model to ask. Required by the default transport. */
+  /** The model to ask. Default {@link DEFAULT_CHAT_MODEL}. */
   model?: string;
   /** A system message put before the conversation on every request (not stored as a message). */
   system?: string;

@@ -2,6 +2,7 @@ import {
   AbortError,
   ApiError,
   createChatStore,
+  DEFAULT_CHAT_MODEL,
   MalformedResponseError,
   NetworkError,
   StreamInterruptedError,
@@ -93,6 +94,14 @@ describe('send', () => {
     expect(script.options[0]!.headers).toEqual({ 'x-app': 'test' });
     // The instructions are not part of the visible conversation.
     expect(store.getSnapshot().messages[2]!.content).toBe('Now');
+  });
+
+  test('with no model named anywhere, asks DEFAULT_CHAT_MODEL (never an empty model)', async () => {
+    const { store, script } = setup({ model: undefined });
+    script.stream(reply(['ok']));
+    await store.send('Hi');
+    expect(script.requests[0]!.model).toBe(DEFAULT_CHAT_MODEL);
+    expect(DEFAULT_CHAT_MODEL).toBe('gpt-4o-mini');
   });
 
   test('sends content parts (text and image) for vision models', async () => {
