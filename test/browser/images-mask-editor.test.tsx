@@ -210,3 +210,30 @@ test('a controlled value drives the painted area', async () => {
   expect(mask.at(300, 10)[3]).toBe(0);
   expect(mask.at(300, 11)[3]).toBe(255);
 });
+
+test('the overlay shows every stroke, repainted by rectangle once per frame', async () => {
+  const { overlay } = await mount();
+  const alphaAt = (x: number, y: number) => overlay.getContext('2d')!.getImageData(x, y, 1, 1).data[3]!;
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  stroke(overlay, [
+    [60, 60],
+    [80, 60],
+  ]);
+  // Nothing is drawn before the frame; the model has the stroke already.
+  expect(alphaAt(70, 60)).toBe(0);
+  await nextFrame();
+  await nextFrame();
+  expect(alphaAt(70, 60)).toBe(255);
+  stroke(overlay, [
+    [400, 400],
+    [420, 400],
+  ]);
+  await nextFrame();
+  await nextFrame();
+  // The second stroke's repaint leaves the first one on screen.
+  expect(alphaAt(410, 400)).toBe(255);
+  expect(alphaAt(70, 60)).toBe(255);
+  expect(alphaAt(250, 250)).toBe(0);
+  // The default colour, #e11d48, at full coverage.
+  expect([...overlay.getContext('2d')!.getImageData(70, 60, 1, 1).data]).toEqual([0xe1, 0x1d, 0x48, 255]);
+});

@@ -19,6 +19,13 @@ import { useParlanceConfig, type ParlanceLocale, type ParlanceTheme } from '../.
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
 import { useLatest } from '../../hooks/internal/use-latest';
 import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
+import {
+  addDirtyRect,
+  DEFAULT_OVERLAY_COLOUR,
+  overlayPalette,
+  paintOverlay,
+  type OverlayPalette,
+} from './overlay';
 
 /** What the mask editor's pointer does. */
 export type MaskEditorTool = 'paint' | 'erase' | 'rectangle' | 'pan';
@@ -193,33 +200,67 @@ export function MaskEditor(props: MaskEditorProps) {
 
   const prepared = load.state === 'ready' ? load.prepared : null;
 
-  const drawOverlay = useCallback((rect?: MaskDirtyRect | null) => {
-    const model = modelRef.current;
-    const canvas = overlayRef.current;
-    if (!model || !canvas) return;
-    const context = canvas.getContext('2d');
-    if (!context) return;
-    const r = rect ?? { x: 0, y: 0, width: model.width, height: model.height };
-    if (r.width <= 0 || r.height <= 0) return;
-    const pixels = new ImageData(r.width, r.height);
-    const words = new Uint32Array(pixels.data.buffer);
-    const coverage = model.coverage;
-    for (let y = 0; y < r.height; y++) {
-      const src = (r.y + y) * model.width + r.x;
-      const dst = y * r.width;
-      // Alpha only (little-endian RGBA: alpha is the high byte); the colour is filled in below.
-      for (let x = 0; x < r.width; x++) words[dst + x] = coverage[src + x]! << 24;
-    }
-    context.putImageData(pixels, r.x, r.y);
-    context.save();
-    context.globalCompositeOperation = 'source-in';
+  // The overlay colour, resolved from CSS at each full repaint and at the start of each stroke.
+  const paletteRef = useRef<{ colour: string; palette: OverlayPalette } | null>(null);
+  // Dirty rectangles waiting for the next animation frame: one repaint per frame, however many
+  // pointer samples arrived.
+  const pendingRef = useRef<{ rects: MaskDirtyRect[]; frame: number | null }>({ rects: [], frame: null });
+
+  const resolvePalette = useCallback(() => {
     const colour = rootRef.current
       ? getComputedStyle(rootRef.current).getPropertyValue('--parlance-mask-overlay').trim()
       : '';
-    context.fillStyle = colour || '#e11d48';
-    context.fillRect(r.x, r.y, r.width, r.height);
-    context.restore();
+    const key = colour || DEFAULT_OVERLAY_COLOUR;
+    const changed = paletteRef.current?.colour !== key;
+    if (changed) paletteRef.current = { colour: key, palette: overlayPalette(key) };
+    return changed;
   }, []);
+
+  const paintRects = useCallback((rects: MaskDirtyRect[]) => {
+    const model = modelRef.current;
+    const context = overlayRef.current?.getContext('2d');
+    if (!model || !context || !paletteRef.current) return;
+    for (const rect of rects)
+      paintOverlay(context, model.coverage, model.width, rect, paletteRef.current.palette);
+  }, []);
+
+  /** Repaints the whole overlay now, dropping any queued rectangles. */
+  const drawOverlay = useCallback(() => {
+    const model = modelRef.current;
+    if (!model) return;
+    const pending = pendingRef.current;
+    if (pending.frame !== null) cancelAnimationFrame(pending.frame);
+    pending.frame = null;
+    pending.rects = [];
+    resolvePalette();
+    paintRects([{ x: 0, y: 0, width: model.width, height: model.height }]);
+  }, [resolvePalette, paintRects]);
+
+  /** Queues a changed rectangle for the next frame's repaint. */
+  const queueOverlay = useCallback(
+    (rect: MaskDirtyRect | null) => {
+      if (!rect) return;
+      const pending = pendingRef.current;
+      addDirtyRect(pending.rects, rect);
+      pending.frame ??= requestAnimationFrame(() => {
+        const rects = pending.rects;
+        pending.rects = [];
+        pending.frame = null;
+        paintRects(rects);
+      });
+    },
+    [paintRects],
+  );
+
+  useEffect(
+    () => () => {
+      const pending = pendingRef.current;
+      if (pending.frame !== null) cancelAnimationFrame(pending.frame);
+      pending.frame = null;
+      pending.rects = [];
+    },
+    [],
+  );
 
   const emit = useCallback(() => {
     const model = modelRef.current;
@@ -282,15 +323,18 @@ export function MaskEditor(props: MaskEditorProps) {
 
   useEffect(() => () => prepared?.bitmap.close(), [prepared]);
 
-  const toImagePoint = (event: { clientX: number; clientY: number }) => {
-    const canvas = overlayRef.current!;
+  /** Maps client coordinates to image pixels (measure the canvas once per event, not per sample). */
+  const imageMapper = () => {
     const model = modelRef.current!;
-    const rect = canvas.getBoundingClientRect();
-    return {
-      x: ((event.clientX - rect.left) * model.width) / rect.width,
-      y: ((event.clientY - rect.top) * model.height) / rect.height,
-    };
+    const rect = overlayRef.current!.getBoundingClientRect();
+    const sx = model.width / rect.width;
+    const sy = model.height / rect.height;
+    return (event: { clientX: number; clientY: number }) => ({
+      x: (event.clientX - rect.left) * sx,
+      y: (event.clientY - rect.top) * sy,
+    });
   };
+  const toImagePoint = (event: { clientX: number; clientY: number }) => imageMapper()(event);
 
   const radiusFor = (event: PointerEvent | ReactPointerEvent) =>
     (brushSize / 2) * (event.pointerType === 'pen' && event.pressure > 0 ? Math.max(0.1, event.pressure) : 1);
@@ -343,7 +387,9 @@ export function MaskEditor(props: MaskEditorProps) {
     }
     model.begin();
     gesture.current = { kind: 'paint', id: event.pointerId, x, y };
-    drawOverlay(model.stamp(x, y, radiusFor(event), hardness, tool === 'erase' ? 'erase' : 'paint'));
+    // A colour change since the last repaint (a theme switch) recolours everything once.
+    if (resolvePalette()) drawOverlay();
+    queueOverlay(model.stamp(x, y, radiusFor(event), hardness, tool === 'erase' ? 'erase' : 'paint'));
   };
 
   const onPointerMove = (event: ReactPointerEvent<HTMLDivElement>) => {
@@ -369,9 +415,10 @@ export function MaskEditor(props: MaskEditorProps) {
     const native = event.nativeEvent;
     const samples = typeof native.getCoalescedEvents === 'function' ? native.getCoalescedEvents() : [];
     const mode = tool === 'erase' ? 'erase' : 'paint';
+    const toImage = imageMapper();
     for (const sample of samples.length > 0 ? samples : [native]) {
-      const { x, y } = toImagePoint(sample);
-      drawOverlay(model.line(current.x, current.y, x, y, radiusFor(sample), hardness, mode));
+      const { x, y } = toImage(sample);
+      queueOverlay(model.line(current.x, current.y, x, y, radiusFor(sample), hardness, mode));
       current.x = x;
       current.y = y;
     }
@@ -387,7 +434,7 @@ export function MaskEditor(props: MaskEditorProps) {
       const { x, y } = toImagePoint(event);
       setSelection(null);
       model.begin();
-      drawOverlay(model.fillRect(current.x, current.y, x, y, 'paint'));
+      queueOverlay(model.fillRect(current.x, current.y, x, y, 'paint'));
     }
     commit();
   };
