@@ -12,6 +12,12 @@ export interface MaskDirtyRect {
 /** A pixel counts as painted (transparent in the exported mask) from this coverage up: half. */
 export const MASK_THRESHOLD = 128;
 
+/** Undo history is kept per square tile of this many pixels a side. */
+const TILE = 64;
+
+/** One step of history: the tiles an operation changed (by index), with the bytes to put back. */
+type Patch = Map<number, Uint8ClampedArray>;
+
 /** Options of {@link MaskModel}. */
 export interface MaskModelOptions {
   /** Initial coverage, `width × height` bytes (0 untouched … 255 fully painted). Copied. */
@@ -51,14 +57,18 @@ export class MaskModel {
   readonly width: number;
   readonly height: number;
   #coverage: Uint8ClampedArray;
-  #undo: Uint8ClampedArray[] = [];
-  #redo: Uint8ClampedArray[] = [];
+  // History as tile patches: each step keeps only the tiles it changed, so a stroke costs memory
+  // and time in proportion to the area it touched, not to the image.
+  #undo: Patch[] = [];
+  #redo: Patch[] = [];
   #historyLimit: number;
   #version = 0;
+  #tilesX: number;
 
   constructor(width: number, height: number, options: MaskModelOptions = {}) {
     this.width = width;
     this.height = height;
+    this.#tilesX = Math.ceil(width / TILE);
     this.#historyLimit = options.historyLimit ?? 50;
     this.#coverage = new Uint8ClampedArray(width * height);
     if (options.coverage) this.#coverage.set(options.coverage.subarray(0, width * height));
@@ -94,9 +104,62 @@ export class MaskModel {
 
   /** Starts an undoable operation (a stroke, a rectangle…): call before changing pixels. */
   begin(): void {
-    this.#undo.push(this.#coverage.slice());
+    this.#undo.push(new Map());
     if (this.#undo.length > this.#historyLimit) this.#undo.shift();
     this.#redo = [];
+  }
+
+  #readTile(index: number): Uint8ClampedArray {
+    const x0 = (index % this.#tilesX) * TILE;
+    const y0 = Math.floor(index / this.#tilesX) * TILE;
+    const w = Math.min(TILE, this.width - x0);
+    const h = Math.min(TILE, this.height - y0);
+    const bytes = new Uint8ClampedArray(w * h);
+    for (let y = 0; y < h; y++) {
+      const row = (y0 + y) * this.width + x0;
+      bytes.set(this.#coverage.subarray(row, row + w), y * w);
+    }
+    return bytes;
+  }
+
+  #writeTile(index: number, bytes: Uint8ClampedArray): void {
+    const x0 = (index % this.#tilesX) * TILE;
+    const y0 = Math.floor(index / this.#tilesX) * TILE;
+    const w = Math.min(TILE, this.width - x0);
+    const h = bytes.length / w;
+    for (let y = 0; y < h; y++)
+      this.#coverage.set(bytes.subarray(y * w, y * w + w), (y0 + y) * this.width + x0);
+  }
+
+  /**
+   * Called before pixels in [x0, x1) × [y0, y1) change: the newest undo step and the newest redo
+   * step keep the tiles' current bytes the first time they see them. That is exactly what full
+   * copies taken at `begin` (and at `undo`) would hold for those tiles; every other tile is the
+   * same in both states, so undo and redo restore the very same pixels.
+   */
+  #record(x0: number, y0: number, x1: number, y1: number): void {
+    const undo = this.#undo.at(-1);
+    const redo = this.#redo.at(-1);
+    if (!undo && !redo) return;
+    const tx1 = Math.ceil(x1 / TILE);
+    const ty1 = Math.ceil(y1 / TILE);
+    for (let ty = Math.floor(y0 / TILE); ty < ty1; ty++) {
+      for (let tx = Math.floor(x0 / TILE); tx < tx1; tx++) {
+        const index = ty * this.#tilesX + tx;
+        if (undo && !undo.has(index)) undo.set(index, this.#readTile(index));
+        if (redo && !redo.has(index)) redo.set(index, this.#readTile(index));
+      }
+    }
+  }
+
+  /** Puts a step's tiles back and returns the step that reverses it. */
+  #apply(patch: Patch): Patch {
+    const reverse: Patch = new Map();
+    for (const [index, bytes] of patch) {
+      reverse.set(index, this.#readTile(index));
+      this.#writeTile(index, bytes);
+    }
+    return reverse;
   }
 
   /** Stamps one round brush dab centred at (x, y), in mask pixels. */
@@ -108,6 +171,7 @@ export class MaskModel {
     const x1 = Math.min(this.width, Math.ceil(x + r));
     const y1 = Math.min(this.height, Math.ceil(y + r));
     if (x0 >= x1 || y0 >= y1) return null;
+    this.#record(x0, y0, x1, y1);
     const coverage = this.#coverage;
     const r2 = r * r;
     const inner2 = inner * inner;
@@ -162,6 +226,7 @@ export class MaskModel {
     const right = Math.min(this.width, Math.round(Math.max(x0, x1)));
     const bottom = Math.min(this.height, Math.round(Math.max(y0, y1)));
     if (left >= right || top >= bottom) return null;
+    this.#record(left, top, right, bottom);
     const value = mode === 'paint' ? 255 : 0;
     for (let y = top; y < bottom; y++)
       this.#coverage.fill(value, y * this.width + left, y * this.width + right);
@@ -172,6 +237,7 @@ export class MaskModel {
   /** Swaps painted and unpainted (an undoable operation of its own). */
   invert(): void {
     this.begin();
+    this.#record(0, 0, this.width, this.height);
     const coverage = this.#coverage;
     for (let i = 0; i < coverage.length; i++) coverage[i] = 255 - coverage[i]!;
     this.#version++;
@@ -180,12 +246,14 @@ export class MaskModel {
   /** Unpaints everything (an undoable operation of its own). */
   clear(): void {
     this.begin();
+    this.#record(0, 0, this.width, this.height);
     this.#coverage.fill(0);
     this.#version++;
   }
 
   /** Replaces the coverage without touching history (for a controlled value). */
   load(coverage: Uint8ClampedArray): void {
+    this.#record(0, 0, this.width, this.height);
     this.#coverage.set(coverage.subarray(0, this.#coverage.length));
     this.#version++;
   }
@@ -194,8 +262,7 @@ export class MaskModel {
   undo(): boolean {
     const previous = this.#undo.pop();
     if (!previous) return false;
-    this.#redo.push(this.#coverage);
-    this.#coverage = previous;
+    this.#redo.push(this.#apply(previous));
     this.#version++;
     return true;
   }
@@ -204,8 +271,7 @@ export class MaskModel {
   redo(): boolean {
     const next = this.#redo.pop();
     if (!next) return false;
-    this.#undo.push(this.#coverage);
-    this.#coverage = next;
+    this.#undo.push(this.#apply(next));
     this.#version++;
     return true;
   }
