@@ -61,12 +61,12 @@ const sheets = new WeakMap<Document, CSSStyleSheet>();
 export function adoptStyles(shadow: ShadowRoot): void {
   const doc = shadow.ownerDocument;
   const view = doc.defaultView;
-  const css = shadowCss(`${kitCss}\n${widgetCss}`);
+  const css = () => shadowCss(`${kitCss}\n${widgetCss}`);
   if (view && 'adoptedStyleSheets' in shadow && 'replaceSync' in view.CSSStyleSheet.prototype) {
     let sheet = sheets.get(doc);
     if (!sheet) {
       sheet = new view.CSSStyleSheet();
-      sheet.replaceSync(css);
+      sheet.replaceSync(css());
       hoistTokens(sheet);
       sheets.set(doc, sheet);
     }
@@ -76,7 +76,7 @@ export function adoptStyles(shadow: ShadowRoot): void {
     return;
   }
   const style = doc.createElement('style');
-  style.textContent = css;
+  style.textContent = css();
   shadow.prepend(style);
   if (style.sheet) hoistTokens(style.sheet);
 }

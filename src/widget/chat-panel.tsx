@@ -1,6 +1,7 @@
-// Loaded on demand (see widget-app.tsx): the provider, useChat and the styled ChatWindow,
-// configured from the element.
-import { useEffect, useMemo } from 'react';
+// Loaded on demand (see element.ts): React, the provider, useChat and the styled ChatWindow,
+// configured from the element and mounted into the shell's panel.
+import { Component, type ReactNode, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { createRoot } from 'react-dom/client';
 
 import type { ChatMessageInput } from '../core';
 import { ChatWindow } from '../components/chat-window/chat-window';
@@ -8,19 +9,62 @@ import { useLatest } from '../hooks/internal/use-latest';
 import { ParlanceProvider } from '../hooks/parlance-provider';
 import { useChat } from '../hooks/use-chat';
 
-import type { WidgetSnapshot } from './element';
-import type { WidgetController, WidgetEmit } from './widget-app';
+import type { ParlanceChatEventMap, WidgetSnapshot } from './element';
 
-export interface ChatPanelProps {
-  snapshot: WidgetSnapshot;
-  fetch: typeof globalThis.fetch | undefined;
+/** What the element calls into once the chat is mounted. */
+export interface WidgetController {
+  send(text: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export type WidgetEmit = <K extends keyof ParlanceChatEventMap>(
+  type: K,
+  detail: ParlanceChatEventMap[K]['detail'],
+) => void;
+
+export interface ChatPanelOptions {
+  subscribe: (listener: () => void) => () => void;
+  getSnapshot: () => WidgetSnapshot;
   onController: (controller: WidgetController | undefined) => void;
+  /** The chat is in the DOM (it may arrive after the panel opened). */
   onMounted: () => void;
   emit: WidgetEmit;
   onReplyEnded: () => void;
+  /** The chat threw while rendering; the element shows its notice and may mount again. */
+  onCrash: () => void;
 }
 
-export default function ChatPanel({ snapshot, fetch, ...rest }: ChatPanelProps) {
+/** Renders the chat into `container` with its own React root; returns the unmount function. */
+export function mountChatPanel(container: HTMLElement, options: ChatPanelOptions): () => void {
+  const { onCrash, ...panel } = options;
+  const root = createRoot(container);
+  root.render(
+    <CrashBoundary onCrash={onCrash}>
+      <ChatPanel {...panel} />
+    </CrashBoundary>,
+  );
+  return () => root.unmount();
+}
+
+class CrashBoundary extends Component<{ onCrash: () => void; children: ReactNode }, { crashed: boolean }> {
+  override state = { crashed: false };
+  static getDerivedStateFromError() {
+    return { crashed: true };
+  }
+  override componentDidCatch() {
+    this.props.onCrash();
+  }
+  override render() {
+    return this.state.crashed ? null : this.props.children;
+  }
+}
+
+function ChatPanel({ subscribe, getSnapshot, ...rest }: Omit<ChatPanelOptions, 'onCrash'>) {
+  const snapshot = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+  const fetch = useMemo(
+    () => widgetFetch(snapshot.headers, snapshot.transport),
+    [snapshot.headers, snapshot.transport],
+  );
   return (
     <ParlanceProvider
       baseUrl={snapshot.baseUrl}
@@ -34,13 +78,11 @@ export default function ChatPanel({ snapshot, fetch, ...rest }: ChatPanelProps) 
   );
 }
 
-function WidgetChat({
-  snapshot,
-  onController,
-  onMounted,
-  emit,
-  onReplyEnded,
-}: Omit<ChatPanelProps, 'fetch'>) {
+interface WidgetChatProps extends Omit<ChatPanelOptions, 'subscribe' | 'getSnapshot' | 'onCrash'> {
+  snapshot: WidgetSnapshot;
+}
+
+function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: WidgetChatProps) {
   const handlers = useLatest({ emit, onReplyEnded });
   const initialMessages = useMemo(
     () => snapshot.messages?.map((m): ChatMessageInput => ({ role: m.role, content: m.content })),
@@ -109,4 +151,20 @@ function WidgetChat({
 
 function lastUserId(messages: readonly { id: string; role: string }[]): string | undefined {
   return messages.findLast((m) => m.role === 'user')?.id;
+}
+
+/** The `headers` property may be a function (a session token that changes): call it per request. */
+function widgetFetch(
+  headers: WidgetSnapshot['headers'],
+  transport: WidgetSnapshot['transport'],
+): typeof globalThis.fetch | undefined {
+  if (!headers && !transport) return undefined;
+  return async (input, init) => {
+    const send = transport ?? globalThis.fetch;
+    if (!headers) return send(input, init);
+    const extra = typeof headers === 'function' ? await headers() : headers;
+    const merged = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(extra)) merged.set(name, value);
+    return send(input, { ...init, headers: merged });
+  };
 }

@@ -1,11 +1,10 @@
-import { createElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-
 import type { ParlanceLocale, ParlanceTheme } from '../hooks/parlance-provider';
 
 import { adoptStyles } from './adopt-styles';
-import { resolveLocale, type ParlanceChatStrings } from './strings';
-import { WidgetApp, type WidgetController } from './widget-app';
+import type { WidgetController } from './chat-panel';
+import { lockScroll } from './scroll-lock';
+import { WidgetShell } from './shell';
+import { resolveLocale, widgetStrings, type ParlanceChatStrings } from './strings';
 
 /** Where the widget sits: a floating launcher in a bottom corner, or filling its container. */
 export type ParlanceChatPosition = 'bottom-right' | 'bottom-left' | 'inline';
@@ -34,7 +33,7 @@ export interface ParlanceChatEventMap {
   'parlance-error': CustomEvent<{ error: unknown }>;
 }
 
-/** Everything the React tree renders from: the element's attributes and properties, read once per change. */
+/** Everything the widget renders from: the element's attributes and properties, read once per change. */
 export interface WidgetSnapshot {
   open: boolean;
   baseUrl: string | undefined;
@@ -72,13 +71,21 @@ const ATTRIBUTES = [
 /** Default `storage-key`: the same on every page of the host site, so the conversation follows the user. */
 export const DEFAULT_STORAGE_KEY = 'parlance-chat';
 
+// The chat (React, the kit's components, markdown, the client) is a separate chunk, so the first
+// file holds only the element and its plain-DOM launcher, and the launcher works as soon as that
+// file has run. The chat loads on first open, on `send()`/`clear()`, when the user points at or
+// focuses the launcher, and ahead of time when the browser is idle.
+const loadChatPanel = () => import('./chat-panel');
+
+const NARROW = '(max-width: 479.98px)';
+
 // On a server there is no HTMLElement; the class still has to be declarable so that importing
 // this module there does nothing harmful.
 const HTMLElementBase = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement;
 
 /**
- * The `<parlance-chat>` custom element: a complete chat with a floating launcher, rendered with
- * React into its own shadow root so the host page's CSS cannot reach it.
+ * The `<parlance-chat>` custom element: a complete chat with a floating launcher, rendered into
+ * its own shadow root so the host page's CSS cannot reach it.
  *
  * Attributes (reflected): `base-url`, `model`, `title`, `system`, `locale` (`en`, `zh-CN`),
  * `theme` (`light`, `dark`, `auto`), `position` (`bottom-right`, `bottom-left`, `inline`),
@@ -93,8 +100,15 @@ const HTMLElementBase = (typeof HTMLElement === 'undefined' ? class {} : HTMLEle
 export class ParlanceChatElement extends HTMLElementBase {
   static readonly observedAttributes: readonly string[] = ATTRIBUTES;
 
-  #root: Root | undefined;
-  #mount: HTMLElement | undefined;
+  #shell: WidgetShell | undefined;
+  #unmountChat: (() => void) | undefined;
+  #loading = false;
+  /** The chat failed to load (or crashed): only the notice's retry loads it again. */
+  #failed = false;
+  #unread = false;
+  #narrow: MediaQueryList | undefined;
+  #releaseScroll: (() => void) | undefined;
+  #cancelIdle: (() => void) | undefined;
   #listeners = new Set<() => void>();
   #snapshot: WidgetSnapshot | undefined;
   #controller: WidgetController | undefined;
@@ -189,46 +203,163 @@ export class ParlanceChatElement extends HTMLElementBase {
       shadow = this.attachShadow({ mode: 'open' });
       adoptStyles(shadow);
     }
-    if (this.#root) return;
-    this.#mount = this.ownerDocument.createElement('div');
-    this.#mount.className = 'parlance-widget-mount';
-    shadow.append(this.#mount);
-    this.#root = createRoot(this.#mount);
-    this.#root.render(
-      createElement(WidgetApp, {
-        subscribe: this.#subscribe,
-        getSnapshot: this.#getSnapshot,
-        host: this,
-        onController: this.#onController,
-        emit: this.#emit,
-      }),
-    );
+    if (this.#shell) return;
+    const view = this.ownerDocument.defaultView;
+    this.#shell = new WidgetShell(this.ownerDocument, {
+      toggle: () => this.toggle(),
+      dismiss: () => {
+        this.close();
+        this.#shell?.launcher.focus();
+      },
+      intent: this.#prefetch,
+    });
+    this.#narrow = view?.matchMedia(NARROW);
+    this.#narrow?.addEventListener('change', this.#render);
+    shadow.append(this.#shell.root);
+    this.#render();
+    this.#cancelIdle = whenIdle(view, this.#prefetch);
   }
 
   disconnectedCallback(): void {
     // A move (remove then append in the same task) must not lose the conversation in progress.
     queueMicrotask(() => {
-      if (this.isConnected || !this.#root) return;
-      this.#root.unmount();
-      this.#mount?.remove();
-      this.#root = undefined;
-      this.#mount = undefined;
+      if (this.isConnected || !this.#shell) return;
+      this.#unmountChat?.();
+      this.#unmountChat = undefined;
+      this.#shell.root.remove();
+      this.#shell = undefined;
+      this.#narrow?.removeEventListener('change', this.#render);
+      this.#narrow = undefined;
+      this.#releaseScroll?.();
+      this.#releaseScroll = undefined;
+      this.#cancelIdle?.();
+      this.#cancelIdle = undefined;
       this.#controller = undefined;
+      this.#failed = false;
     });
   }
 
   attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
     if (previous === next) return;
-    this.#changed();
-    if (name === 'open' && (previous === null) !== (next === null)) {
-      this.#emit(next === null ? 'parlance-close' : 'parlance-open', undefined);
+    if (name !== 'open' || (previous === null) === (next === null)) {
+      this.#changed();
+      return;
     }
+    const shell = this.#shell;
+    const focusInPanel = !!shell && shell.panel.contains(this.shadowRoot?.activeElement ?? null);
+    this.#changed();
+    // Focus follows the panel: into the composer on open (or, while the chat is still loading,
+    // once it arrives: #onMounted), back to the launcher when the panel closes with focus inside.
+    if (shell && !this.#isInline()) {
+      if (next !== null) shell.focusChat();
+      else if (focusInPanel) shell.launcher.focus();
+    }
+    this.#emit(next === null ? 'parlance-close' : 'parlance-open', undefined);
   }
 
   #changed(): void {
     this.#snapshot = undefined;
     for (const listener of this.#listeners) listener();
+    this.#render();
   }
+
+  #isInline(): boolean {
+    return parsePosition(this.getAttribute('position')) === 'inline';
+  }
+
+  #render = (): void => {
+    const shell = this.#shell;
+    if (!shell) return;
+    const snapshot = this.#getSnapshot();
+    const inline = snapshot.position === 'inline';
+    const shown = snapshot.open || inline;
+    // Opening the panel reads the reply: the dot goes.
+    if (shown) this.#unread = false;
+    const strings = widgetStrings(snapshot.locale, snapshot.strings);
+    const narrow = this.#narrow?.matches ?? false;
+    shell.render({
+      open: snapshot.open,
+      inline,
+      unread: this.#unread,
+      narrow,
+      title: snapshot.title || strings.title,
+      locale: snapshot.locale,
+      theme: snapshot.theme,
+      strings,
+    });
+    // Full screen on a narrow viewport: the page behind must not scroll.
+    const lock = snapshot.open && !inline && narrow;
+    if (lock && !this.#releaseScroll) {
+      this.#releaseScroll = lockScroll(this.ownerDocument);
+    } else if (!lock && this.#releaseScroll) {
+      this.#releaseScroll();
+      this.#releaseScroll = undefined;
+    }
+    if (shown || snapshot.wanted) this.#activate();
+  };
+
+  /** Loads the chat chunk and mounts it in the panel, once. */
+  #activate(): void {
+    const shell = this.#shell;
+    if (!shell || this.#unmountChat || this.#loading || this.#failed) return;
+    this.#loading = true;
+    shell.showLoading();
+    loadChatPanel().then(
+      ({ mountChatPanel }) => {
+        this.#loading = false;
+        if (this.#shell !== shell) return;
+        shell.body.replaceChildren();
+        this.#unmountChat = mountChatPanel(shell.body, {
+          subscribe: this.#subscribe,
+          getSnapshot: this.#getSnapshot,
+          onController: this.#onController,
+          onMounted: this.#onMounted,
+          emit: this.#emit,
+          onReplyEnded: this.#onReplyEnded,
+          onCrash: this.#onCrash,
+        });
+      },
+      () => {
+        this.#loading = false;
+        if (this.#shell === shell) this.#fail(shell);
+      },
+    );
+  }
+
+  #fail(shell: WidgetShell): void {
+    this.#failed = true;
+    const snapshot = this.#getSnapshot();
+    shell.showLoadError(widgetStrings(snapshot.locale, snapshot.strings), () => {
+      this.#failed = false;
+      this.#activate();
+    });
+  }
+
+  #prefetch = (): void => {
+    // A failed prefetch is not an error yet: opening the panel tries again, and says so if it fails.
+    loadChatPanel().catch(() => undefined);
+  };
+
+  #onMounted = (): void => {
+    if (this.isOpen && !this.#isInline()) this.#shell?.focusChat();
+  };
+
+  #onReplyEnded = (): void => {
+    if (this.isOpen || this.#isInline()) return;
+    this.#unread = true;
+    this.#render();
+  };
+
+  #onCrash = (): void => {
+    // Called while React commits: unmount once it has finished.
+    queueMicrotask(() => {
+      const shell = this.#shell;
+      this.#unmountChat?.();
+      this.#unmountChat = undefined;
+      this.#controller = undefined;
+      if (shell) this.#fail(shell);
+    });
+  };
 
   #subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -282,6 +413,16 @@ export class ParlanceChatElement extends HTMLElementBase {
   ): void => {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   };
+}
+
+function whenIdle(view: Window | null, run: () => void): () => void {
+  if (!view) return () => undefined;
+  if ('requestIdleCallback' in view) {
+    const handle = view.requestIdleCallback(run, { timeout: 3000 });
+    return () => view.cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(run, 1500);
+  return () => clearTimeout(timer);
 }
 
 function parseTheme(value: string | null): ParlanceTheme {

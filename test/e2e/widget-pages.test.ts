@@ -26,6 +26,8 @@ let browser: Browser;
 let context: BrowserContext | undefined;
 /** While set, the chat panel's chunk answers 503, as during an outage or a broken deploy. */
 let chunkOutage = false;
+/** While set, the chat panel's chunk is held back until this settles, as on a slow network. */
+let chunkGate: Promise<void> | undefined;
 
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'parlance-widget-'));
@@ -83,6 +85,7 @@ async function serveSite() {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (chunkOutage && url.pathname.includes('chat-panel')) return void res.writeHead(503).end();
+    if (chunkGate && url.pathname.includes('chat-panel')) await chunkGate;
     let file: string;
     if (url.pathname.startsWith('/widget/')) file = path.join(out, 'widget', url.pathname.slice(8));
     else if (url.pathname.startsWith('/host/')) file = path.join(out, 'host', url.pathname.slice(6));
@@ -318,6 +321,28 @@ test('a chat chunk that fails to download shows a notice with a retry, and the l
     expect(await launcher(page).isVisible()).toBe(true);
   } finally {
     chunkOutage = false;
+  }
+});
+
+test('the launcher works before the chat chunk has arrived, and focus reaches the composer when it does', async () => {
+  let release = () => {};
+  chunkGate = new Promise<void>((resolve) => (release = resolve));
+  try {
+    const { page, errors } = await open('plain.html');
+    await launcher(page).click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Ask the docs' }).isVisible()).toBe(true);
+    expect(await page.locator('.parlance-widget-launcher').getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('.parlance-widget-loading[aria-busy=true]').count()).toBe(1);
+    expect(await composer(page).count()).toBe(0);
+
+    release();
+    await composer(page).waitFor();
+    await expect.poll(() => focused(page).then((f) => f.tag)).toBe('textarea');
+    expect(await page.locator('.parlance-widget-loading').count()).toBe(0);
+    expect(errors).toEqual([]);
+  } finally {
+    chunkGate = undefined;
+    release();
   }
 });
 
