@@ -9,6 +9,7 @@ import {
   ImageTooLargeError,
   canPrepareImages,
   encodeMask,
+  maskToImageData,
   prepareImage,
   prepareImageAndMask,
 } from 'parlance/core';
@@ -197,4 +198,28 @@ test('encodeMask: alpha 0 exactly where coverage reaches the threshold, 255 else
   let transparent = 0;
   for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) if (mask.at(x, y)[3] === 0) transparent++;
   expect(transparent).toBe(101);
+});
+
+test('encodeMask: a smooth mask and a fragmented one (the canvas fallback) decode to the same alpha as maskToImageData', async () => {
+  const side = 300;
+  const smooth = new MaskModel(side, side);
+  smooth.line(20, 30, 280, 250, 25, 0.4, 'paint');
+  smooth.fillRect(200, 10, 290, 60, 'paint');
+  const noisy = new MaskModel(side, side, {
+    coverage: new Uint8ClampedArray(side * side).map((_, i) => ((i * 7919) % 5 < 2 ? 255 : 0)),
+  });
+  for (const model of [smooth, noisy]) {
+    const blob = await encodeMask(model);
+    expect(blob.type).toBe('image/png');
+    const decoded = await pixels(blob);
+    expect([decoded.width, decoded.height]).toEqual([side, side]);
+    const expected = maskToImageData(model).data;
+    let mismatches = 0;
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++) {
+        const i = (y * side + x) * 4;
+        if (decoded.at(x, y).join() !== [...expected.subarray(i, i + 4)].join()) mismatches++;
+      }
+    expect(mismatches).toBe(0);
+  }
 });

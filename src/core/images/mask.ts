@@ -1,6 +1,7 @@
 import { ImageEnvironmentError } from './errors';
 import { MASK_THRESHOLD } from './mask-model';
-import { context2d, createCanvas, encodePng } from './prepare';
+import { encodeMaskPngBytes } from './mask-png';
+import { canPrepareImages, context2d, createCanvas, encodePng } from './prepare';
 
 /** Coverage bytes of a mask: what {@link MaskModel} holds. */
 export interface MaskCoverage {
@@ -25,7 +26,7 @@ export function maskToImageData({ width, height, coverage }: MaskCoverage): glob
 
 /**
  * Encodes a mask as the PNG `/images/edits` expects: the image's size, alpha 0 exactly where
- * painted and 255 elsewhere. Needs canvas APIs (`ImageEnvironmentError` in Node).
+ * painted and 255 elsewhere (RGBA, black). Needs canvas APIs (`ImageEnvironmentError` in Node).
  *
  * @example
  * ```ts
@@ -33,6 +34,11 @@ export function maskToImageData({ width, height, coverage }: MaskCoverage): glob
  * ```
  */
 export async function encodeMask(mask: MaskCoverage): Promise<Blob> {
+  // The direct encoder needs no canvas, but the fallback for fragmented masks does: one
+  // contract for every mask.
+  if (!canPrepareImages()) throw new ImageEnvironmentError();
+  const bytes = encodeMaskPngBytes(mask.width, mask.height, mask.coverage);
+  if (bytes) return new Blob([bytes], { type: 'image/png' });
   const canvas = createCanvas(mask.width, mask.height);
   context2d(canvas).putImageData(maskToImageData(mask), 0, 0);
   return encodePng(canvas);
