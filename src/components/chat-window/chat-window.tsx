@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 
-import type { TokenMessage } from '../../core';
+import type { ChatMessageContent, ChatStatus, TokenMessage } from '../../core';
+import { useLatest } from '../../hooks/internal/use-latest';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
 import { useTokenCount } from '../../hooks/use-token-count';
@@ -97,23 +98,17 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const config = useParlanceConfig(props.model ? { model: props.model } : undefined);
   const model = config.model;
   const online = useOnline();
-  const [draftState, setDraftState] = useState(props.defaultDraft ?? '');
-  const draft = props.draft ?? draftState;
-  const setDraft = (value: string) => {
-    if (props.draft === undefined) setDraftState(value);
-    props.onDraftChange?.(value);
-  };
 
   // The budget is planned between replies: re-planning on every streamed chunk would cost the
   // stream frames and show figures that change again a moment later.
   const [conversation, setConversation] = useState<readonly TokenMessage[]>(chat.messages);
   if (!chat.isBusy && conversation !== chat.messages) setConversation(chat.messages);
-  const nextRequest = useMemo<readonly TokenMessage[]>(
-    () => (draft.trim() ? [...conversation, { role: 'user', content: draft }] : conversation),
-    [conversation, draft],
-  );
-  const budget = useTokenBudget(showTokenMeter ? nextRequest : EMPTY, { model, maxTokens: props.maxTokens });
-  const draftCount = useTokenCount(draft, model ? { model } : {});
+
+  // The footer is memoised, so its callbacks are stable and read the latest props.
+  const latest = useLatest(props);
+  const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
+  const { send, stop } = chat;
+  const onSend = useCallback((content: ChatMessageContent) => void send(content), [send]);
 
   const [dismissed, setDismissed] = useState<Error | null>(null);
   const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
@@ -195,10 +190,73 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
       />
+      <ChatFooter
+        conversation={conversation}
+        model={model}
+        maxTokens={props.maxTokens}
+        showTokenMeter={showTokenMeter}
+        status={chat.status}
+        draft={props.draft}
+        defaultDraft={props.defaultDraft}
+        onDraftChange={onDraftChange}
+        onSend={onSend}
+        onStop={stop}
+        disabled={props.disabled}
+        allowImages={props.allowImages}
+        strings={props.strings}
+        theme={theme}
+      />
+    </section>
+  );
+}
+
+interface ChatFooterProps {
+  conversation: readonly TokenMessage[];
+  model: string | undefined;
+  maxTokens: number | undefined;
+  showTokenMeter: boolean;
+  status: ChatStatus;
+  draft: string | undefined;
+  defaultDraft: string | undefined;
+  onDraftChange: (value: string) => void;
+  onSend: (content: ChatMessageContent) => void;
+  onStop: () => void;
+  disabled: boolean | string | undefined;
+  allowImages: boolean | undefined;
+  strings: Partial<ChatStrings> | undefined;
+  theme: 'light' | 'dark' | 'auto' | undefined;
+}
+
+/**
+ * The token meter and the composer. Its props hold still while a reply streams (the conversation
+ * it counts is the one between replies), so it does not re-render, nor recount, per frame.
+ */
+const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
+  const { conversation, model, showTokenMeter, onDraftChange } = props;
+  const [draftState, setDraftState] = useState(props.defaultDraft ?? '');
+  const draft = props.draft ?? draftState;
+  const controlled = props.draft !== undefined;
+  const setDraft = useCallback(
+    (value: string) => {
+      if (!controlled) setDraftState(value);
+      onDraftChange(value);
+    },
+    [controlled, onDraftChange],
+  );
+
+  const nextRequest = useMemo<readonly TokenMessage[]>(
+    () => (draft.trim() ? [...conversation, { role: 'user', content: draft }] : conversation),
+    [conversation, draft],
+  );
+  const budget = useTokenBudget(showTokenMeter ? nextRequest : EMPTY, { model, maxTokens: props.maxTokens });
+  const draftCount = useTokenCount(draft, model ? { model } : {});
+
+  return (
+    <>
       {showTokenMeter && (
         <TokenMeter
           strings={props.strings}
-          theme={theme}
+          theme={props.theme}
           promptTokens={budget.promptTokens}
           replyRoom={budget.replyRoom}
           contextWindow={budget.contextWindow}
@@ -211,13 +269,13 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       <Composer
         value={draft}
         onValueChange={setDraft}
-        onSend={(content) => void chat.send(content)}
-        onStop={chat.stop}
-        status={chat.status}
+        onSend={props.onSend}
+        onStop={props.onStop}
+        status={props.status}
         disabled={props.disabled}
         allowImages={props.allowImages}
         strings={props.strings}
-        theme={theme}
+        theme={props.theme}
         tokens={
           draft.trim()
             ? {
@@ -228,6 +286,6 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
             : undefined
         }
       />
-    </section>
+    </>
   );
-}
+});

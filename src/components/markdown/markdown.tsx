@@ -43,12 +43,42 @@ export function Markdown({
   const depths = useMemo(() => (depthsKey ? depthsKey.split(',').map(Number) : []), [depthsKey]);
   return (
     <div className={cx('parlance-markdown', className)} data-slot="markdown">
-      {blocks.map((block) => (
-        <Block key={block.key} block={block} policy={policy} strings={strings} depths={depths} />
+      {groups(blocks).map((group) => (
+        <Group key={group[0]!.key} blocks={group} policy={policy} strings={strings} depths={depths} />
       ))}
     </div>
   );
 }
+
+/**
+ * Blocks go in groups of this many. A long reply has hundreds of blocks; grouped, a streamed chunk
+ * makes React compare the group holding the last block and skip the others whole.
+ */
+const GROUP = 16;
+
+function groups(blocks: readonly MarkdownBlock[]): MarkdownBlock[][] {
+  const result: MarkdownBlock[][] = [];
+  for (let start = 0; start < blocks.length; start += GROUP) result.push(blocks.slice(start, start + GROUP));
+  return result;
+}
+
+interface GroupProps extends Omit<BlockProps, 'block'> {
+  blocks: readonly MarkdownBlock[];
+}
+
+const Group = memo(
+  function Group({ blocks, policy, strings, depths }: GroupProps) {
+    return blocks.map((block) => (
+      <Block key={block.key} block={block} policy={policy} strings={strings} depths={depths} />
+    ));
+  },
+  (a, b) =>
+    a.blocks.length === b.blocks.length &&
+    a.blocks.every((block, i) => block === b.blocks[i]) &&
+    a.policy === b.policy &&
+    a.depths === b.depths &&
+    a.strings === b.strings,
+);
 
 interface BlockProps {
   block: MarkdownBlock;

@@ -31,8 +31,8 @@ export interface MessageItemProps extends MessageSlots {
   handlers: MessageActionHandlers;
   /** Which handlers exist (the `handlers` object itself is stable and reads the latest ones). */
   available: Record<keyof MessageActionHandlers, boolean>;
+  /** Measures and positions the element (the virtualizer owns its `top`). */
   measure: (node: HTMLElement | null) => void;
-  top: number;
 }
 
 function roleLabel(role: MessageListMessage['role'], strings: ChatStrings): string {
@@ -45,7 +45,7 @@ function roleLabel(role: MessageListMessage['role'], strings: ChatStrings): stri
 
 /** One message: a single element carrying `data-role` and `data-status`. */
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
-  const { message, index, count, isLast, busy, active, strings, handlers, available, measure, top } = props;
+  const { message, index, count, isLast, busy, active, strings, handlers, available, measure } = props;
   const [editing, setEditing] = useState(false);
   const labelId = useId();
   const text = messageText(message);
@@ -157,7 +157,6 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       // Roving focus: one message is in the Tab order, arrow keys move between them.
       // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
       tabIndex={active ? 0 : -1}
-      style={{ transform: `translateY(${top}px)` }}
     >
       {props.renderAvatar && <div className="parlance-message-avatar">{props.renderAvatar(message)}</div>}
       <div className="parlance-message-body">

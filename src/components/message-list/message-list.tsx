@@ -108,7 +108,6 @@ export function MessageList(props: MessageListProps) {
 
   const isEmpty = messages.length === 0;
   const scroller = useRef<HTMLDivElement>(null);
-  const inner = useRef<HTMLDivElement>(null);
   const [pinned, setPinnedState] = useState(true);
   const pinnedRef = useRef(true);
   const setPinned = useCallback((value: boolean) => {
@@ -127,6 +126,12 @@ export function MessageList(props: MessageListProps) {
     estimateSize: () => estimateSize,
     getItemKey: (index) => messages[index]?.id ?? index,
     overscan: 6,
+    // Sizes and positions go straight to the page; the list re-renders only when the range of
+    // mounted messages changes, not each time a streaming reply grows a line.
+    directDomUpdates: true,
+    // `top`, not `translate3d`: a composited layer per message would repaint the whole of a long
+    // streaming reply each frame instead of the part in view.
+    directDomUpdatesMode: 'position',
     // The message that holds the keyboard's place stays mounted, so Tab can always return to it.
     rangeExtractor: (range) => {
       const indexes = defaultRangeExtractor(range);
@@ -150,21 +155,64 @@ export function MessageList(props: MessageListProps) {
     if (element) element.scrollTop = element.scrollHeight;
   }, []);
 
-  // Runs after every render: while pinned, whatever grew is followed.
+  // A new message is followed at once. Growth is followed from a ResizeObserver instead: it runs
+  // after the browser's own layout, where reading `scrollHeight` costs nothing, whereas reading it
+  // after every streamed render would force a layout of the whole reply once per frame.
+  const count = messages.length;
   useLayoutEffect(() => {
     if (pinnedRef.current) scrollToBottom();
-  });
+  }, [count, scrollToBottom]);
 
-  // Heights change without a render too (images, highlighting, fonts).
-  useEffect(() => {
-    const element = inner.current;
-    if (!element || typeof ResizeObserver === 'undefined') return;
+  // Whatever grows (a streaming reply, images, highlighting, fonts) is followed while pinned. The
+  // observer is made before the virtualizer's, so it reads the layout before the virtualizer
+  // writes the new sizes into the page.
+  const follower = useRef<ResizeObserver | null>(null);
+  const observed = useRef(new Set<HTMLElement>());
+  const startFollowing = useCallback(() => {
+    if (follower.current || typeof ResizeObserver === 'undefined') return follower.current;
     const observer = new ResizeObserver(() => {
       if (pinnedRef.current) scrollToBottom();
     });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [scrollToBottom, isEmpty]);
+    for (const node of observed.current) observer.observe(node);
+    follower.current = observer;
+    return observer;
+  }, [scrollToBottom]);
+  const observe = useCallback(
+    (node: HTMLElement | null) => {
+      if (node) {
+        observed.current.add(node);
+        startFollowing()?.observe(node);
+        return;
+      }
+      for (const element of observed.current) {
+        if (element.isConnected) continue;
+        observed.current.delete(element);
+        follower.current?.unobserve(element);
+      }
+    },
+    [startFollowing],
+  );
+  useEffect(() => {
+    startFollowing();
+    return () => {
+      follower.current?.disconnect();
+      follower.current = null;
+    };
+  }, [startFollowing]);
+  const measure = useCallback(
+    (node: HTMLElement | null) => {
+      observe(node);
+      virtualizer.measureElement(node);
+    },
+    [observe, virtualizer],
+  );
+  const sizer = useCallback(
+    (node: HTMLDivElement | null) => {
+      observe(node);
+      virtualizer.containerRef(node);
+    },
+    [observe, virtualizer],
+  );
 
   const lastScroll = useRef({ top: 0, height: 0 });
   const onScroll = () => {
@@ -258,7 +306,7 @@ export function MessageList(props: MessageListProps) {
         {isEmpty ? (
           <div className="parlance-empty">{emptyState ?? <p>{strings.empty}</p>}</div>
         ) : (
-          <div ref={inner} className="parlance-message-sizer" style={{ height: virtualizer.getTotalSize() }}>
+          <div ref={sizer} className="parlance-message-sizer">
             {items.map((item) => {
               const message = messages[item.index]!;
               return (
@@ -275,8 +323,7 @@ export function MessageList(props: MessageListProps) {
                   userMarkdown={userMarkdown}
                   handlers={handlers}
                   available={available}
-                  measure={virtualizer.measureElement}
-                  top={item.start}
+                  measure={measure}
                   renderAvatar={renderAvatar}
                   renderContent={renderContent}
                   renderActions={renderActions}
