@@ -29,17 +29,15 @@ export class BlockSplitter {
     }
     this.#source = source;
     const tail = source.slice(this.#offset);
-    const tokens = lex(tail);
-    const pieces: { start: number; token: Token }[] = [];
-    let position = this.#offset;
-    for (const token of tokens) {
-      pieces.push({ start: position, token });
-      position += token.raw.length;
+    // Most chunks only grow the last block: finding where blocks start needs no inline parsing, and
+    // the last block is parsed in full below anyway (after its repair). Only when a block has been
+    // finished is the tail parsed in full, once, for the finished block's tokens.
+    let { aligned, content } = this.#pieces(blockLex(tail));
+    let full = false;
+    if (aligned && content.length > 1) {
+      ({ aligned, content } = this.#pieces(lex(tail)));
+      full = true;
     }
-    // marked consumes every character into some token's raw; if that ever fails to hold, keep the
-    // whole tail as one block rather than cut a block in the wrong place.
-    const aligned = position === source.length;
-    const content = pieces.filter((p) => p.token.type !== 'space' && p.token.type !== 'def');
     // The last block stays out of the cache even when the reply is done, since `continue` may
     // append to it.
     const keep = aligned ? content.length - 1 : 0;
@@ -55,8 +53,23 @@ export class BlockSplitter {
     this.#offset = last.start;
     const lastRaw = source.slice(last.start);
     const text = streaming ? repairPartial(lastRaw) : lastRaw;
-    const lastTokens = text === lastRaw && aligned ? [last.token] : lex(text);
+    const lastTokens = text === lastRaw && aligned && full ? [last.token] : lex(text);
     return [...this.#finished, { key: last.start, raw: lastRaw, tokens: lastTokens, live: streaming }];
+  }
+
+  #pieces(tokens: readonly Token[]): { aligned: boolean; content: { start: number; token: Token }[] } {
+    const pieces: { start: number; token: Token }[] = [];
+    let position = this.#offset;
+    for (const token of tokens) {
+      pieces.push({ start: position, token });
+      position += token.raw.length;
+    }
+    return {
+      // marked consumes every character into some token's raw; if that ever fails to hold, keep
+      // the whole tail as one block rather than cut a block in the wrong place.
+      aligned: position === this.#source.length,
+      content: pieces.filter((p) => p.token.type !== 'space' && p.token.type !== 'def'),
+    };
   }
 }
 
@@ -64,9 +77,17 @@ function cells(row: string): number {
   return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').length;
 }
 
+const OPTIONS = { gfm: true, breaks: false } as const;
+
 function lex(text: string): TokensList | Token[] {
   if (!text) return [];
-  return Lexer.lex(text, { gfm: true, breaks: false });
+  return Lexer.lex(text, OPTIONS);
+}
+
+/** Block tokens only: their `raw` and type, without the inline tokens inside them. */
+function blockLex(text: string): Token[] {
+  if (!text) return [];
+  return new Lexer(OPTIONS).blockTokens(text);
 }
 
 function normalize(text: string): string {

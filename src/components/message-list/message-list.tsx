@@ -152,7 +152,10 @@ export function MessageList(props: MessageListProps) {
 
   const scrollToBottom = useCallback(() => {
     const element = scroller.current;
-    if (element) element.scrollTop = element.scrollHeight;
+    // Writing scrollTop costs a scroll update even when nothing moves: skip it when at the bottom.
+    if (element && element.scrollHeight - element.clientHeight - element.scrollTop > 0.5) {
+      element.scrollTop = element.scrollHeight;
+    }
   }, []);
 
   // A new message is followed at once. Growth is followed from a ResizeObserver instead: it runs

@@ -22,6 +22,49 @@ describe('BlockSplitter', () => {
     expect(lex.mock.calls[0]![0]).toBe('Second paragraph grows');
   });
 
+  it('streamed piece by piece, ends with the blocks of a one-shot split', () => {
+    const text = [
+      '## Part 1',
+      '',
+      'Some **bold** text, a [link](https://example.com/a) and `code`.',
+      '',
+      '- one',
+      '- two with ~~old~~ new',
+      '- [x] done',
+      '',
+      '| Name | Value |',
+      '| --- | ---: |',
+      '| alpha | 3 |',
+      '',
+      '```ts',
+      'const x = 1;',
+      '```',
+      '',
+      '> quoted',
+      '',
+      '1. first',
+      '2. second',
+      '',
+      'Last paragraph.',
+    ].join('\n');
+    const streamed = new BlockSplitter();
+    for (let end = 1; end <= text.length; end += 7) streamed.split(text.slice(0, end), true);
+    const final = streamed.split(text, false);
+    const oneShot = new BlockSplitter().split(text, false);
+    expect(final.map((b) => [b.key, b.raw, b.live])).toEqual(oneShot.map((b) => [b.key, b.raw, b.live]));
+    expect(final.map((b) => [...b.tokens])).toEqual(oneShot.map((b) => [...b.tokens]));
+    expect(final.map((b) => b.tokens[0]?.type)).toEqual([
+      'heading',
+      'paragraph',
+      'list',
+      'table',
+      'code',
+      'blockquote',
+      'list',
+      'paragraph',
+    ]);
+  });
+
   it('starts over when the text is replaced', () => {
     const splitter = new BlockSplitter();
     splitter.split('One\n\nTwo', false);
