@@ -6,6 +6,8 @@
  *    through its text-stream transport (it does not read OpenAI SSE itself);
  *  - the floor: appending the same pieces to one element's `textContent`.
  * Reports main-thread script time (CDP Performance metrics), long tasks and the p95 frame interval.
+ * With BENCH_TRACE=1 it also records a Chromium trace during the stream and reports the main
+ * thread's CPU time (thread time, so less swayed by other processes than the wall-clock figures).
  *
  * Run: npx tsx bench/browser/chat-ui-stream.ts
  */
@@ -225,10 +227,39 @@ function serve(dir: string) {
 
 interface Result {
   scriptMs: number;
+  /** Main-thread CPU time of every task, from the trace (BENCH_TRACE=1), else NaN. */
+  cpuMs: number;
   longTasks: number;
   longestTaskMs: number;
   frameP95: number;
   wallMs: number;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** Sums the thread time of the renderer main thread's top-level tasks. */
+function mainThreadCpu(buffer: Buffer): number {
+  const parsed = JSON.parse(buffer.toString()) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  let micros = 0;
+  for (const e of events) {
+    if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`)) {
+      micros += e.tdur ?? 0;
+    }
+  }
+  return micros / 1000;
 }
 
 async function measure(
@@ -274,6 +305,8 @@ async function measure(
       };
       requestAnimationFrame(loop);
     });
+    const tracing = process.env.BENCH_TRACE === '1';
+    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
     const scriptBefore = await metric('ScriptDuration');
     const start = Date.now();
     await page.evaluate(() => (window as unknown as { __start: () => void }).__start());
@@ -284,6 +317,7 @@ async function measure(
     await page.waitForTimeout(100);
     const wallMs = Date.now() - start;
     const scriptMs = ((await metric('ScriptDuration')) - scriptBefore) * 1000;
+    const cpuMs = tracing ? mainThreadCpu(await browser.stopTracing()) : Number.NaN;
     const { long, frames } = await page.evaluate(() => {
       const w = window as unknown as { __long: number[]; __frames: number[] };
       return { long: w.__long, frames: w.__frames };
@@ -294,6 +328,7 @@ async function measure(
       .sort((a, b) => a - b);
     return {
       scriptMs,
+      cpuMs,
       longTasks: long.length,
       longestTaskMs: long.length ? Math.max(...long) : 0,
       frameP95: intervals[Math.floor(intervals.length * 0.95)] ?? 0,
@@ -339,6 +374,9 @@ async function main() {
       Object.keys(results).map((name) => ({
         stack: labels[name],
         'script ms': median(name, 'scriptMs').toFixed(0),
+        ...(process.env.BENCH_TRACE === '1'
+          ? { 'main-thread CPU ms': median(name, 'cpuMs').toFixed(0) }
+          : {}),
         'long tasks': median(name, 'longTasks'),
         'longest task ms': median(name, 'longestTaskMs').toFixed(0),
         'frame p95 ms': median(name, 'frameP95').toFixed(1),
