@@ -93,9 +93,18 @@ export function ImageGallery({
   const now = useNow(requests);
   const [copied, setCopied] = useState<Record<string, CopyState>>({});
 
+  // Requests without a prompt (variations) are told apart by number: "Variation 1", "Variation 2".
+  const unnamed = new Map<string, number>();
+  for (const operation of ['generate', 'edit', 'variation'] as const) {
+    requests
+      .filter((r) => r.prompt === undefined && r.operation === operation)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .forEach((r, index) => unnamed.set(r.id, index + 1));
+  }
   const items = requests.flatMap((request) => {
     const caption =
-      request.prompt ?? strings[request.operation === 'generate' ? 'generate' : request.operation];
+      request.prompt ??
+      `${strings[request.operation === 'generate' ? 'generate' : request.operation]} ${unnamed.get(request.id) ?? 1}`;
     if (request.status === 'queued' || request.status === 'pending') {
       const label =
         request.status === 'queued' && queue

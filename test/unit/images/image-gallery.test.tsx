@@ -42,6 +42,22 @@ describe('ImageGallery', () => {
     expect(screen.getAllByText('Waiting for the rate limit: position 3, about 5 s')).toHaveLength(2);
   });
 
+  test('variations (no prompt) are numbered by age, so each has its own name', () => {
+    const image = { src: 'blob:http://localhost/v' };
+    render(
+      <ImageGallery
+        requests={[
+          entry({ operation: 'variation', prompt: undefined, images: [image], createdAt: 20 }),
+          entry({ operation: 'variation', prompt: undefined, images: [image], createdAt: 10 }),
+        ]}
+      />,
+    );
+    expect(screen.getAllByRole('img').map((img) => img.getAttribute('alt'))).toEqual([
+      'Image 1 of 1: Variation 2',
+      'Image 1 of 1: Variation 1',
+    ]);
+  });
+
   test('ready images: lazy thumbnails with alt text, revised prompt, and working actions', () => {
     const onEdit = vi.fn();
     const onVary = vi.fn();

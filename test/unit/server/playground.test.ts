@@ -258,7 +258,7 @@ test('a variation of the edited image appears', async () => {
     .getByRole('group', { name: 'Image 1 of 1: a lighthouse at dusk under a red moon', exact: true })
     .getByRole('button', { name: 'Vary this' })
     .click();
-  const variation = gallery.getByRole('img', { name: 'Image 1 of 1: Variation', exact: true });
+  const variation = gallery.getByRole('img', { name: 'Image 1 of 1: Variation 1', exact: true });
   await variation.waitFor({ timeout: 30_000 });
   expect(await loaded(variation)).toBe(256);
   expect(await gallery.getByRole('img').count()).toBe(3);
