@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 
-import type { ChatMessageContent, ChatStatus, TokenMessage } from '../../core';
+import { DEFAULT_CHAT_MODEL, type ChatMessageContent, type ChatStatus, type TokenMessage } from '../../core';
 import { useLatest } from '../../hooks/internal/use-latest';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
@@ -96,7 +96,8 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
   const config = useParlanceConfig(props.model ? { model: props.model } : undefined);
-  const model = config.model;
+  // The model the chat asks: the chat store falls back to the same default.
+  const model = config.model ?? DEFAULT_CHAT_MODEL;
   const online = useOnline();
 
   // The budget is planned between replies: re-planning on every streamed chunk would cost the
