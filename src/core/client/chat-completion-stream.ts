@@ -1,5 +1,5 @@
 import { NetworkError, StreamInterruptedError } from '../errors';
-import { iterateStream, parseSSEStream } from '../stream/parse-sse-stream';
+import { type ByteSource, readSSE } from '../stream/parse-sse-stream';
 import type { ChatCompletionChunk } from '../wire/chat';
 
 function isChunk(value: unknown): value is ChatCompletionChunk {
@@ -26,12 +26,13 @@ function isChunk(value: unknown): value is ChatCompletionChunk {
 export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
   /** The HTTP response (status and headers; its body is being read by this stream). */
   readonly response: Response;
-  #chunks: ReadableStream<ChatCompletionChunk>;
+  #body: ByteSource;
   #used = false;
 
-  constructor(response: Response, body: ReadableStream<Uint8Array>) {
+  /** `body` is the response body, or the client's guarded reader of it. */
+  constructor(response: Response, body: ReadableStream<Uint8Array> | ByteSource) {
     this.response = response;
-    this.#chunks = parseSSEStream(body, { validate: isChunk });
+    this.#body = body instanceof ReadableStream ? body.getReader() : body;
   }
 
   /** The `x-request-id` response header, for support requests. */
@@ -63,19 +64,13 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     );
   }
 
-  async *#iterate(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-    const received: ChatCompletionChunk[] = [];
-    try {
-      for await (const chunk of iterateStream(this.#chunks)) {
-        received.push(chunk);
-        yield chunk;
-      }
-    } catch (error) {
+  #iterate(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+    // One loop from the body's bytes to the chunks.
+    return readSSE(this.#body, { validate: isChunk }, (error, received) =>
       // Once headers arrived the stream has begun: a broken connection is an interruption.
-      if (NetworkError.isInstance(error)) {
-        throw new StreamInterruptedError(received, 'The connection broke before [DONE]', { cause: error });
-      }
-      throw error;
-    }
+      NetworkError.isInstance(error)
+        ? new StreamInterruptedError(received, 'The connection broke before [DONE]', { cause: error })
+        : error,
+    );
   }
 }

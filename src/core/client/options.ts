@@ -46,8 +46,8 @@ export interface ClientOptions {
   fetch?: FetchFunction;
   /**
    * Per attempt, the longest wait on the network: for the response headers, then for each
-   * chunk of the body (the server's silence between chunks; the stream reads a few chunks
-   * ahead of the caller, so a slow caller does not trip it while the server keeps sending).
+   * chunk of the body (the server's silence while the stream waits for it; time the caller
+   * spends between chunks does not count, so a slow caller never trips it).
    * A long stream that keeps sending never times out. Exceeding it throws `TimeoutError`.
    * Default `600000` (10 minutes, as in the `openai` SDK).
    */

@@ -1,5 +1,6 @@
 import { AbortError, ApiError, NetworkError, ParlanceError, TimeoutError } from '../errors';
 import { sleep, toAbortError } from '../internal/sleep';
+import type { ByteSource } from '../stream/parse-sse-stream';
 import type { ClientOptions, RequestOptions } from './options';
 import { DEFAULT_TIMEOUT_MS, resolveRetry } from './options';
 import { retryDelay } from './retry';
@@ -13,11 +14,20 @@ export interface Call {
   stream?: boolean;
 }
 
-/** A 2xx response whose body is guarded by the idle timeout and the caller's signal. */
+/**
+ * The body of a response, read under the idle timeout and the caller's signal. Errors are typed
+ * (`TimeoutError`, `AbortError`, `NetworkError`); aborts reject a pending read at once, even with
+ * a fetch that ignores its signal.
+ */
+export interface BodyReader extends ByteSource {
+  /** Throws the typed error if the attempt was aborted (timeout, caller's signal, cancel). */
+  throwIfAborted(): void;
+}
+
+/** A 2xx response with its guarded body. */
 export interface Opened {
   response: Response;
-  /** The body; errors are typed (`TimeoutError`, `AbortError`, `NetworkError`). */
-  body: ReadableStream<Uint8Array>;
+  body: BodyReader;
 }
 
 /** Errors that happened after body bytes arrived: never retried. */
@@ -51,8 +61,7 @@ export async function request<T>(
 }
 
 /** Reads a whole body as UTF-8 text. */
-export async function readAll(body: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = body.getReader();
+export async function readAll(reader: ByteSource): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   for (;;) {
@@ -70,15 +79,39 @@ async function attemptOnce(client: ClientOptions, call: Call, options: RequestOp
   const attempt = new AbortController();
   const onAbort = () => attempt.abort(toAbortError(signal!));
   signal?.addEventListener('abort', onAbort, { once: true });
-  // The timer runs only while we wait on the network (headers, then each read), so a consumer
-  // that takes its time between chunks never trips it.
+  // The timeout counts only while we wait on the network (headers, then each read), so a
+  // consumer that takes its time between chunks never trips it. One timer serves every wait: a
+  // wait records when it began, and the timer, when it fires, aborts if the current wait is old
+  // enough and otherwise re-arms for the rest. A read costs a clock reading, not a new timer.
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let waitingSince = -1; // -1: not waiting
+  let wait = 0; // counts the waits, so the timer knows whether the wait it was armed for goes on
+  let armedFor = 0;
+  const arm = (ms: number) => {
+    armedFor = wait;
+    timer = setTimeout(expire, ms);
+  };
+  const expire = () => {
+    timer = undefined;
+    if (waitingSince < 0) return; // re-armed by the next wait
+    const left = timeoutMs - (performance.now() - waitingSince);
+    // The same wait the timer was armed for has lasted the whole timeout, whatever the clock says.
+    if (left <= 0 || armedFor === wait) attempt.abort(new TimeoutError(timeoutMs));
+    else arm(left);
+  };
   const waiting = (on: boolean) => {
-    clearTimeout(timer);
-    if (on) timer = setTimeout(() => attempt.abort(new TimeoutError(timeoutMs)), timeoutMs);
+    if (!on) {
+      waitingSince = -1;
+      return;
+    }
+    waitingSince = performance.now();
+    wait++;
+    if (timer === undefined) arm(timeoutMs);
   };
   const done = () => {
-    waiting(false);
+    waitingSince = -1;
+    clearTimeout(timer);
+    timer = undefined;
     signal?.removeEventListener('abort', onAbort);
   };
 
@@ -129,53 +162,79 @@ function buildInit(
 }
 
 /**
- * Wraps the response body so each pending read is timed, aborts reject promptly even with a
- * fetch that ignores its signal, and errors come out typed.
+ * The guarded reader of the response body: each pending read is timed (`waiting`), an abort
+ * rejects it promptly even with a fetch that ignores its signal, and errors come out typed.
  */
 function guardBody(
   response: Response,
   attempt: AbortController,
   waiting: (on: boolean) => void,
   done: () => void,
-): ReadableStream<Uint8Array> {
+): BodyReader {
+  const signal = attempt.signal;
+  const throwIfAborted = () => {
+    if (signal.aborted) throw typed(undefined, signal);
+  };
   const source = response.body;
   if (!source) {
     done();
-    return new ReadableStream({ start: (c) => c.close() });
+    return {
+      read: () => Promise.resolve({ done: true, value: undefined }),
+      cancel: () => Promise.resolve(),
+      throwIfAborted,
+    };
   }
   const reader = source.getReader();
   let bytes = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        waiting(true);
+  // The reject of the pending read, for an abort to call: one listener for the whole body
+  // instead of one per read.
+  let rejectPending: ((error: unknown) => void) | undefined;
+  signal.addEventListener('abort', () => rejectPending?.(signal.reason), { once: true });
+
+  const fail = (error: unknown): never => {
+    done();
+    const failure = typed(error, signal);
+    if (bytes > 0) afterFirstByte.add(failure);
+    reader.cancel(failure).catch(() => {});
+    throw failure;
+  };
+  const settle = (result: ReadableStreamReadResult<Uint8Array>) => {
+    rejectPending = undefined;
+    if (result.done) {
+      done();
+    } else {
+      waiting(false);
+      bytes += result.value.byteLength;
+    }
+    return result;
+  };
+  const failPending = (error: unknown) => {
+    rejectPending = undefined;
+    return fail(error);
+  };
+
+  return {
+    read() {
+      if (signal.aborted) {
         try {
-          result = await raceSignal(reader.read(), attempt.signal);
-          waiting(false);
-        } catch (error) {
-          done();
-          const failure = typed(error, attempt.signal);
-          if (bytes > 0) afterFirstByte.add(failure);
-          reader.cancel(failure).catch(() => {});
-          throw failure;
+          fail(undefined);
+        } catch (failure) {
+          return Promise.reject(failure as Error);
         }
-        if (result.done) {
-          done();
-          controller.close();
-          return;
-        }
-        bytes += result.value.byteLength;
-        controller.enqueue(result.value);
-      },
-      cancel(reason) {
-        done();
-        attempt.abort(new AbortError('The stream was cancelled', { cause: reason }));
-        return reader.cancel(reason).catch(() => {});
-      },
+      }
+      waiting(true);
+      return new Promise<ReadableStreamReadResult<Uint8Array>>((resolve, reject) => {
+        rejectPending = reject;
+        reader.read().then(resolve, reject);
+      }).then(settle, failPending);
     },
-    { highWaterMark: 0 },
-  );
+    cancel(reason) {
+      done();
+      attempt.abort(new AbortError('The stream was cancelled', { cause: reason }));
+      return reader.cancel(reason).catch(() => {});
+    },
+    throwIfAborted,
+  };
 }
 
 /** Rejects with the signal's reason as soon as it aborts, whatever `promise` does. */

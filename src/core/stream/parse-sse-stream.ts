@@ -1,16 +1,25 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { createParser } from 'eventsource-parser';
 
-import { SSEJsonStream, type SSEJsonStreamOptions } from './sse-json-stream';
+import { StreamInterruptedError } from '../errors';
+import { DONE, decodeEvent, type SSEJsonStreamOptions } from './sse-json-stream';
+
+/** Where {@link readSSE} pulls bytes from: a stream's reader, or the client's guarded body. */
+export interface ByteSource {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+  /** Throws if reading has been stopped from outside (an abort), checked before each value. */
+  throwIfAborted?(): void;
+}
 
 /**
- * Turns an SSE response body into a stream of parsed JSON events:
- * bytes → `TextDecoderStream` → `EventSourceParserStream` → {@link SSEJsonStream}.
- * Exact however the network splits the bytes (inside a UTF-8 character, inside `data:`, between
- * CR and LF); CRLF and LF line ends and `: comment` lines are handled by the parser.
+ * Turns an SSE response body into a stream of parsed JSON events. Exact however the network
+ * splits the bytes (inside a UTF-8 character, inside `data:`, between CR and LF); CRLF and LF
+ * line ends and `: comment` lines are handled by the parser (`eventsource-parser`).
  *
  * Errors with `ApiError` on an `error` event, `MalformedResponseError` on bad JSON and
  * `StreamInterruptedError` when the body ends before `[DONE]`, always after delivering every
- * earlier event. Errors of `body` itself pass through unchanged.
+ * earlier event. Errors of `body` itself pass through unchanged. `[DONE]` ends the output and
+ * cancels the body, so a connection held open after it does not keep the reader waiting.
  *
  * @example
  * ```ts
@@ -21,10 +30,91 @@ export function parseSSEStream<T = unknown>(
   body: ReadableStream<Uint8Array>,
   options?: SSEJsonStreamOptions<T>,
 ): ReadableStream<T> {
-  return body
-    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream())
-    .pipeThrough(new SSEJsonStream<T>(options));
+  const reader = body.getReader();
+  const values = readSSE<T>(reader, options);
+  return new ReadableStream<T>(
+    {
+      async pull(controller) {
+        const { done, value } = await values.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel(reason) {
+        // Cancel the body first: a read still pending would hold up `return()`.
+        await reader.cancel(reason).catch(() => {});
+        await values.return();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The loop behind {@link parseSSEStream} and `ChatCompletionStream`: one `TextDecoder` and one
+ * `eventsource-parser` parser fed straight from `source`, so each read costs no stream stages.
+ * Same events, order and errors as `TextDecoderStream` → `EventSourceParserStream` →
+ * `SSEJsonStream`. Reads only when the values of the previous read are all taken. Leaving the
+ * loop early cancels `source`. `readError` may replace an error of `source.read()`, given the
+ * values yielded so far.
+ */
+export async function* readSSE<T>(
+  source: ByteSource,
+  { validate }: SSEJsonStreamOptions<T> = {},
+  readError?: (error: unknown, received: T[]) => unknown,
+): AsyncGenerator<T, void, undefined> {
+  const received: T[] = [];
+  const decoder = new TextDecoder();
+  let batch: T[] = [];
+  let doneSeen = false;
+  let failed = false;
+  let failure: unknown;
+  const parser = createParser({
+    onEvent(event) {
+      if (doneSeen || failed) return;
+      try {
+        const value = decodeEvent(event, validate);
+        if (value === DONE) doneSeen = true;
+        else batch.push(value);
+      } catch (error) {
+        failed = true;
+        failure = error;
+      }
+    },
+  });
+  // Whether the body may still hold bytes: then leaving the loop cancels it.
+  let open = true;
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await source.read();
+      } catch (error) {
+        open = false;
+        throw readError ? readError(error, received) : error;
+      }
+      // Bytes of a character cut at the very end cannot complete a line: nothing to flush.
+      if (result.done) open = false;
+      else parser.feed(decoder.decode(result.value, { stream: true }));
+      if (batch.length > 0) {
+        const values = batch;
+        batch = [];
+        for (const value of values) {
+          source.throwIfAborted?.();
+          received.push(value);
+          yield value;
+        }
+      }
+      if (failed) throw failure;
+      if (doneSeen) return;
+      if (!open) throw new StreamInterruptedError<T>(received);
+    }
+  } finally {
+    if (open) {
+      const cancelled = source.cancel().catch(() => {});
+      // After [DONE] or a bad event, do not wait on a server that holds the connection open.
+      if (!doneSeen && !failed) await cancelled;
+    }
+  }
 }
 
 /**

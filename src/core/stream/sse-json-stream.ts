@@ -37,26 +37,15 @@ export class SSEJsonStream<T = unknown> extends TransformStream<EventSourceMessa
     super({
       transform: (event, controller) => {
         if (this.#doneSeen) return;
-        const data = event.data.trim();
-        if (data === '[DONE]') {
+        const value = decodeEvent(event, validate);
+        if (value === DONE) {
           this.#doneSeen = true;
           // Some proxies hold the connection open after [DONE]: end here and cancel the body.
           controller.terminate();
           return;
         }
-        let value: unknown;
-        try {
-          value = JSON.parse(data);
-        } catch (cause) {
-          throw new MalformedResponseError('A stream event is not valid JSON', event.data, { cause });
-        }
-        if (isErrorEnvelope(value)) throw ApiError.fromEvent(value);
-        if (event.event === 'error') throw ApiError.fromEvent({ error: value } as ErrorEnvelope);
-        if (validate && !validate(value)) {
-          throw new MalformedResponseError('A stream event has an unexpected shape', event.data);
-        }
-        received.push(value as T);
-        controller.enqueue(value as T);
+        received.push(value);
+        controller.enqueue(value);
       },
       flush: () => {
         if (!this.#doneSeen) throw new StreamInterruptedError<T>(received);
@@ -70,12 +59,38 @@ export class SSEJsonStream<T = unknown> extends TransformStream<EventSourceMessa
   }
 }
 
+/** What {@link decodeEvent} returns for `data: [DONE]`. */
+export const DONE: unique symbol = Symbol('[DONE]');
+
+/**
+ * One SSE event to its JSON value, or {@link DONE}. Throws `ApiError` for an error event and
+ * `MalformedResponseError` for data that is not JSON or fails `validate`. Shared by
+ * {@link SSEJsonStream} and the single-loop reader of `parseSSEStream`, so both treat events alike.
+ */
+export function decodeEvent<T>(
+  event: EventSourceMessage,
+  validate: ((value: unknown) => value is T) | undefined,
+): T | typeof DONE {
+  const data = event.data;
+  // A chunk starts with `{`; only other data can be a (possibly padded) `[DONE]`. This skips a
+  // `trim()` per chunk; `JSON.parse` ignores surrounding whitespace itself.
+  if (data.charCodeAt(0) !== 123 && data.trim() === '[DONE]') return DONE;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch (cause) {
+    throw new MalformedResponseError('A stream event is not valid JSON', data, { cause });
+  }
+  if (isErrorEnvelope(value)) throw ApiError.fromEvent(value);
+  if (event.event === 'error') throw ApiError.fromEvent({ error: value } as ErrorEnvelope);
+  if (validate && !validate(value)) {
+    throw new MalformedResponseError('A stream event has an unexpected shape', data);
+  }
+  return value as T;
+}
+
 function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'error' in value &&
-    (value as { error: unknown }).error !== null &&
-    (value as { error: unknown }).error !== undefined
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  const error = (value as { error?: unknown }).error;
+  return error !== null && error !== undefined;
 }
