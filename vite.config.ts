@@ -8,6 +8,8 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
 
+import { chromiumLaunchOptions } from './test/support/chromium';
+
 const dirname = path.dirname(fileURLToPath(import.meta.url));
 const manifest = JSON.parse(readFileSync(path.join(dirname, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
@@ -25,20 +27,7 @@ export const publicAliases = [
 ];
 
 /** Debian's Chromium, never a downloaded browser. */
-const chromium = playwright({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  },
-});
+const chromium = playwright({ launchOptions: chromiumLaunchOptions });
 
 const browser = () => ({
   enabled: true,

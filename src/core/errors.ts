@@ -1,23 +1,9 @@
 import type { ErrorEnvelope } from './wire/error';
+import { brand, hasMarker } from './internal/brand';
 import { parseRetryAfter } from './internal/retry-after';
 import { describeNonJsonBody, snippet, statusLine } from './internal/text';
 
 const BASE_MARKER = Symbol.for('parlance.error');
-
-/**
- * Marks a class's prototype with `Symbol.for('parlance.error.<Name>')`. A registered symbol is the
- * same in every copy of the package (widget file plus app bundle), so `isInstance` works where
- * `instanceof` does not.
- */
-function brand(ctor: { prototype: object }, name: string): symbol {
-  const marker = Symbol.for(`parlance.error.${name}`);
-  Object.defineProperty(ctor.prototype, marker, { value: true });
-  return marker;
-}
-
-function hasMarker(value: unknown, marker: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-}
 
 /**
  * Base class of every error `parlance/core` throws. Check with {@link ParlanceError.isInstance}

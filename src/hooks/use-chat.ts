@@ -97,6 +97,14 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
     model: options.model,
   });
   const latest = useLatest({ options, config });
+  // One default transport per hook: it reads the latest config on each request, so it never
+  // needs rebuilding (the options are re-applied on every render, streamed frames included).
+  const [defaultTransport] = useState(() =>
+    createClientTransport(() => {
+      const now = latest.current.config;
+      return { baseUrl: now.baseUrl ?? '', apiKey: now.apiKey, headers: now.headers, fetch: now.fetch };
+    }),
+  );
 
   const resolveOptions = (o: UseChatOptions, c: ParlanceConfig): ChatOptions => {
     const explicit = o.storage;
@@ -107,12 +115,7 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
       model: c.model,
       headers: o.headers,
       storage,
-      transport:
-        o.transport ??
-        createClientTransport(() => {
-          const now = latest.current.config;
-          return { baseUrl: now.baseUrl ?? '', apiKey: now.apiKey, headers: now.headers, fetch: now.fetch };
-        }),
+      transport: o.transport ?? defaultTransport,
       // Callbacks read the latest props, so they never go stale and never recreate the store.
       onFinish: (event) => latest.current.options.onFinish?.(event),
       onError: (error) => latest.current.options.onError?.(error),

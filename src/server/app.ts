@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
-import { API_ROUTES, createOfflineEngine, matchRoute, readForm, unknownRoute } from './offline/engine';
+import { createOfflineEngine, readForm, resolveRoute } from './offline/engine';
 import type { OfflineDocument } from './offline/retrieval';
 import { HttpApiError, errorResponse } from './protocol/errors';
 import {
@@ -203,16 +203,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
 
   app.all('/v1/*', async (c) => {
     const request = c.req.raw;
-    const path = new URL(request.url).pathname;
-    const route = matchRoute(path, '/v1');
-    if (!route) throw unknownRoute(request.method, path);
-    if (API_ROUTES[route] !== request.method) {
-      throw new HttpApiError({
-        status: 405,
-        message: `Method ${request.method} is not allowed for ${path}`,
-        code: 'method_not_allowed',
-      });
-    }
+    const route = resolveRoute(request, '/v1');
     const client = clientId(request, c);
     if (route === '/models')
       return upstream

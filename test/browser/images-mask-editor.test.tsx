@@ -5,6 +5,7 @@ import { MaskEditor, ParlanceProvider, type MaskEditorChange } from 'parlance';
 import { expect, test, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
 
+import { strokeCanvas as stroke } from '../../stories/support/images-backend';
 import { paintedCanvas, pixels } from './images-support';
 
 const SIDE = 512;
@@ -22,32 +23,6 @@ async function mount(props: Partial<Parameters<typeof MaskEditor>[0]> = {}, loca
   await expect.poll(() => onChange.mock.calls.length).toBeGreaterThan(0);
   const overlay = root.querySelector<HTMLCanvasElement>('[data-slot="overlay"]')!;
   return { screen, root, overlay, onChange };
-}
-
-/** Dispatches a pointer stroke through image-pixel points, as a mouse, pen or finger would. */
-function stroke(
-  canvas: HTMLCanvasElement,
-  points: Array<[number, number]>,
-  init: Partial<PointerEventInit> = {},
-) {
-  const rect = canvas.getBoundingClientRect();
-  const at = ([x, y]: [number, number]) => ({
-    clientX: rect.left + (x * rect.width) / canvas.width,
-    clientY: rect.top + (y * rect.height) / canvas.height,
-  });
-  const base = {
-    pointerId: 7,
-    pointerType: 'mouse',
-    button: 0,
-    buttons: 1,
-    bubbles: true,
-    isPrimary: true,
-    ...init,
-  };
-  canvas.dispatchEvent(new PointerEvent('pointerdown', { ...base, ...at(points[0]!) }));
-  for (const point of points.slice(1))
-    canvas.dispatchEvent(new PointerEvent('pointermove', { ...base, ...at(point) }));
-  canvas.dispatchEvent(new PointerEvent('pointerup', { ...base, buttons: 0, ...at(points.at(-1)!) }));
 }
 
 async function lastMask(

@@ -134,11 +134,9 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
     >
       <header className="parlance-chat-header" data-slot="chat-header">
         <h2 className="parlance-chat-title">{titleText}</h2>
-        {model && (
-          <span className="parlance-chat-model" title={strings.model}>
-            {model}
-          </span>
-        )}
+        <span className="parlance-chat-model" title={strings.model}>
+          {model}
+        </span>
         <button
           type="button"
           className="parlance-button parlance-button-ghost"
@@ -213,7 +211,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
 
 interface ChatFooterProps {
   conversation: readonly TokenMessage[];
-  model: string | undefined;
+  model: string;
   maxTokens: number | undefined;
   showTokenMeter: boolean;
   status: ChatStatus;
@@ -250,7 +248,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     [conversation, draft],
   );
   const budget = useTokenBudget(showTokenMeter ? nextRequest : EMPTY, { model, maxTokens: props.maxTokens });
-  const draftCount = useTokenCount(draft, model ? { model } : {});
+  const draftCount = useTokenCount(draft, { model });
 
   return (
     <>

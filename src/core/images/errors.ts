@@ -1,16 +1,5 @@
 import { ParlanceError } from '../errors';
-
-const BASE_MARKER = Symbol.for('parlance.error.ImageValidationError');
-
-function brand(ctor: { prototype: object }, name: string): symbol {
-  const marker = Symbol.for(`parlance.error.${name}`);
-  Object.defineProperty(ctor.prototype, marker, { value: true });
-  return marker;
-}
-
-function hasMarker(value: unknown, marker: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-}
+import { brand, hasMarker } from '../internal/brand';
 
 /** Which check an image request failed. */
 export type ImageValidationCode =
@@ -46,10 +35,10 @@ export class ImageValidationError extends ParlanceError {
 
   /** True for any image validation error, from this copy of the package or another. */
   static override isInstance(error: unknown): error is ImageValidationError {
-    return hasMarker(error, BASE_MARKER);
+    return hasMarker(error, VALIDATION_MARKER);
   }
 }
-Object.defineProperty(ImageValidationError.prototype, BASE_MARKER, { value: true });
+const VALIDATION_MARKER = brand(ImageValidationError, 'ImageValidationError');
 
 /** Image preparation needs canvas APIs (OffscreenCanvas or a DOM); Node and workers without them get this. */
 export class ImageEnvironmentError extends ImageValidationError {

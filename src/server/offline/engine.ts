@@ -65,16 +65,6 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** A 404 for a route the API does not have. */
-export function unknownRoute(method: string, path: string): HttpApiError {
-  return new HttpApiError({
-    status: 404,
-    message: `Invalid URL (${method} ${path})`,
-    type: 'invalid_request_error',
-    code: 'unknown_url',
-  });
-}
-
 /** Routes under the base path that the API answers, by method. */
 export const API_ROUTES = {
   '/chat/completions': 'POST',
@@ -87,11 +77,30 @@ export const API_ROUTES = {
 /** A route of {@link API_ROUTES}. */
 export type ApiRoute = keyof typeof API_ROUTES;
 
-/** The route `path` names under `basePath`, or `undefined`. */
-export function matchRoute(path: string, basePath: string): ApiRoute | undefined {
-  if (!path.startsWith(`${basePath}/`)) return undefined;
-  const rest = path.slice(basePath.length);
-  return Object.hasOwn(API_ROUTES, rest) ? (rest as ApiRoute) : undefined;
+/**
+ * The route `request` names under `basePath`: a 404 for a path the API does not have, a 405 for
+ * a method the route does not answer.
+ */
+export function resolveRoute(request: Request, basePath: string): ApiRoute {
+  const path = new URL(request.url).pathname;
+  const rest = path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : undefined;
+  if (rest === undefined || !Object.hasOwn(API_ROUTES, rest)) {
+    throw new HttpApiError({
+      status: 404,
+      message: `Invalid URL (${request.method} ${path})`,
+      type: 'invalid_request_error',
+      code: 'unknown_url',
+    });
+  }
+  const route = rest as ApiRoute;
+  if (API_ROUTES[route] !== request.method) {
+    throw new HttpApiError({
+      status: 405,
+      message: `Method ${request.method} is not allowed for ${path}`,
+      code: 'method_not_allowed',
+    });
+  }
+  return route;
 }
 
 /** Reads a multipart body, with a 400 when it is not one. */
@@ -132,16 +141,7 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
   };
 
   const handle = async (request: Request): Promise<Response> => {
-    const path = new URL(request.url).pathname;
-    const route = matchRoute(path, basePath);
-    if (!route) throw unknownRoute(request.method, path);
-    if (API_ROUTES[route] !== request.method) {
-      throw new HttpApiError({
-        status: 405,
-        message: `Method ${request.method} is not allowed for ${path}`,
-        code: 'method_not_allowed',
-      });
-    }
+    const route = resolveRoute(request, basePath);
     switch (route) {
       case '/models':
         return jsonResponse(OFFLINE_MODELS);
