@@ -62,6 +62,32 @@ describe('MessageList scrolling', () => {
     expect(distanceFromBottom(log)).toBeLessThan(50);
   });
 
+  it('lets go when the scrollbar is dragged up while a reply streams (no wheel, no touch)', async () => {
+    const history = longConversation(15);
+    const reply = (text: string) => ({
+      ...message({ role: 'assistant', content: text }),
+      id: 'reply',
+      status: 'streaming' as const,
+    });
+    let text = 'Start.\n\n';
+    const screen = await render(<List messages={[...history, reply(text)]} />);
+    const log = screen.getByRole('log').element() as HTMLElement;
+    await frame();
+    expect(distanceFromBottom(log)).toBeLessThan(50);
+    // A drag moves the position a little each frame while the reply keeps growing under it.
+    let top = log.scrollTop;
+    for (let i = 0; i < 6; i++) {
+      top -= 120;
+      log.scrollTop = top;
+      text += `Line ${i} of a growing reply.\n\n`;
+      await screen.rerender(<List messages={[...history, reply(text)]} />);
+      await frame();
+    }
+    expect(distanceFromBottom(log)).toBeGreaterThan(400);
+    expect(Math.abs(log.scrollTop - top)).toBeLessThan(60);
+    await expect.element(screen.getByRole('button', { name: 'Jump to latest' })).toBeVisible();
+  });
+
   it('keeps what the user reads in place when a message above changes height', async () => {
     const history = longConversation(40);
     const screen = await render(<List messages={history} />);

@@ -1,4 +1,4 @@
-import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, elementScroll, useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -115,6 +115,8 @@ export function MessageList(props: MessageListProps) {
     setPinnedState(value);
   }, []);
   const [activeIndex, setActiveIndex] = useState<number | null>(null);
+  // The last scroll position seen, or set by the list itself (its follow, the virtualizer).
+  const lastScroll = useRef({ top: 0, height: 0 });
   const active = activeIndex === null ? messages.length - 1 : Math.min(activeIndex, messages.length - 1);
 
   // The virtualizer's methods are read fresh on every render here and never memoised, which is what
@@ -132,6 +134,12 @@ export function MessageList(props: MessageListProps) {
     // `top`, not `translate3d`: a composited layer per message would repaint the whole of a long
     // streaming reply each frame instead of the part in view.
     directDomUpdatesMode: 'position',
+    // Where the virtualizer puts the position (keeping what is in view when a message above is
+    // measured, or going to a message) is no user's scrolling: remember it as the list's own.
+    scrollToFn: (offset, options, instance) => {
+      elementScroll(offset, options, instance);
+      lastScroll.current = { ...lastScroll.current, top: offset + (options.adjustments ?? 0) };
+    },
     // The message that holds the keyboard's place stays mounted, so Tab can always return to it.
     rangeExtractor: (range) => {
       const indexes = defaultRangeExtractor(range);
@@ -155,16 +163,38 @@ export function MessageList(props: MessageListProps) {
     // Writing scrollTop costs a scroll update even when nothing moves: skip it when at the bottom.
     if (element && element.scrollHeight - element.clientHeight - element.scrollTop > 0.5) {
       element.scrollTop = element.scrollHeight;
+      // Followed while pinned (about once a frame while a reply streams): the scroll event this
+      // causes finds the position it expects and returns at once.
+      lastScroll.current = { top: element.scrollTop, height: element.scrollHeight };
     }
   }, []);
+
+  // Keeps a pinned list at the bottom, unless the position moved up and away from the bottom since
+  // the list last looked: the user is dragging the scrollbar and its scroll event has not arrived
+  // yet (this runs from a ResizeObserver, which may come first).
+  const threshold = useLatest(pinThreshold);
+  const follow = useCallback(() => {
+    const element = scroller.current;
+    if (!element || !pinnedRef.current) return;
+    const { scrollTop, scrollHeight, clientHeight } = element;
+    if (
+      scrollTop < lastScroll.current.top - 1 &&
+      scrollHeight - scrollTop - clientHeight > threshold.current
+    ) {
+      setPinned(false);
+      lastScroll.current = { top: scrollTop, height: scrollHeight };
+      return;
+    }
+    scrollToBottom();
+  }, [scrollToBottom, setPinned, threshold]);
 
   // A new message is followed at once. Growth is followed from a ResizeObserver instead: it runs
   // after the browser's own layout, where reading `scrollHeight` costs nothing, whereas reading it
   // after every streamed render would force a layout of the whole reply once per frame.
   const count = messages.length;
   useLayoutEffect(() => {
-    if (pinnedRef.current) scrollToBottom();
-  }, [count, scrollToBottom]);
+    follow();
+  }, [count, follow]);
 
   // Whatever grows (a streaming reply, images, highlighting, fonts) is followed while pinned. The
   // observer is made before the virtualizer's, so it reads the layout before the virtualizer
@@ -173,13 +203,11 @@ export function MessageList(props: MessageListProps) {
   const observed = useRef(new Set<HTMLElement>());
   const startFollowing = useCallback(() => {
     if (follower.current || typeof ResizeObserver === 'undefined') return follower.current;
-    const observer = new ResizeObserver(() => {
-      if (pinnedRef.current) scrollToBottom();
-    });
+    const observer = new ResizeObserver(follow);
     for (const node of observed.current) observer.observe(node);
     follower.current = observer;
     return observer;
-  }, [scrollToBottom]);
+  }, [follow]);
   const observe = useCallback(
     (node: HTMLElement | null) => {
       if (node) {
@@ -217,21 +245,31 @@ export function MessageList(props: MessageListProps) {
     [observe, virtualizer],
   );
 
-  const lastScroll = useRef({ top: 0, height: 0 });
-  const onScroll = () => {
+  // A plain passive listener rather than React's `onScroll`: it runs once a frame while a reply
+  // streams, and most of those runs are the list's own follow.
+  useEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    const { scrollTop, scrollHeight, clientHeight } = element;
-    const atBottom = scrollHeight - scrollTop - clientHeight <= pinThreshold;
-    const previous = lastScroll.current;
-    if (atBottom) {
-      if (!pinnedRef.current) setPinned(true);
-    } else if (scrollTop < previous.top && scrollHeight === previous.height && pinnedRef.current) {
-      // Moved up while the content kept its height: the user's doing, not a re-measure.
-      setPinned(false);
-    }
-    lastScroll.current = { top: scrollTop, height: scrollHeight };
-  };
+    const onScroll = () => {
+      const scrollTop = element.scrollTop;
+      // The list's own follow, still where it put it: nothing to decide.
+      if (pinnedRef.current && scrollTop === lastScroll.current.top) return;
+      const { scrollHeight, clientHeight } = element;
+      const atBottom = scrollHeight - scrollTop - clientHeight <= threshold.current;
+      const previous = lastScroll.current;
+      if (atBottom) {
+        if (!pinnedRef.current) setPinned(true);
+      } else if (scrollTop < previous.top - 1 && pinnedRef.current) {
+        // Moved up and away from the bottom: the user's doing (a scrollbar drag, keys, a script).
+        // Growth never moves the position up, and a message above that shrinks moves the position
+        // and the height together, so the list is still at the bottom then.
+        setPinned(false);
+      }
+      lastScroll.current = { top: scrollTop, height: scrollHeight };
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    return () => element.removeEventListener('scroll', onScroll);
+  }, [setPinned, threshold]);
 
   const unpinOnIntent = () => {
     const element = scroller.current;
@@ -299,7 +337,6 @@ export function MessageList(props: MessageListProps) {
         aria-label={strings.conversation}
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={isEmpty ? 0 : -1}
-        onScroll={onScroll}
         onWheel={(event) => {
           if (event.deltaY < 0) unpinOnIntent();
         }}
