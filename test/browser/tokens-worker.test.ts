@@ -46,11 +46,13 @@ describe('the tokenizer in a browser', () => {
     expect(o200k).toBeGreaterThan(20_000);
     expect(cl100k).toBeGreaterThan(o200k * 0.8);
 
-    // The workers fetched the ranks; the page itself only loaded the worker scripts.
+    // Both workers started, and the tokenizer never fell back to building a table on the page (the
+    // in-process engine is the only code on the page that imports ranks). Resource timing cannot
+    // tell the page's fetches from its module workers' (Chromium lists both), so it is not used.
     const fetched = performance.getEntriesByType('resource').map((e) => e.name);
     expect(fetched.some((url) => url.includes('tokenizer-o200k.worker'))).toBe(true);
     expect(fetched.some((url) => url.includes('tokenizer-cl100k.worker'))).toBe(true);
-    expect(fetched.filter((url) => /ranks\/(o200k|cl100k)_base/.test(url))).toEqual([]);
+    expect(tokenizer.engine).toBe('worker');
   }, 60_000);
 
   it('gives the same counts as in-process encoding, and a keystroke re-encodes only the draft', async () => {

@@ -1,31 +1,41 @@
-import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
-
 /** Counts the tokens of one text. */
 export type CountFn = (text: string) => number;
 
 /**
- * A counter for `ranks` (js-tiktoken's rank files) with js-tiktoken's split pattern and
- * tiktoken's merge: special-token lookalikes in user text (`<|endoftext|>`) are ordinary text to
- * the API, so they count as text, exactly as `encode(text, [], [])` does.
+ * An encoding's ranks in the compact form of `src/core/tokens/ranks/` (written by
+ * `scripts/generate-ranks.ts` from js-tiktoken's rank files).
+ */
+export interface CompactRanks {
+  /** The split pattern that cuts text into pieces before merging (a Unicode regular expression). */
+  pattern: string;
+  /** How many ranks there are (ranks run 0 … tokens − 1). */
+  tokens: number;
+  /** The bytes of all tokens together. */
+  bytes: number;
+  /**
+   * Base64 of: the byte of each of ranks 0–255, then for each later rank the two lower ranks it
+   * joins, as LEB128 varints.
+   */
+  data: string;
+}
+
+/**
+ * A counter with tiktoken's split pattern and merge: special-token lookalikes in user text
+ * (`<|endoftext|>`) are ordinary text to the API, so they count as text, exactly as
+ * js-tiktoken's `encode(text, [], [])` does.
  *
  * Only the count is needed, so the encoder is built for counting:
- * - the ranks live in a hash table over typed arrays ({@link RankTable}), filled in one scan of
- *   the rank text — several times faster than js-tiktoken's constructor, which dominates the
- *   cold start — and there is no reverse map, since nothing is decoded;
+ * - the ranks live in a hash table over typed arrays ({@link RankTable}), rebuilt from the
+ *   compact ranks by copying bytes — there is no string per token, and no reverse map, since
+ *   nothing is decoded;
  * - each piece the pattern splits off is merged on the ranks directly (lowest rank first,
  *   leftmost first, as tiktoken does), joining adjacent parts instead of re-slicing bytes, which
  *   is what makes long runs without spaces (Chinese, Japanese) slow in js-tiktoken's `encode`;
  * - each distinct piece is merged once, then looked up (a bounded cache): words repeat.
- * Agreement tests hold the counts to js-tiktoken's full `getEncoding` result. If js-tiktoken's
- * pattern is not where it was, it counts with js-tiktoken's `encode`.
+ * Agreement tests hold the counts to js-tiktoken's full `getEncoding` result.
  */
-export function createCounter(ranks: TiktokenBPE): CountFn {
-  const pattern = (new Tiktoken({ ...ranks, bpe_ranks: '' }) as unknown as { patStr?: unknown }).patStr;
-  if (typeof pattern !== 'string') {
-    const tiktoken = new Tiktoken(ranks);
-    return (text) => (text === '' ? 0 : tiktoken.encode(text, [], []).length);
-  }
-  return countWith(new RegExp(pattern, 'ug'), new RankTable(ranks.bpe_ranks));
+export function createCounter(ranks: CompactRanks): CountFn {
+  return countWith(new RegExp(ranks.pattern, 'ug'), new RankTable(ranks));
 }
 
 const BASE64 = new Int16Array(128).fill(-1);
@@ -33,72 +43,82 @@ const BASE64 = new Int16Array(128).fill(-1);
   (c, i) => (BASE64[c.charCodeAt(0)] = i),
 );
 
+function decodeBase64(text: string): Uint8Array {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let used = 0;
+  let buffer = 0;
+  let bits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61) break;
+    buffer = ((buffer << 6) | BASE64[c]!) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[used++] = (buffer >> bits) & 255;
+    }
+  }
+  return out.subarray(0, used);
+}
+
 /**
  * The byte-pair ranks as an open-addressing hash table over typed arrays: token bytes in one
- * pool, looked up by byte range. Built straight from the base64 text in one scan, with no string
- * per token (a `Map` with 200,000 string keys took most of o200k's cold start), and looked up
- * without making strings either.
+ * pool, looked up by byte range without making strings. Each token is rebuilt from the two
+ * lower-ranked tokens it joins (copied from earlier in the pool), so building the table is one
+ * pass of copies and hashes.
  */
-class RankTable {
+export class RankTable {
   readonly #pool: Uint8Array;
   readonly #start: Int32Array;
-  readonly #length: Uint8Array;
-  readonly #rank: Int32Array;
+  readonly #length: Uint16Array;
   readonly #slots: Int32Array;
   readonly #mask: number;
 
-  constructor(bpeRanks: string) {
-    let tokens = 0;
-    for (let i = 0; i < bpeRanks.length; i++) if (bpeRanks.charCodeAt(i) === 32) tokens++;
-    this.#pool = new Uint8Array(Math.ceil((bpeRanks.length * 3) / 4));
-    this.#start = new Int32Array(tokens);
-    this.#length = new Uint8Array(tokens);
-    this.#rank = new Int32Array(tokens);
+  constructor({ tokens, bytes, data }: CompactRanks) {
+    const packed = decodeBase64(data);
+    const pool = new Uint8Array(bytes);
+    const start = new Int32Array(tokens);
+    const length = new Uint16Array(tokens);
     let size = 1;
     while (size < tokens * 2) size <<= 1;
-    this.#slots = new Int32Array(size).fill(-1);
-    this.#mask = size - 1;
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
 
-    // Lines are `! <first rank> <base64 token> <base64 token> …`.
-    let count = 0;
+    let read = 0;
+    const varint = () => {
+      let value = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = packed[read++]!;
+        value |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
+      return value;
+    };
     let used = 0;
-    let i = 0;
-    const text = bpeRanks;
-    while (i < text.length) {
-      // The marker, then the first rank.
-      while (i < text.length && text.charCodeAt(i) !== 32) i++;
-      i++;
-      let rank = 0;
-      while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
-        rank = rank * 10 + text.charCodeAt(i) - 48;
-        i++;
+    for (let rank = 0; rank < tokens; rank++) {
+      const begin = used;
+      if (rank < 256) {
+        pool[used++] = packed[read++]!;
+      } else {
+        const first = varint();
+        const second = varint();
+        for (let k = start[first]!, end = k + length[first]!; k < end; k++) pool[used++] = pool[k]!;
+        for (let k = start[second]!, end = k + length[second]!; k < end; k++) pool[used++] = pool[k]!;
       }
-      while (i < text.length && text.charCodeAt(i) !== 10) {
-        i++; // the space before a token
-        const begin = used;
-        let buffer = 0;
-        let bits = 0;
-        for (; i < text.length; i++) {
-          const c = text.charCodeAt(i);
-          if (c === 32 || c === 10) break;
-          if (c === 61) continue;
-          buffer = ((buffer << 6) | BASE64[c]!) & 0xffffff;
-          bits += 6;
-          if (bits >= 8) {
-            bits -= 8;
-            this.#pool[used++] = (buffer >> bits) & 255;
-          }
-        }
-        if (used === begin) continue;
-        this.#start[count] = begin;
-        this.#length[count] = used - begin;
-        this.#rank[count] = rank++;
-        let slot = hash(this.#pool, begin, used) & this.#mask;
-        while (this.#slots[slot] !== -1) slot = (slot + 1) & this.#mask;
-        this.#slots[slot] = count++;
-      }
-      i++;
+      start[rank] = begin;
+      length[rank] = used - begin;
+      let slot = hash(pool, begin, used) & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = rank;
     }
+    if (used !== bytes || read !== packed.length) throw new Error('The compact ranks are damaged.');
+    this.#pool = pool;
+    this.#start = start;
+    this.#length = length;
+    this.#slots = slots;
+    this.#mask = mask;
   }
 
   /** The rank of `bytes[from, to)`, or `Infinity` when it is not a token. */
@@ -112,7 +132,7 @@ class RankTable {
       const start = this.#start[token]!;
       let k = 0;
       while (k < length && pool[start + k] === bytes[from + k]) k++;
-      if (k === length) return this.#rank[token]!;
+      if (k === length) return token;
     }
   }
 }

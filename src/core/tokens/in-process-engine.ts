@@ -4,8 +4,8 @@ import type { EncodingName } from './models';
 
 // One literal `import()` per encoding, so bundlers split each rank table into its own chunk.
 const RANKS = {
-  cl100k_base: () => import('js-tiktoken/ranks/cl100k_base'),
-  o200k_base: () => import('js-tiktoken/ranks/o200k_base'),
+  cl100k_base: () => import('./ranks/cl100k_base'),
+  o200k_base: () => import('./ranks/o200k_base'),
 } satisfies Record<EncodingName, () => Promise<unknown>>;
 
 /** Encodes on the calling thread: Node, tests, workers, and browsers that cannot start one. */

@@ -1,8 +1,7 @@
 // One worker per encoding, each importing its ranks statically: no code splitting inside the
 // worker, so it builds with any bundler worker format (Vite's default `iife` included).
-import ranks from 'js-tiktoken/ranks/cl100k_base';
-
 import { createCounter } from './encoder';
+import ranks from './ranks/cl100k_base';
 import { serveCounts } from './worker-protocol';
 
 serveCounts(self as never, createCounter(ranks));
