@@ -119,6 +119,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           testTimeout: 60_000,
+          // `expect.element` and `expect.poll` wait up to 1 s by default: too little for a page
+          // that loads lazy chunks on a busy 2-core machine. Failing checks still fail, later.
+          expect: { poll: { timeout: 5_000 } },
           include: ['test/browser/**/*.test.{ts,tsx}'],
           browser: browser(),
           globalSetup: ['test/browser/global-setup.ts'],
@@ -142,6 +145,7 @@ export default defineConfig({
           name: 'storybook',
           // Play functions wait on lazy chunks (highlighter, tokenizer ranks) that load slowly on a busy machine.
           testTimeout: 60_000,
+          expect: { poll: { timeout: 5_000 } },
           browser: browser(),
         },
       },

@@ -3,7 +3,13 @@ import type { Decorator, Preview } from '@storybook/react-vite';
 import { ParlanceProvider, type ParlanceLocale, type ParlanceTheme } from 'parlance';
 import 'parlance/styles.css';
 
+import { configure } from 'storybook/test';
+
 import { createScriptedFetch } from '../stories/support/chat-backend';
+
+// Play functions wait (waitFor, findBy…) for lazy chunks and decoded images: 1 s, the default, is
+// too little on a busy machine. A check that never passes still fails, after 5 s.
+configure({ asyncUtilTimeout: 5_000 });
 
 /**
  * Every story runs inside a provider whose `fetch` is a scripted OpenAI-compatible backend, so

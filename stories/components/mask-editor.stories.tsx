@@ -20,7 +20,8 @@ type Story = StoryObj<typeof meta>;
 
 const ready = async (canvasElement: HTMLElement) => {
   const root = canvasElement.querySelector<HTMLElement>('.parlance-mask-editor')!;
-  await waitFor(() => expect(root.dataset.state).toBe('ready'));
+  // Decoding and preparing the image takes a moment, longer on a busy machine than waitFor's 1 s.
+  await waitFor(() => expect(root.dataset.state).toBe('ready'), { timeout: 10_000 });
   return root;
 };
 
