@@ -77,15 +77,22 @@ function history(): { role: 'user' | 'assistant'; content: string }[] {
   );
 }
 
+// The "server" side of each page is prepared before the stream starts: `prepare` turns each
+// tick's pieces into what that page's transport reads (SSE bytes, plain text bytes, a string), so
+// that building the payload is not counted as the client's script time.
 const schedule = `
 export function pieces() { return window.__PIECES__; }
-export function tick(onPieces, onEnd) {
+export function prepare(payload) {
   const all = pieces();
+  const ticks = [];
+  for (let i = 0; i < all.length; i += ${PER_TICK}) ticks.push(payload(all.slice(i, i + ${PER_TICK})));
+  return ticks;
+}
+export function tick(ticks, onTick, onEnd) {
   let i = 0;
   const timer = setInterval(() => {
-    onPieces(all.slice(i, i + ${PER_TICK}));
-    i += ${PER_TICK};
-    if (i >= all.length) { clearInterval(timer); onEnd(); }
+    onTick(ticks[i++]);
+    if (i >= ticks.length) { clearInterval(timer); onEnd(); }
   }, ${TICK_MS});
 }
 `;
@@ -96,15 +103,16 @@ const pages: Record<string, string> = {
 import { createRoot } from 'react-dom/client';
 import { ChatWindow, ParlanceProvider, useChat } from 'parlance';
 import 'parlance/styles.css';
-import { tick } from './schedule.js';
+import { prepare, tick } from './schedule.js';
 
 const encoder = new TextEncoder();
 const chunk = (delta, finish = null) => 'data: ' + JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0,
   model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: finish }] }) + '\\n\\n';
+const ticks = prepare((ps) => encoder.encode(ps.map((p) => chunk({ content: p })).join('')));
 const fakeFetch = async () => new Response(new ReadableStream({
   start(controller) {
     controller.enqueue(encoder.encode(chunk({ role: 'assistant', content: '' })));
-    tick((ps) => controller.enqueue(encoder.encode(ps.map((p) => chunk({ content: p })).join(''))), () => {
+    tick(ticks, (bytes) => controller.enqueue(bytes), () => {
       controller.enqueue(encoder.encode(chunk({}, 'stop') + 'data: [DONE]\\n\\n'));
       controller.close();
     });
@@ -126,12 +134,13 @@ import { createRoot } from 'react-dom/client';
 import { useChat } from '@ai-sdk/react';
 import { TextStreamChatTransport } from 'ai';
 import ReactMarkdown from 'react-markdown';
-import { tick } from './schedule.js';
+import { prepare, tick } from './schedule.js';
 
 const encoder = new TextEncoder();
+const ticks = prepare((ps) => encoder.encode(ps.join('')));
 const fakeFetch = async () => new Response(new ReadableStream({
   start(controller) {
-    tick((ps) => controller.enqueue(encoder.encode(ps.join(''))), () => controller.close());
+    tick(ticks, (bytes) => controller.enqueue(bytes), () => controller.close());
   },
 }), { headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
@@ -153,7 +162,8 @@ function App() {
 createRoot(document.getElementById('root')).render(<App />);
 `,
   'floor.tsx': `
-import { tick } from './schedule.js';
+import { prepare, tick } from './schedule.js';
+const ticks = prepare((ps) => ps.join(''));
 const root = document.getElementById('root');
 root.style.cssText = 'height:100vh;overflow:auto';
 for (const m of window.__HISTORY__) {
@@ -164,7 +174,7 @@ for (const m of window.__HISTORY__) {
 const reply = document.createElement('div');
 reply.style.whiteSpace = 'pre-wrap';
 root.append(reply);
-window.__start = () => tick((ps) => { reply.textContent += ps.join(''); root.scrollTop = root.scrollHeight; }, () => { window.__done = true; });
+window.__start = () => tick(ticks, (text) => { reply.textContent += text; root.scrollTop = root.scrollHeight; }, () => { window.__done = true; });
 `,
 };
 
