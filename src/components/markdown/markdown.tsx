@@ -87,11 +87,20 @@ interface BlockProps {
   depths: readonly number[];
 }
 
+/** The heading depths of each finished block, found once: a streamed frame only looks at the live one. */
+const blockDepths = new WeakMap<MarkdownBlock, number[]>();
+
 function headingDepths(blocks: readonly MarkdownBlock[]): number[] {
   const found = new Set<number>();
   for (const block of blocks) {
-    for (const token of block.tokens)
-      if (token.type === 'heading') found.add((token as { depth: number }).depth);
+    let depths = blockDepths.get(block);
+    if (!depths) {
+      depths = block.tokens.flatMap((token) =>
+        token.type === 'heading' ? [(token as { depth: number }).depth] : [],
+      );
+      if (!block.live) blockDepths.set(block, depths);
+    }
+    for (const depth of depths) found.add(depth);
   }
   return [...found].sort((a, b) => a - b);
 }

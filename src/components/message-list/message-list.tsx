@@ -1,4 +1,4 @@
-import { defaultRangeExtractor, elementScroll, useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, elementScroll, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -119,6 +119,20 @@ export function MessageList(props: MessageListProps) {
   const lastScroll = useRef({ top: 0, height: 0 });
   const active = activeIndex === null ? messages.length - 1 : Math.min(activeIndex, messages.length - 1);
 
+  // The message that holds the keyboard's place stays mounted, so Tab can always return to it. One
+  // function while `active` holds still: the virtualizer recomputes its range when it changes.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (active >= 0 && !indexes.includes(active)) {
+        indexes.push(active);
+        indexes.sort((a, b) => a - b);
+      }
+      return indexes;
+    },
+    [active],
+  );
+
   // The virtualizer's methods are read fresh on every render here and never memoised, which is what
   // this rule warns about; the list itself is not compiled by React Compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -140,15 +154,7 @@ export function MessageList(props: MessageListProps) {
       elementScroll(offset, options, instance);
       lastScroll.current = { ...lastScroll.current, top: offset + (options.adjustments ?? 0) };
     },
-    // The message that holds the keyboard's place stays mounted, so Tab can always return to it.
-    rangeExtractor: (range) => {
-      const indexes = defaultRangeExtractor(range);
-      if (active >= 0 && !indexes.includes(active)) {
-        indexes.push(active);
-        indexes.sort((a, b) => a - b);
-      }
-      return indexes;
-    },
+    rangeExtractor,
   });
 
   useLayoutEffect(() => {
