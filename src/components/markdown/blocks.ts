@@ -19,15 +19,34 @@ export class BlockSplitter {
   #source = '';
   #offset = 0;
   #finished: MarkdownBlock[] = [];
+  /** The last split found one block from `#offset` on (so a line that grows keeps it one block). */
+  #single = false;
 
   /** The blocks of `source`. `streaming` keeps the last block live (and repairs half-written syntax). */
   split(rawSource: string, streaming: boolean): MarkdownBlock[] {
     const source = normalize(rawSource);
+    // A chunk with no line break that grows a single streaming block leaves where the blocks start
+    // as it was, but for a block that starts on the growing line (a `#` after a paragraph), which
+    // the whole lex below still renders as what it is: only which blocks are kept finished waits
+    // for the next line break. So the block scan is skipped, which is most chunks.
+    const grewLine =
+      streaming &&
+      this.#single &&
+      source.length > this.#source.length &&
+      source.indexOf('\n', this.#source.length) === -1 &&
+      source.startsWith(this.#source);
     if (!source.startsWith(this.#source.slice(0, this.#offset))) {
       this.#offset = 0;
       this.#finished = [];
     }
     this.#source = source;
+    if (grewLine) {
+      const lastRaw = source.slice(this.#offset);
+      return [
+        ...this.#finished,
+        { key: this.#offset, raw: lastRaw, tokens: lex(repairPartial(lastRaw)), live: true },
+      ];
+    }
     const tail = source.slice(this.#offset);
     // Most chunks only grow the last block: finding where blocks start needs no inline parsing, and
     // the last block is parsed in full below anyway (after its repair). Only when a block has been
@@ -46,6 +65,7 @@ export class BlockSplitter {
       this.#finished.push({ key: start, raw: token.raw, tokens: [token], live: false });
     }
     const last = content[keep];
+    this.#single = aligned && last !== undefined;
     if (!last) {
       this.#offset = source.length;
       return this.#finished.slice();

@@ -65,6 +65,40 @@ describe('BlockSplitter', () => {
     ]);
   });
 
+  it('renders every streamed step as a fresh split would, also when a block starts on the growing line', () => {
+    // Blocks that interrupt a paragraph with no blank line (a heading, a list, a fence, a quote)
+    // start on a line that grows chunk by chunk without a line break.
+    const text = [
+      'Intro paragraph',
+      '## A heading typed right after it',
+      'More text',
+      '- a list that interrupts',
+      '- second item',
+      'Paragraph again',
+      '```js',
+      'const y = 2; // code',
+      '```',
+      'Then a quote',
+      '> quoted line',
+      '',
+      'End.',
+    ].join('\n');
+    const flat = (blocks: ReturnType<BlockSplitter['split']>) =>
+      blocks.flatMap((b) => b.tokens.filter((t) => t.type !== 'space').map((t) => [t.type, t.raw]));
+    for (const step of [1, 3, 5, 11]) {
+      const streamed = new BlockSplitter();
+      for (let end = 1; end <= text.length; end += step) {
+        const prefix = text.slice(0, end);
+        expect(flat(streamed.split(prefix, true)), `at ${end} of ${text.length}`).toEqual(
+          flat(new BlockSplitter().split(prefix, true)),
+        );
+      }
+      expect(streamed.split(text, false).map((b) => [b.key, b.raw])).toEqual(
+        new BlockSplitter().split(text, false).map((b) => [b.key, b.raw]),
+      );
+    }
+  });
+
   it('starts over when the text is replaced', () => {
     const splitter = new BlockSplitter();
     splitter.split('One\n\nTwo', false);
