@@ -399,6 +399,11 @@ async function main() {
         `Parlance script time vs floor: ${ratio(p('scriptMs'), median('floor', 'scriptMs'))}`,
         `@ai-sdk/react + react-markdown script time vs Parlance: ${ratio(median('aisdk', 'scriptMs'), p('scriptMs'))}`,
         `Parlance frame p95 vs floor: ${ratio(p('frameP95'), median('floor', 'frameP95'))}`,
+        ...(process.env.BENCH_TRACE === '1'
+          ? [
+              `Parlance main-thread CPU (script, style, layout, paint) vs floor: ${ratio(p('cpuMs'), median('floor', 'cpuMs'))}`,
+            ]
+          : []),
         `@ai-sdk/react + react-markdown frame p95 vs Parlance: ${ratio(median('aisdk', 'frameP95'), p('frameP95'))}`,
         `Long tasks: Parlance ${p('longTasks')} (longest ${p('longestTaskMs').toFixed(0)} ms), ` +
           `@ai-sdk/react ${median('aisdk', 'longTasks')} (longest ${median('aisdk', 'longestTaskMs').toFixed(0)} ms)`,

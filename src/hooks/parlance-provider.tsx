@@ -105,5 +105,9 @@ export function useParlanceQueryClient(): QueryClient {
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  // A loop rather than entries/filter/fromEntries: this runs on every render of every hook that
+  // reads the configuration, streamed frames included.
+  const result: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) result[key] = value[key];
+  return result;
 }

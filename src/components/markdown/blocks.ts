@@ -1,4 +1,4 @@
-import { Lexer, type Token, type TokensList } from 'marked';
+import { Lexer, type Token, type Tokens, type TokensList } from 'marked';
 
 /** One top-level markdown block, keyed by where it starts in the source. */
 export interface MarkdownBlock {
@@ -19,6 +19,8 @@ export class BlockSplitter {
   #source = '';
   #offset = 0;
   #finished: MarkdownBlock[] = [];
+  /** The heading depths used by the finished blocks. */
+  #finishedDepths = new Set<number>();
   /** The last split found one block from `#offset` on (so a line that grows keeps it one block). */
   #single = false;
 
@@ -38,6 +40,7 @@ export class BlockSplitter {
     if (!source.startsWith(this.#source.slice(0, this.#offset))) {
       this.#offset = 0;
       this.#finished = [];
+      this.#finishedDepths.clear();
     }
     this.#source = source;
     if (grewLine) {
@@ -63,6 +66,7 @@ export class BlockSplitter {
     for (let i = 0; i < keep; i++) {
       const { start, token } = content[i]!;
       this.#finished.push({ key: start, raw: token.raw, tokens: [token], live: false });
+      if (token.type === 'heading') this.#finishedDepths.add((token as Tokens.Heading).depth);
     }
     const last = content[keep];
     this.#single = aligned && last !== undefined;
@@ -75,6 +79,19 @@ export class BlockSplitter {
     const text = streaming ? repairPartial(lastRaw) : lastRaw;
     const lastTokens = text === lastRaw && aligned && full ? [last.token] : lex(text);
     return [...this.#finished, { key: last.start, raw: lastRaw, tokens: lastTokens, live: streaming }];
+  }
+
+  /**
+   * The heading depths `blocks` (this splitter's last result) use, shallowest first: those of the
+   * finished blocks are kept as blocks finish, so a streamed frame only looks at the live block.
+   */
+  headingDepths(blocks: readonly MarkdownBlock[]): number[] {
+    const found = new Set(this.#finishedDepths);
+    // The last block is never among the finished ones (a `continue` may still append to it).
+    for (const token of blocks.at(-1)?.tokens ?? []) {
+      if (token.type === 'heading') found.add((token as Tokens.Heading).depth);
+    }
+    return [...found].sort((a, b) => a - b);
   }
 
   #pieces(tokens: readonly Token[]): { aligned: boolean; content: { start: number; token: Token }[] } {

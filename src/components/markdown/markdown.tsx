@@ -39,7 +39,7 @@ export function Markdown({
   const [splitter] = useState(() => new BlockSplitter());
   const policy = usePolicy(allowedImageOrigins, allowRelativeLinks);
   const blocks = useMemo(() => splitter.split(children, streaming), [splitter, children, streaming]);
-  const depthsKey = headingDepths(blocks).join(',');
+  const depthsKey = splitter.headingDepths(blocks).join(',');
   const depths = useMemo(() => (depthsKey ? depthsKey.split(',').map(Number) : []), [depthsKey]);
   return (
     <div className={cx('parlance-markdown', className)} data-slot="markdown">
@@ -85,24 +85,6 @@ interface BlockProps {
   policy: UrlPolicy;
   strings: ChatStrings;
   depths: readonly number[];
-}
-
-/** The heading depths of each finished block, found once: a streamed frame only looks at the live one. */
-const blockDepths = new WeakMap<MarkdownBlock, number[]>();
-
-function headingDepths(blocks: readonly MarkdownBlock[]): number[] {
-  const found = new Set<number>();
-  for (const block of blocks) {
-    let depths = blockDepths.get(block);
-    if (!depths) {
-      depths = block.tokens.flatMap((token) =>
-        token.type === 'heading' ? [(token as { depth: number }).depth] : [],
-      );
-      if (!block.live) blockDepths.set(block, depths);
-    }
-    for (const depth of depths) found.add(depth);
-  }
-  return [...found].sort((a, b) => a - b);
 }
 
 const Block = memo(

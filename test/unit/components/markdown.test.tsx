@@ -169,6 +169,25 @@ describe('Markdown', () => {
     expect(container.querySelector('img')?.getAttribute('src')).toBe('https://evil.example/p.png?q=secret');
   });
 
+  it('ranks headings below the window title without skipping levels, while streaming and after', () => {
+    const text = '# Top\n\nIntro.\n\n### Third level\n\nBody.\n\n##### Fifth';
+    const levels = (container: HTMLElement) =>
+      [...container.querySelectorAll('h3, h4, h5, h6')].map((h) => `${h.tagName}:${h.textContent}`);
+    const { container, rerender } = render(
+      <Markdown streaming>{text.slice(0, text.indexOf('###'))}</Markdown>,
+    );
+    expect(levels(container)).toEqual(['H3:Top']);
+    rerender(<Markdown streaming>{text.slice(0, text.indexOf('#####'))}</Markdown>);
+    expect(levels(container)).toEqual(['H3:Top', 'H4:Third level']);
+    rerender(<Markdown streaming>{text}</Markdown>);
+    expect(levels(container)).toEqual(['H3:Top', 'H4:Third level', 'H5:Fifth']);
+    rerender(<Markdown>{text}</Markdown>);
+    expect(levels(container)).toEqual(['H3:Top', 'H4:Third level', 'H5:Fifth']);
+    // A new text starts over: its only heading is the top one.
+    rerender(<Markdown>{'##### Alone'}</Markdown>);
+    expect(levels(container)).toEqual(['H3:Alone']);
+  });
+
   it('renders GFM: tables, task lists, strikethrough, autolinks, entities', () => {
     const { container } = render(
       <Markdown>
