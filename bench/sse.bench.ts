@@ -90,7 +90,14 @@ function fetchOf(pieces: readonly Uint8Array[]) {
   };
 }
 
-function check(text: string, count: number) {
+/** Reads a stream of chunks to the end, as an app would, and checks that it all arrived. */
+async function drain(stream: AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>) {
+  let text = '';
+  let count = 0;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    count++;
+  }
   if (count !== EVENTS || !text.endsWith(`village ${EVENTS - 1}, there lived`)) {
     throw new Error(`the stream came out wrong: ${count} chunks`);
   }
@@ -107,30 +114,10 @@ for (const [name, pieces] of [
 
     bench(
       'parlance createClient',
-      async () => {
-        let text = '';
-        let count = 0;
-        for await (const chunk of await parlance.chat.completions.create(request)) {
-          text += chunk.choices[0]?.delta.content ?? '';
-          count++;
-        }
-        check(text, count);
-      },
+      async () => drain(await parlance.chat.completions.create(request)),
       OPTIONS,
     );
 
-    bench(
-      'openai client',
-      async () => {
-        let text = '';
-        let count = 0;
-        for await (const chunk of await openai.chat.completions.create(request)) {
-          text += chunk.choices[0]?.delta.content ?? '';
-          count++;
-        }
-        check(text, count);
-      },
-      OPTIONS,
-    );
+    bench('openai client', async () => drain(await openai.chat.completions.create(request)), OPTIONS);
   });
 }

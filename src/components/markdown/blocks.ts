@@ -37,19 +37,20 @@ export class BlockSplitter {
       source.length > this.#source.length &&
       source.indexOf('\n', this.#source.length) === -1 &&
       source.startsWith(this.#source);
-    if (!source.startsWith(this.#source.slice(0, this.#offset))) {
-      this.#offset = 0;
-      this.#finished = [];
-      this.#finishedDepths.clear();
-    }
-    this.#source = source;
     if (grewLine) {
+      this.#source = source;
       const lastRaw = source.slice(this.#offset);
       return [
         ...this.#finished,
         { key: this.#offset, raw: lastRaw, tokens: lex(repairPartial(lastRaw)), live: true },
       ];
     }
+    if (!source.startsWith(this.#source.slice(0, this.#offset))) {
+      this.#offset = 0;
+      this.#finished = [];
+      this.#finishedDepths.clear();
+    }
+    this.#source = source;
     const tail = source.slice(this.#offset);
     // Most chunks only grow the last block: finding where blocks start needs no inline parsing, and
     // the last block is parsed in full below anyway (after its repair). Only when a block has been

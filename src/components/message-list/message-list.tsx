@@ -116,7 +116,7 @@ export function MessageList(props: MessageListProps) {
   }, []);
   const [activeIndex, setActiveIndex] = useState<number | null>(null);
   // The last scroll position seen, or set by the list itself (its follow, the virtualizer).
-  const lastScroll = useRef({ top: 0, height: 0 });
+  const lastTop = useRef(0);
   const active = activeIndex === null ? messages.length - 1 : Math.min(activeIndex, messages.length - 1);
 
   // The message that holds the keyboard's place stays mounted, so Tab can always return to it. One
@@ -152,7 +152,7 @@ export function MessageList(props: MessageListProps) {
     // measured, or going to a message) is no user's scrolling: remember it as the list's own.
     scrollToFn: (offset, options, instance) => {
       elementScroll(offset, options, instance);
-      lastScroll.current = { ...lastScroll.current, top: offset + (options.adjustments ?? 0) };
+      lastTop.current = offset + (options.adjustments ?? 0);
     },
     rangeExtractor,
   });
@@ -171,28 +171,36 @@ export function MessageList(props: MessageListProps) {
       element.scrollTop = element.scrollHeight;
       // Followed while pinned (about once a frame while a reply streams): the scroll event this
       // causes finds the position it expects and returns at once.
-      lastScroll.current = { top: element.scrollTop, height: element.scrollHeight };
+      lastTop.current = element.scrollTop;
     }
   }, []);
 
-  // Keeps a pinned list at the bottom, unless the position moved up and away from the bottom since
-  // the list last looked: the user is dragging the scrollbar and its scroll event has not arrived
-  // yet (this runs from a ResizeObserver, which may come first).
+  // Pins or lets go by where the user left the position: back at the bottom pins; moved up and away
+  // from it lets go (a scrollbar drag, keys, a script). Growth never moves the position up, and a
+  // message above that shrinks moves the position and the height together, so the list is still
+  // at the bottom then.
   const threshold = useLatest(pinThreshold);
+  const readPosition = useCallback(
+    (element: HTMLElement) => {
+      const { scrollTop, scrollHeight, clientHeight } = element;
+      if (scrollHeight - scrollTop - clientHeight <= threshold.current) {
+        if (!pinnedRef.current) setPinned(true);
+      } else if (scrollTop < lastTop.current - 1 && pinnedRef.current) {
+        setPinned(false);
+      }
+      lastTop.current = scrollTop;
+    },
+    [setPinned, threshold],
+  );
+
+  // Keeps a pinned list at the bottom. It reads the position first: this runs from a
+  // ResizeObserver, which may come before the scroll event of a scrollbar drag.
   const follow = useCallback(() => {
     const element = scroller.current;
     if (!element || !pinnedRef.current) return;
-    const { scrollTop, scrollHeight, clientHeight } = element;
-    if (
-      scrollTop < lastScroll.current.top - 1 &&
-      scrollHeight - scrollTop - clientHeight > threshold.current
-    ) {
-      setPinned(false);
-      lastScroll.current = { top: scrollTop, height: scrollHeight };
-      return;
-    }
-    scrollToBottom();
-  }, [scrollToBottom, setPinned, threshold]);
+    readPosition(element);
+    if (pinnedRef.current) scrollToBottom();
+  }, [readPosition, scrollToBottom]);
 
   // A new message is followed at once. Growth is followed from a ResizeObserver instead: it runs
   // after the browser's own layout, where reading `scrollHeight` costs nothing, whereas reading it
@@ -257,25 +265,13 @@ export function MessageList(props: MessageListProps) {
     const element = scroller.current;
     if (!element) return;
     const onScroll = () => {
-      const scrollTop = element.scrollTop;
       // The list's own follow, still where it put it: nothing to decide.
-      if (pinnedRef.current && scrollTop === lastScroll.current.top) return;
-      const { scrollHeight, clientHeight } = element;
-      const atBottom = scrollHeight - scrollTop - clientHeight <= threshold.current;
-      const previous = lastScroll.current;
-      if (atBottom) {
-        if (!pinnedRef.current) setPinned(true);
-      } else if (scrollTop < previous.top - 1 && pinnedRef.current) {
-        // Moved up and away from the bottom: the user's doing (a scrollbar drag, keys, a script).
-        // Growth never moves the position up, and a message above that shrinks moves the position
-        // and the height together, so the list is still at the bottom then.
-        setPinned(false);
-      }
-      lastScroll.current = { top: scrollTop, height: scrollHeight };
+      if (pinnedRef.current && element.scrollTop === lastTop.current) return;
+      readPosition(element);
     };
     element.addEventListener('scroll', onScroll, { passive: true });
     return () => element.removeEventListener('scroll', onScroll);
-  }, [setPinned, threshold]);
+  }, [readPosition]);
 
   const unpinOnIntent = () => {
     const element = scroller.current;
