@@ -8,6 +8,7 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
 
+import { tokenizerFiles } from './scripts/build-plugins';
 import { chromiumLaunchOptions } from './test/support/chromium';
 
 const dirname = path.dirname(fileURLToPath(import.meta.url));
@@ -37,13 +38,35 @@ const browser = () => ({
   screenshotFailures: false,
 });
 
+/**
+ * dist modules that need `"use client"` (they use React hooks or context, or are the entry a Server
+ * Component imports them through). Rolldown drops module-level directives from the sources, so the
+ * banner puts it back; parlance/core and parlance/server never carry it.
+ */
+export const clientModule = (file: string) =>
+  file === 'index.js' ||
+  file === 'widget/index.js' ||
+  file === 'widget/chat-panel.js' ||
+  /^(components|hooks)\//.test(file);
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The library build only: keeps the tokenizer's workers as dist/core/tokens/*.worker.js,
+    // created with a relative `new URL()` that every bundler follows (Vite's worker transform
+    // would make them root-absolute hashed assets). Dev, Vitest and Storybook use Vite's own.
+    {
+      ...tokenizerFiles({ tokensDir: 'core/tokens' }),
+      apply: (config, { command }) => command === 'build' && Boolean(config.build?.lib),
+    },
+  ],
   resolve: { alias: publicAliases },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // Readable, debuggable modules: names survive (`ApiError.name`), and the app's bundler minifies.
+    minify: false,
     cssCodeSplit: false,
     lib: {
       entry: {
@@ -53,6 +76,9 @@ export default defineConfig({
         'server/index': src('server/index.ts'),
         'server/cli': src('server/cli.ts'),
         'styles-entry': src('styles-entry.ts'),
+        // Started by worker-engine.ts with `new Worker(new URL('./tokenizer-….worker.js', …))`.
+        'core/tokens/tokenizer-cl100k.worker': src('core/tokens/tokenizer-cl100k.worker.ts'),
+        'core/tokens/tokenizer-o200k.worker': src('core/tokens/tokenizer-o200k.worker.ts'),
       },
       formats: ['es'],
       cssFileName: 'styles',
@@ -61,7 +87,12 @@ export default defineConfig({
       // Dependencies and peers stay imports, so an app gets one copy of each (and dedupes them).
       external: (id) =>
         id.startsWith('node:') || packages.some((name) => id === name || id.startsWith(`${name}/`)),
-      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+      output: {
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        entryFileNames: '[name].js',
+        banner: (chunk) => (clientModule(chunk.fileName) ? '"use client";' : ''),
+      },
     },
   },
   test: {

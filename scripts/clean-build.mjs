@@ -3,10 +3,29 @@
 // 2. tsc writes relative imports in .d.ts files without extensions, which Node's ESM resolution
 //    rejects. Rewrite each to the .js path whose declaration exists (`./x.js` or `./x/index.js`).
 //    Type-only modules have a .d.ts but no .js, so the check is on the declaration file.
+// 3. The generated rank tables ship without a source map: a map of one string literal helps no one
+//    and doubled their weight. Their sourceMappingURL comment goes with it.
+// 4. `import 'parlance/styles.css'` needs a declaration under `noUncheckedSideEffectImports`.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 for (const stub of ['dist/styles-entry.js', 'dist/styles-entry.js.map']) rmSync(stub, { force: true });
+
+const ranksDir = 'dist/core/tokens/ranks';
+for (const name of readdirSync(ranksDir)) {
+  const file = join(ranksDir, name);
+  if (name.endsWith('.js.map')) rmSync(file);
+  else if (name.endsWith('.js')) {
+    const code = readFileSync(file, 'utf8');
+    const stripped = code.replace(/\n*\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    if (stripped !== code) writeFileSync(file, stripped);
+  }
+}
+
+writeFileSync(
+  'dist/styles.css.d.ts',
+  "// The stylesheet: `import 'parlance/styles.css'` for its side effect, no exports.\nexport {};\n",
+);
 
 const specifier = /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g;
 

@@ -80,6 +80,7 @@ export {
   Tokenizer,
   getTokenizer,
   configureTokenizer,
+  tokenizerEngine,
   type MaybePromise,
   type TokenizerOptions,
 } from './tokens/tokenizer';

@@ -319,8 +319,11 @@ export class ParlanceChatElement extends HTMLElementBase {
           onCrash: this.#onCrash,
         });
       },
-      () => {
+      (error: unknown) => {
         this.#loading = false;
+        // The notice tells the user; the console tells the site which file did not arrive
+        // (browsers name the chunk's URL in the import error).
+        console.error(`<parlance-chat>: the chat panel could not be loaded. ${describeLoadError(error)}`);
         if (this.#shell === shell) this.#fail(shell);
       },
     );
@@ -413,6 +416,13 @@ export class ParlanceChatElement extends HTMLElementBase {
   ): void => {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   };
+}
+
+function describeLoadError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /\.m?js\b/.test(message)
+    ? message
+    : `${message} (a file beside the widget's script is missing or was not served as JavaScript)`;
 }
 
 function whenIdle(view: Window | null, run: () => void): () => void {

@@ -21,6 +21,29 @@ export interface TokenizerOptions {
   cacheSize?: number;
 }
 
+let warned = false;
+
+/** `process.env.NODE_ENV` as the app's bundler or Node sets it; a page with neither is production. */
+function isDevelopment(): boolean {
+  try {
+    return process.env.NODE_ENV !== 'production';
+  } catch {
+    return false;
+  }
+}
+
+function warnFallback(error: unknown): void {
+  if (warned || !isDevelopment()) return;
+  warned = true;
+  console.warn(
+    'Parlance: the tokenizer worker could not start, so tokens are counted on the main thread, ' +
+      'which blocks while the ranks load. Check that your bundler emits ' +
+      'parlance/dist/core/tokens/tokenizer-*.worker.js and that a Content-Security-Policy allows it ' +
+      "(worker-src), or choose configureTokenizer({ engine: 'in-process' }).",
+    error,
+  );
+}
+
 function canUseWorker(): boolean {
   return typeof Worker === 'function' && typeof window !== 'undefined' && typeof document !== 'undefined';
 }
@@ -61,13 +84,20 @@ export class Tokenizer {
 
   /**
    * Loads `encoding`'s ranks (once; later calls share the same promise). If a worker cannot be
-   * started (a strict CSP, a bundler that dropped it) the tokenizer falls back to in-process.
+   * started (a strict CSP, a bundler that dropped it) the tokenizer falls back to in-process,
+   * says so once with `console.warn` outside production, and {@link Tokenizer.engine} turns
+   * `in-process`.
    */
   load(encoding: EncodingName): Promise<void> {
-    return this.#engine.load(encoding).catch((error: unknown) => {
-      if (this.#engine.kind !== 'worker') throw error;
-      this.#engine.dispose();
-      this.#engine = new InProcessEngine();
+    const engine = this.#engine;
+    return engine.load(encoding).catch((error: unknown) => {
+      if (engine.kind !== 'worker') throw error;
+      // Loads of both encodings may fail: the first one switches engines, the others follow it.
+      if (this.#engine === engine) {
+        engine.dispose();
+        this.#engine = new InProcessEngine();
+        warnFallback(error);
+      }
       return this.#engine.load(encoding);
     });
   }
@@ -144,6 +174,20 @@ let shared: Tokenizer | undefined;
 export function getTokenizer(): Tokenizer {
   shared ??= new Tokenizer();
   return shared;
+}
+
+/**
+ * Where the shared tokenizer (the one `countTokens`, `useTokenCount` and `planContext` use) counts
+ * now: `worker` (a Web Worker per encoding, the default on a browser's main thread) or
+ * `in-process` (Node, tests, `configureTokenizer({ engine: 'in-process' })`, or a browser where
+ * the worker could not start and the tokenizer fell back). Creates the shared tokenizer if needed.
+ *
+ * @example
+ * await loadEncoding('o200k_base');
+ * if (tokenizerEngine() === 'in-process') console.info('Counting on the main thread');
+ */
+export function tokenizerEngine(): 'worker' | 'in-process' {
+  return getTokenizer().engine;
 }
 
 /**

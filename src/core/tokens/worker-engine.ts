@@ -3,7 +3,9 @@ import type { EncodingName } from './models';
 import type { CountRequest, CountResponse } from './worker-protocol';
 
 // The literal `new Worker(new URL(…, import.meta.url))` form is what Vite and other bundlers
-// recognise to bundle and emit a worker, so each encoding gets its own spelled-out line.
+// recognise to bundle and emit a worker, so each encoding gets its own spelled-out line. The
+// library build (scripts/build-plugins.ts) keeps that form with the built `./….worker.js` file
+// beside this module in dist, so an app's bundler (or a static server) finds it there.
 function spawn(encoding: EncodingName): Worker {
   switch (encoding) {
     case 'cl100k_base':
@@ -41,7 +43,11 @@ class EncodingWorker {
     };
     this.#worker.onerror = (event) => {
       event.preventDefault();
-      this.#failAll(new Error(`The ${encoding} tokenizer worker failed: ${event.message || 'load error'}`));
+      // A script that failed to load reports no message: name the file the bundler had to emit.
+      const file = `tokenizer-${encoding.replace(/_base$/, '')}.worker.js`;
+      this.#failAll(
+        new Error(`The ${encoding} tokenizer worker (${file}) failed: ${event.message || 'load error'}`),
+      );
     };
   }
 
