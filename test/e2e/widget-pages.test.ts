@@ -1,6 +1,9 @@
-// <parlance-chat> on real host pages: plain HTML served over HTTP, the self-contained file built
-// here from vite.widget.config.ts, Debian's Chromium driven by playwright-core, and the fake
-// OpenAI server as the backend.
+// <parlance-chat> on real host pages: plain HTML served over HTTP, the self-contained file as the
+// package ships it (run `npm run build` first; npm test does), Debian's Chromium driven by
+// playwright-core, and the fake OpenAI server as the backend. The site serves the whole dist/
+// folder keeping its layout, as the widget docs tell users to: dist/widget/parlance-chat.js and
+// its chunks reach the tokenizer's workers and rank tables in dist/core/tokens/.
+import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +20,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai-server'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pages = path.join(root, 'test/fixtures/widget-pages');
+const dist = path.join(root, 'dist');
 const react18 = path.join(root, 'test/fixtures/react18-host/node_modules');
 
 let out: string;
@@ -28,17 +32,16 @@ let context: BrowserContext | undefined;
 let chunkOutage = false;
 /** While set, the chat panel's chunk is held back until this settles, as on a slow network. */
 let chunkGate: Promise<void> | undefined;
+/** Requests for the tokenizer's files: which file, who asked (Referer), and what was answered. */
+let tokenizerRequests: Array<{ path: string; referer: string; status: number }> = [];
 
 beforeAll(async () => {
+  expect(existsSync(path.join(dist, 'widget/parlance-chat.js')), 'dist is missing: run npm run build').toBe(
+    true,
+  );
   out = await mkdtemp(path.join(tmpdir(), 'parlance-widget-'));
-  // Vitest runs with NODE_ENV=test, which would make the React plugin emit development JSX.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
-  await build({
-    configFile: path.join(root, 'vite.widget.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: path.join(out, 'widget'), emptyOutDir: true, sourcemap: false },
-  });
   // The host's own React app: React 18 from the private workspace test/fixtures/react18-host (the
   // kit itself develops against React 19), bundled apart from the widget. Node resolution from the
   // fixture would find the root node_modules first, so the names are aliased into the workspace.
@@ -78,7 +81,7 @@ afterAll(async () => {
   if (out) await rm(out, { recursive: true, force: true });
 });
 
-/** Serves the fixture pages (with `__API__` filled in), the built widget and the host app. */
+/** Serves the fixture pages (with `__API__` filled in), the host app, and dist/ as it is laid out. */
 async function serveSite() {
   const apiOrigin = new URL(api.url).origin;
   const server = http.createServer(async (req, res) => {
@@ -87,9 +90,11 @@ async function serveSite() {
     if (chunkOutage && url.pathname.includes('chat-panel')) return void res.writeHead(503).end();
     if (chunkGate && url.pathname.includes('chat-panel')) await chunkGate;
     let file: string;
-    if (url.pathname.startsWith('/widget/')) file = path.join(out, 'widget', url.pathname.slice(8));
-    else if (url.pathname.startsWith('/host/')) file = path.join(out, 'host', url.pathname.slice(6));
-    else file = path.join(pages, url.pathname === '/' ? 'plain.html' : url.pathname.slice(1));
+    if (url.pathname.startsWith('/host/')) file = path.join(out, 'host', url.pathname.slice(6));
+    else if (/^\/[^/]*$/.test(url.pathname)) {
+      file = path.join(pages, url.pathname === '/' ? 'plain.html' : url.pathname.slice(1));
+    } else file = path.join(dist, path.normalize(url.pathname));
+    const tokenizerFile = url.pathname.startsWith('/core/tokens/');
     try {
       let body: string | Buffer = await readFile(file);
       const type = file.endsWith('.html')
@@ -101,8 +106,12 @@ async function serveSite() {
       if (file.endsWith('.html')) body = body.toString('utf8').replaceAll('__API__', api.url);
       if (file.endsWith('csp.html')) headers['content-security-policy'] = strictCsp(apiOrigin);
       res.writeHead(200, headers).end(body);
+      if (tokenizerFile)
+        tokenizerRequests.push({ path: url.pathname, referer: req.headers.referer ?? '', status: 200 });
     } catch {
       res.writeHead(404).end('not found');
+      if (tokenizerFile)
+        tokenizerRequests.push({ path: url.pathname, referer: req.headers.referer ?? '', status: 404 });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -311,9 +320,15 @@ describe('<parlance-chat> on a plain page with no bundler', () => {
 test('a chat chunk that fails to download shows a notice with a retry, and the launcher keeps working', async () => {
   chunkOutage = true;
   try {
-    const { page } = await open('plain.html');
+    const { page, errors } = await open('plain.html');
     await launcher(page).click();
     await page.getByRole('alert').getByText('The chat could not be loaded.', { exact: false }).waitFor();
+    // The console names the file that did not arrive, for the site's developer.
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /<parlance-chat>: the chat panel could not be loaded\..*\/widget\/parlance-chat-chat-panel-[\w-]+\.js/,
+      ),
+    );
     chunkOutage = false;
     await page.getByRole('button', { name: 'Try again' }).click();
     await composer(page).waitFor();
@@ -459,6 +474,28 @@ describe('<parlance-chat> isolated from the host page', () => {
     expect(errors).toEqual([]);
   });
 
+  test('the token meter counts in a worker served from dist/core/tokens, and the page never fetches a rank table', async () => {
+    tokenizerRequests = [];
+    const { page, errors } = await open('plain.html');
+    await launcher(page).click();
+    scriptReply('Counted elsewhere.');
+    await sendThroughUi(page, 'Count my tokens');
+    await page.getByText('Counted elsewhere.').waitFor();
+    await expect
+      .poll(() => tokenizerRequests.filter((r) => r.path.includes('/ranks/')).length, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    expect(tokenizerRequests.filter((r) => r.status !== 200)).toEqual([]);
+    const workers = tokenizerRequests.filter((r) =>
+      /^\/core\/tokens\/tokenizer-\w+\.worker\.js$/.test(r.path),
+    );
+    expect(workers.length).toBeGreaterThan(0);
+    // A worker's imports carry the worker's URL as their referrer; the page's would carry a chunk's.
+    for (const ranks of tokenizerRequests.filter((r) => r.path.includes('/ranks/'))) {
+      expect(ranks.referer).toMatch(/\/core\/tokens\/tokenizer-\w+\.worker\.js$/);
+    }
+    expect(errors).toEqual([]);
+  });
+
   test('two copies of the script on one page: no error, one working element', async () => {
     const { page, errors } = await open('twice.html');
     await launcher(page).click();
@@ -534,7 +571,7 @@ describe('<parlance-chat> layouts and several instances', () => {
 
 test('the self-contained file imports on a server (no window, no customElements) without effect', async () => {
   expect(typeof (globalThis as { customElements?: unknown }).customElements).toBe('undefined');
-  const mod = (await import(pathToFileURL(path.join(out, 'widget/parlance-chat.js')).href)) as {
+  const mod = (await import(pathToFileURL(path.join(dist, 'widget/parlance-chat.js')).href)) as {
     defineParlanceChat: () => unknown;
     ParlanceChatElement: unknown;
   };
