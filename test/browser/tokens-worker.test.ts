@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import {
   configureTokenizer,
   countChatTokens,
   loadEncoding,
   measureChatTokens,
+  tokenizerEngine,
   type TokenMessage,
 } from 'parlance/core';
 
@@ -34,6 +35,7 @@ describe('the tokenizer in a browser', () => {
   // How long the main thread is busy while they load is a benchmark figure
   // (bench/browser/tokens-cold-start.ts prints the longest main-thread task), not a test.
   it('loads ranks in workers, never on the main thread, and counts 500 messages there', async () => {
+    const warn = vi.spyOn(console, 'warn');
     const tokenizer = configureTokenizer({});
     expect(tokenizer.engine).toBe('worker');
     const messages = conversation(500);
@@ -53,6 +55,10 @@ describe('the tokenizer in a browser', () => {
     expect(fetched.some((url) => url.includes('tokenizer-o200k.worker'))).toBe(true);
     expect(fetched.some((url) => url.includes('tokenizer-cl100k.worker'))).toBe(true);
     expect(tokenizer.engine).toBe('worker');
+    // Where the shared tokenizer counts is public, and it never reported a fallback.
+    expect(tokenizerEngine()).toBe('worker');
+    expect(warn.mock.calls.filter(([message]) => String(message).includes('tokenizer worker'))).toEqual([]);
+    warn.mockRestore();
   }, 60_000);
 
   it('gives the same counts as in-process encoding, and a keystroke re-encodes only the draft', async () => {
