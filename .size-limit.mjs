@@ -1,6 +1,8 @@
-// The tokenizer's ranks (dist/core/tokens/ranks/*, and the workers in dist/assets) load lazily, on
-// the first count; esbuild would fold those dynamic imports into the measured bundle, so they are
-// left out here. test/unit/tokens/bundle.test.ts checks that an app's initial chunks hold no ranks.
+// The tokenizer's ranks (dist/core/tokens/ranks/*, imported by the in-process fallback and by the
+// workers dist/core/tokens/tokenizer-*.worker.js) load lazily, on the first count; esbuild would
+// fold those dynamic imports into the measured bundle, so they are left out here (it does not
+// follow `new Worker(new URL(…))`). test/unit/tokens/bundle.test.ts checks that an app's initial
+// chunks hold no ranks. The widget's chunks import the same files as ../core/tokens/…
 const withoutRanks = (config) => ({ ...config, external: [...(config.external ?? []), './ranks/*'] });
 
 export default [
