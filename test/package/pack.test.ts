@@ -65,6 +65,23 @@ describe('the packed package', () => {
     expect(files.filter((f) => /^dist\/widget\/parlance-chat.*\.map$/.test(f))).toEqual([]);
   });
 
+  test('ships source maps only with the sources inside them (src/ is not shipped)', () => {
+    const maps = files.filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(50);
+    for (const map of maps) {
+      const { sources, sourcesContent } = JSON.parse(read(map)) as {
+        sources: string[];
+        sourcesContent?: Array<string | null>;
+      };
+      const contents = sourcesContent ?? [];
+      expect(contents, map).toHaveLength(sources.length);
+      expect(
+        contents.every((content) => typeof content === 'string'),
+        map,
+      ).toBe(true);
+    }
+  });
+
   test('ships LICENSE, and package.json says where the project lives', () => {
     expect(files).toContain('LICENSE');
     expect(read('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 The Parlance authors\n/);
