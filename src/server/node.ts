@@ -114,8 +114,12 @@ const PAGE_HEADERS = {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A `curl` command line that asks the server at `apiUrl` (ending in `/v1`) a question. */
-export function curlExample(apiUrl: string): string {
+/**
+ * A `curl` command line to try the server whose API is at `apiUrl` (ending in `/v1`): offline, a
+ * question to chat; in proxy mode, the upstream's model list (its model names are not known here).
+ */
+export function curlExample(apiUrl: string, mode: 'offline' | 'proxy' = 'offline'): string {
+  if (mode === 'proxy') return `curl ${apiUrl}/models`;
   const body = JSON.stringify({
     model: 'parlance-offline',
     messages: [{ role: 'user', content: 'What is Parlance?' }],
@@ -124,10 +128,10 @@ export function curlExample(apiUrl: string): string {
 }
 
 /** The page at `/` when there is no playground: where the API is, and how to try it. */
-function apiPage(apiUrl: string): Response {
+function apiPage(apiUrl: string, mode: 'offline' | 'proxy'): Response {
   const html = `<!doctype html><meta charset="utf-8"><title>Parlance</title>
 <main><h1>Parlance reference server</h1><p>The API is at <code>${escapeHtml(apiUrl)}</code>. Try it:</p>
-<pre><code>${escapeHtml(curlExample(apiUrl))}</code></pre></main>`;
+<pre><code>${escapeHtml(curlExample(apiUrl, mode))}</code></pre></main>`;
   return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS } });
 }
 
@@ -218,7 +222,7 @@ export function createServer(options: CreateServerOptions = {}): ParlanceServer 
   const serveStatic = async (urlPath: string, request: Request) =>
     (await files?.(urlPath, request)) ??
     (urlPath === '/' && options.staticDir !== null
-      ? apiPage(`${new URL(request.url).origin}${base}/v1`)
+      ? apiPage(`${new URL(request.url).origin}${base}/v1`, options.upstream ? 'proxy' : 'offline')
       : undefined);
   const app: ParlanceApp = createApp({
     ...options,
