@@ -4,7 +4,7 @@ import http from 'node:http';
 
 import { describe, expect, test } from 'vitest';
 
-import { createServer } from '../../../src/server/index';
+import { createServer, loadDocuments } from '../../../src/server/index';
 import { envelope, offlineServer, postJson } from './helpers';
 
 const BASE = '/api/parlance';
@@ -160,5 +160,23 @@ describe('rate limits on the Node listener', () => {
     } finally {
       await close();
     }
+  });
+});
+
+describe('documents, where a bundler moved the server away from its files', () => {
+  test('missing files are skipped: the server starts and offline chat still answers', async () => {
+    expect(loadDocuments(null)).toEqual([]);
+    expect(loadDocuments('/nonexistent-parlance-root')).toEqual([]);
+    const moved = createServer({ docsDir: '/nonexistent-parlance-docs', staticDir: null, chunkDelayMs: 0 });
+    const response = await postJson(moved, '/v1/chat/completions', { model: 'gpt-4o', messages: user });
+    expect(response.status).toBe(200);
+    const { choices } = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(choices[0]!.message.content).toMatch(/^_Offline mode/);
+  });
+
+  test('by default, the package README and docs are read', () => {
+    const paths = loadDocuments().map((document) => document.path);
+    expect(paths).toContain('README.md');
+    expect(paths).toContain('docs/server.md');
   });
 });
