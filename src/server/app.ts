@@ -111,6 +111,26 @@ export function isLoopbackOrigin(origin: string): boolean {
 }
 
 /**
+ * Whether the page that sent `request` (whose `Origin` is `origin`) is on the server's own origin.
+ * The request's URL says so on the Node listener; behind a framework's route handler or a dev
+ * proxy the URL may name another host (`next start` hands route handlers `http://localhost:…`,
+ * a proxy with `changeOrigin` rewrites `Host`), so the browser's own word counts too:
+ * `Sec-Fetch-Site: same-origin`, which no page can set, or an `Origin` whose host is the `Host`
+ * the browser sent. None of these lets a page on another host through.
+ */
+export function isSameOrigin(request: Request, origin: string): boolean {
+  if (origin === new URL(request.url).origin) return true;
+  if (request.headers.get('sec-fetch-site') === 'same-origin') return true;
+  const host = request.headers.get('host');
+  if (host === null) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * `basePath` as a prefix to join: `''`, or `/segment[/segment…]` without a trailing slash.
  * Throws a `TypeError` for anything else (no query, no dot segments, no encoded characters).
  */
@@ -211,7 +231,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
 
   api.use('/v1/*', async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+    if (origin !== undefined && !isSameOrigin(c.req.raw, origin)) {
       const allowAll = allowed === '*';
       if (!allowAll && !allowed.includes(origin) && !(allowLoopback && isLoopbackOrigin(origin))) {
         return errorResponse(

@@ -107,6 +107,48 @@ describe('proxy mode stays deny-by-default', () => {
   });
 });
 
+describe('same origin, behind a framework or a proxy that rewrote the URL or Host', () => {
+  // `next start` hands a route handler http://localhost:<port>/… whatever the browser asked for.
+  const routeHandler = (headers: Record<string, string>) =>
+    proxyServer().fetch(
+      new Request('http://localhost:3000/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      }),
+    );
+
+  test('the browser’s Host matching its Origin is same-origin, in proxy mode too', async () => {
+    const response = await routeHandler({ host: 'app.example.com', origin: 'https://app.example.com' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await routeHandler({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).status).toBe(
+      200,
+    );
+  });
+
+  test('Sec-Fetch-Site: same-origin (set by the browser, never by a page) is same-origin', async () => {
+    const response = await routeHandler({
+      host: '127.0.0.1:8787',
+      origin: 'http://localhost:5173',
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(response.status).toBe(200);
+  });
+
+  test.each<Record<string, string>>([
+    { host: 'app.example.com', origin: 'https://evil.example' },
+    { host: 'app.example.com', origin: 'https://app.example.com.evil.example' },
+    { host: 'app.example.com', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    { host: 'app.example.com', origin: 'https://sub.app.example.com', 'sec-fetch-site': 'same-site' },
+    { host: 'app.example.com', origin: 'null' },
+  ])('a page on another host is still refused: %j', async (headers) => {
+    const response = await routeHandler(headers);
+    expect(response.status).toBe(403);
+    expect((await envelope(response)).code).toBe('origin_not_allowed');
+  });
+});
+
 describe('through a Vite dev server proxy', () => {
   let offline: ListeningServer;
   let proxied: ListeningServer;
@@ -158,7 +200,16 @@ describe('through a Vite dev server proxy', () => {
     expect(await response.json()).toEqual(MODELS);
   });
 
-  test('proxy mode: changeOrigin alone is refused; dropping Origin in `configure` works', async () => {
+  test('proxy mode with changeOrigin: a browser’s Sec-Fetch-Site passes through, and it is same-origin', async () => {
+    const app = await vite({ target: proxied.url, changeOrigin: true });
+    const response = await fetch(`${app}/v1/models`, {
+      headers: { origin: app, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(MODELS);
+  });
+
+  test('proxy mode: changeOrigin with no Sec-Fetch-Site is refused; dropping Origin in `configure` works', async () => {
     const refused = await fromPage(await vite({ target: proxied.url, changeOrigin: true }), '/v1/models');
     expect(refused.status).toBe(403);
     expect((await envelope(refused)).code).toBe('origin_not_allowed');
