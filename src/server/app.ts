@@ -131,6 +131,25 @@ export function isSameOrigin(request: Request, origin: string): boolean {
 }
 
 /**
+ * The URL as the client addressed it, for links back to this server (offline images): behind a
+ * framework's route handler the request's URL may name another host (`next start` passes
+ * `http://localhost:…`), while `Host` and `X-Forwarded-Proto` carry what the client used. Either
+ * only shapes the answer to the client that sent them.
+ */
+function publicUrl(request: Request): string {
+  const url = new URL(request.url);
+  const host = request.headers.get('host');
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  const scheme = proto === 'http' || proto === 'https' ? `${proto}:` : url.protocol;
+  const authority = host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : url.host;
+  try {
+    return new URL(`${url.pathname}${url.search}`, `${scheme}//${authority}`).href;
+  } catch {
+    return url.href;
+  }
+}
+
+/**
  * `basePath` as a prefix to join: `''`, or `/segment[/segment…]` without a trailing slash.
  * Throws a `TypeError` for anything else (no query, no dot segments, no encoded characters).
  */
@@ -281,7 +300,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     const bytes = new Uint8Array(await request.arrayBuffer());
     const contentType = request.headers.get('content-type') ?? '';
     const copy = () =>
-      new Request(request.url, {
+      new Request(publicUrl(request), {
         method: 'POST',
         headers: { 'content-type': contentType },
         body: bytes,

@@ -180,3 +180,25 @@ describe('documents, where a bundler moved the server away from its files', () =
     expect(paths).toContain('docs/server.md');
   });
 });
+
+describe('links back to the server, behind a route handler', () => {
+  test('an offline image URL uses the Host and scheme the client used, not the handler’s URL', async () => {
+    const generate = (headers: Record<string, string>) =>
+      server.fetch(
+        new Request(`http://localhost:3000${BASE}/v1/images/generations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ prompt: 'a lighthouse', size: '256x256' }),
+        }),
+      );
+    const url = async (response: Response) =>
+      ((await response.json()) as { data: Array<{ url: string }> }).data[0]!.url;
+    expect(await url(await generate({ host: 'app.example.com', 'x-forwarded-proto': 'https' }))).toMatch(
+      /^https:\/\/app\.example\.com\/api\/parlance\/generated\/[0-9a-f]{24}\.png$/,
+    );
+    expect(await url(await generate({}))).toMatch(/^http:\/\/localhost:3000\/api\/parlance\/generated\//);
+    expect(await url(await generate({ host: 'evil"><x', 'x-forwarded-proto': 'javascript' }))).toMatch(
+      /^http:\/\/localhost:3000\/api\/parlance\/generated\//,
+    );
+  });
+});
