@@ -2,10 +2,14 @@
 // app's dev server) calls the reference server on http://127.0.0.1:<other port>/v1. Offline mode
 // answers the preflight and streams the reply; proxy mode refuses the page, which then sees only
 // the browser's opaque TypeError (the core client turns it into a NetworkError that explains).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
+import { createServer as createViteServer } from 'vite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 import { createServer, type ListeningServer } from '../../../src/server/index';
@@ -80,3 +84,39 @@ test('proxy mode: the same page is refused, and sees only an opaque TypeError', 
   const result = await chatFromPage(`${proxied.url}/v1`);
   expect(result).toEqual({ error: 'TypeError: Failed to fetch' });
 }, 30_000);
+
+test('proxy mode through a Vite dev proxy with changeOrigin: the browser’s page is same-origin', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'parlance-vite-app-'));
+  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>Vite app</title><h1>Vite app</h1>');
+  const vite = await createViteServer({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      proxy: { '/v1': { target: proxied.url, changeOrigin: true } },
+    },
+    optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  try {
+    await vite.listen();
+    const port = (vite.httpServer!.address() as AddressInfo).port;
+    const vitePage = await browser.newPage();
+    await vitePage.goto(`http://localhost:${port}/`);
+    const result = await vitePage.evaluate(async () => {
+      const response = await fetch('/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      return { status: response.status, text: await response.text() };
+    });
+    // The fake upstream answers every route with its model list: what matters is that it was reached.
+    expect(result).toEqual({ status: 200, text: '{"object":"list","data":[]}' });
+    await vitePage.close();
+  } finally {
+    await vite.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}, 60_000);
