@@ -6,7 +6,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist', 'storybook-static', 'coverage', 'node_modules', '.scratch', '!.storybook'],
+    ignores: [
+      'dist',
+      '.playground',
+      'storybook-static',
+      'coverage',
+      'node_modules',
+      '.scratch',
+      '!.storybook',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

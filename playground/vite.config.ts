@@ -1,4 +1,4 @@
-// The playground served by the reference server at `/`: built from this folder to dist/playground.
+// The playground served by the reference server at `/`: built from this folder to .playground/.
 // Two pages: the playground (index.html) and a sample host page with the widget (host.html).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,10 @@ export default defineConfig({
       { find: /^parlance$/, replacement: src('index.ts') },
     ],
   },
-  // Under the root dist/ (ignored by lint and git), built after the library build that empties it.
+  // Outside dist/ (which every library build empties), so a running `npm start` keeps serving it
+  // through `npm run build`. Ignored by git, lint and prettier; the package does not ship it.
   build: {
-    outDir: path.join(dirname, '..', 'dist', 'playground'),
+    outDir: path.join(dirname, '..', '.playground'),
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',

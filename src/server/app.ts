@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
@@ -19,8 +18,16 @@ export interface ServerOptions {
   /** Proxy mode: where to forward. Absent (or `null`): offline mode. */
   upstream?: UpstreamOptions | null;
   /**
+   * The path the whole server is mounted under, such as `'/api/parlance'` for a Next.js route
+   * handler at `app/api/parlance/[...path]/route.ts`: the API is then at `/api/parlance/v1`, and
+   * every path outside the prefix is a 404. Default `''` (the API at `/v1`).
+   */
+  basePath?: string;
+  /**
    * Origins a browser may call `/v1` from, besides the server's own; `'*'` allows any. Requests
-   * from any other origin are refused with 403. Default: none.
+   * from any other origin are refused with 403. Default: none. Offline mode, which holds no
+   * secret, also allows loopback origins (`http://localhost:*`, `http://127.0.0.1:*`,
+   * `http://[::1]:*`, any port, and the same over `https`); proxy mode allows only these.
    */
   allowedOrigins?: readonly string[] | '*';
   /** Per-client limits; `false` turns them off. Default: 60 chat requests and 50 images a minute. */
@@ -32,15 +39,18 @@ export interface ServerOptions {
   /** Offline streaming pace: pause before each word, in ms. Default 15. */
   chunkDelayMs?: number;
   /**
-   * Serves `GET` requests outside `/v1` (the playground). Return `undefined` for a 404.
+   * Serves `GET` requests outside `/v1` (the playground), given the path below `basePath`
+   * (`/` for the prefix itself). Return `undefined` for a 404.
    * Default: nothing is served there.
    */
-  serveStatic?: (path: string) => Promise<Response | undefined>;
+  serveStatic?: (path: string, request: Request) => Promise<Response | undefined>;
   /** One line per request (method, path, status, time), and the startup lines. Default: no logging. */
   log?: (line: string) => void;
   /**
-   * Names the client for rate limits. Default: the socket's remote address (on Node), else `local`.
-   * Behind a reverse proxy, name clients by the header the proxy sets.
+   * Names the client for rate limits. Default: the socket's remote address when the Node listener
+   * serves the request; with no socket (`fetch` called by a framework's route handler), every
+   * request shares one client, `local`, so the limits apply to the whole server. Behind a proxy
+   * or platform that sets a trusted header (such as `x-forwarded-for`), name clients by it.
    */
   clientId?: (request: Request, context: Context) => string;
 }
@@ -49,6 +59,8 @@ export interface ServerOptions {
 export interface ParlanceApp {
   /** `offline` or `proxy`. */
   readonly mode: 'offline' | 'proxy';
+  /** The prefix the server is mounted under (`''`, or such as `/api/parlance`). */
+  readonly basePath: string;
   /** A standard web handler: deploy it wherever `Request`/`Response` run. */
   fetch(request: Request): Promise<Response>;
   /** The Hono app, for adapters that pass their own bindings (the Node listener does). */
@@ -83,12 +95,77 @@ const MULTIPART_LIMIT = 10 * 1024 * 1024;
 const IMAGE_LIFETIME_MS = 60 * 60 * 1000;
 const MAX_STORED_IMAGES = 200;
 
+/** The remote address the Node listener (`@hono/node-server`) passes in its bindings, if any. */
 function defaultClientId(_request: Request, context: Context): string {
+  type Bindings = { incoming?: { socket?: { remoteAddress?: string } } };
+  const env = context.env as (Bindings & { server?: Bindings }) | undefined;
+  return (env?.server ?? env)?.incoming?.socket?.remoteAddress ?? 'local';
+}
+
+/** `http(s)://localhost`, `127.0.0.1` or `[::1]`, with any port or none. */
+const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
+
+/** Whether `origin` is a page served from this machine's loopback interface. */
+export function isLoopbackOrigin(origin: string): boolean {
+  return LOOPBACK_ORIGIN.test(origin);
+}
+
+/**
+ * Whether the page that sent `request` (whose `Origin` is `origin`) is on the server's own origin.
+ * The request's URL says so on the Node listener; behind a framework's route handler or a dev
+ * proxy the URL may name another host (`next start` hands route handlers `http://localhost:…`,
+ * a proxy with `changeOrigin` rewrites `Host`), so the browser's own word counts too:
+ * `Sec-Fetch-Site: same-origin`, which no page can set, or an `Origin` whose host is the `Host`
+ * the browser sent. None of these lets a page on another host through.
+ */
+export function isSameOrigin(request: Request, origin: string): boolean {
+  if (origin === new URL(request.url).origin) return true;
+  if (request.headers.get('sec-fetch-site') === 'same-origin') return true;
+  const host = request.headers.get('host');
+  if (host === null) return false;
   try {
-    return getConnInfo(context).remote.address ?? 'local';
+    return new URL(origin).host === host.toLowerCase();
   } catch {
-    return 'local';
+    return false;
   }
+}
+
+/**
+ * The URL as the client addressed it, for links back to this server (offline images): behind a
+ * framework's route handler the request's URL may name another host (`next start` passes
+ * `http://localhost:…`), while `Host` and `X-Forwarded-Proto` carry what the client used. Either
+ * only shapes the answer to the client that sent them.
+ */
+function publicUrl(request: Request): string {
+  const url = new URL(request.url);
+  const host = request.headers.get('host');
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  const scheme = proto === 'http' || proto === 'https' ? `${proto}:` : url.protocol;
+  const authority = host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : url.host;
+  try {
+    return new URL(`${url.pathname}${url.search}`, `${scheme}//${authority}`).href;
+  } catch {
+    return url.href;
+  }
+}
+
+/**
+ * `basePath` as a prefix to join: `''`, or `/segment[/segment…]` without a trailing slash.
+ * Throws a `TypeError` for anything else (no query, no dot segments, no encoded characters).
+ */
+export function normalizeBasePath(basePath: string | undefined): string {
+  if (basePath === undefined || basePath === '' || basePath === '/') return '';
+  const trimmed = basePath.replace(/\/+$/, '');
+  const segments = trimmed.split('/').slice(1);
+  if (
+    !trimmed.startsWith('/') ||
+    segments.some((segment) => !/^[A-Za-z0-9._~-]+$/.test(segment) || segment === '.' || segment === '..')
+  ) {
+    throw new TypeError(
+      `basePath must be a path such as '/api/parlance' (letters, digits, '-', '_', '.', '~' between slashes); got ${JSON.stringify(basePath)}`,
+    );
+  }
+  return trimmed;
 }
 
 function rateLimited(retryAfterSeconds: number, what: string): HttpApiError {
@@ -120,7 +197,10 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   const upstream = options.upstream ?? null;
   const log = options.log;
   const say = (line: string) => log?.(redact(line, upstream?.apiKey));
+  const base = normalizeBasePath(options.basePath);
   const allowed = options.allowedOrigins ?? [];
+  // Offline mode holds no secret: a dev server on this machine may call it from any port.
+  const allowLoopback = !upstream;
   const limits = options.rateLimits === false ? null : options.rateLimits;
   const chatLimiter = limits === null ? null : new RateLimiter(limits?.chatPerMinute ?? 60);
   const imageLimiter = limits === null ? null : new RateLimiter(limits?.imagesPerMinute ?? 50);
@@ -131,10 +211,13 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     : createOfflineEngine({
         documents: options.documents ?? [],
         chunkDelayMs: options.chunkDelayMs ?? 15,
-        publishImage: (png, request) => `${new URL(request.url).origin}/generated/${images.put(png)}.png`,
+        basePath: `${base}/v1`,
+        publishImage: (png, request) =>
+          `${new URL(request.url).origin}${base}/generated/${images.put(png)}.png`,
       });
 
   const app = new Hono();
+  app.notFound((c) => c.text('Not found', 404));
 
   app.onError((error, c) => {
     if (HttpApiError.isInstance(error)) return errorResponse(error);
@@ -162,11 +245,14 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     say(`${c.req.method} ${raw} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
   });
 
-  app.use('/v1/*', async (c, next) => {
+  // Everything below lives under the prefix; a path outside it reaches no route (404).
+  const api = base ? app.basePath(base) : app;
+
+  api.use('/v1/*', async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+    if (origin !== undefined && !isSameOrigin(c.req.raw, origin)) {
       const allowAll = allowed === '*';
-      if (!allowAll && !allowed.includes(origin)) {
+      if (!allowAll && !allowed.includes(origin) && !(allowLoopback && isLoopbackOrigin(origin))) {
         return errorResponse(
           new HttpApiError({
             status: 403,
@@ -195,15 +281,15 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     maxSize: options.bodyLimits?.multipart ?? MULTIPART_LIMIT,
     onError: tooLarge,
   });
-  app.use('/v1/*', (c, next) =>
+  api.use('/v1/*', (c, next) =>
     (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/')
       ? multipartLimit(c, next)
       : jsonLimit(c, next),
   );
 
-  app.all('/v1/*', async (c) => {
+  api.all('/v1/*', async (c) => {
     const request = c.req.raw;
-    const route = resolveRoute(request, '/v1');
+    const route = resolveRoute(request, `${base}/v1`);
     const client = clientId(request, c);
     if (route === '/models')
       return upstream
@@ -214,7 +300,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     const bytes = new Uint8Array(await request.arrayBuffer());
     const contentType = request.headers.get('content-type') ?? '';
     const copy = () =>
-      new Request(request.url, {
+      new Request(publicUrl(request), {
         method: 'POST',
         headers: { 'content-type': contentType },
         body: bytes,
@@ -250,7 +336,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     });
   });
 
-  app.get('/generated/:file{[0-9a-f]{24}\\.png}', (c) => {
+  api.get('/generated/:file{[0-9a-f]{24}\\.png}', (c) => {
     const png = images.get(c.req.param('file').slice(0, 24));
     if (!png) return c.text('This image has expired or never existed.', 404);
     return new Response(png as BodyInit, {
@@ -262,13 +348,18 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     });
   });
 
-  app.get('*', async (c) => {
-    const response = await options.serveStatic?.(new URL(c.req.url).pathname);
+  api.get('*', async (c) => {
+    const pathname = new URL(c.req.url).pathname;
+    // Only `${base}` itself or `${base}/…` reach here; the static files see the path below it.
+    const below = pathname.slice(base.length);
+    if (below !== '' && !below.startsWith('/')) return c.text('Not found', 404);
+    const response = await options.serveStatic?.(below || '/', c.req.raw);
     return response ?? c.text('Not found', 404);
   });
 
   return {
     mode: upstream ? 'proxy' : 'offline',
+    basePath: base,
     fetch: async (request) => app.fetch(request),
     hono: app,
   };

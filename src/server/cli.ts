@@ -1,17 +1,39 @@
 #!/usr/bin/env node
-// parlance-server: starts the reference server from the environment and prints its URL and mode.
+// parlance-server: starts the reference server from the command line and the environment, and
+// prints where the API is and how to try it.
+import { preloadTokenizer } from '../core/tokens/count';
+import { parseCommandLine, USAGE } from './cli-options';
 import { describeMode, optionsFromEnv } from './env';
-import { createServer } from './node';
+import { createServer, curlExample } from './node';
 
+const command = parseCommandLine(process.argv.slice(2), process.env);
+if (command.kind === 'help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (command.kind === 'error') {
+  process.stderr.write(`parlance-server: ${command.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const { port, host } = command;
 const options = optionsFromEnv(process.env);
-const port = process.env.PORT === undefined ? 8787 : Number(process.env.PORT);
-const host = process.env.HOST || '127.0.0.1';
 const quiet = process.env.PARLANCE_QUIET === '1';
 const server = createServer({ ...options, log: quiet ? undefined : (line) => console.log(line) });
 
+// Everything the server would load on demand is loaded before it listens, so that replacing the
+// files it runs from (a new build of the package) cannot break a running server. The token
+// counters of offline usage, one per encoding, are the only modules loaded on demand.
+if (server.mode === 'offline') {
+  await Promise.all([preloadTokenizer('gpt-4'), preloadTokenizer('gpt-4o')]).catch(() => undefined);
+}
+
 try {
   const { url, close } = await server.listen({ port, host });
-  console.log(`Parlance server on ${url}  (playground at ${url}/, API at ${url}/v1)`);
+  console.log(`Parlance server on ${url}`);
+  console.log(`  API:        ${url}/v1`);
+  if (server.playground) console.log(`  Playground: ${url}/`);
+  else console.log(`  Try it:     ${curlExample(`${url}/v1`, server.mode)}`);
   console.log(`Mode: ${describeMode(options)}`);
   const stop = () => {
     void close().then(() => process.exit(0));

@@ -1,24 +1,42 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { serve } from '@hono/node-server';
-
-import { createApp, type ParlanceApp, type ServerOptions } from './app';
+import { createApp, normalizeBasePath, type ParlanceApp, type ServerOptions } from './app';
 import type { OfflineDocument } from './offline/retrieval';
 
-/** The package root: two levels above this file, in `src/server` and in `dist/server` alike. */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The package root: two levels above this file, in `src/server` and in `dist/server` alike.
+ * `null` when this module runs from a bundle whose `import.meta.url` is not a file URL.
+ */
+function packageRoot(): string | null {
+  try {
+    return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where `npm start` builds the playground in the repository: outside `dist/`, so that a library
+ * build cannot empty it under a running server. The package does not ship it.
+ */
+export const PLAYGROUND_DIR = '.playground';
 
 /** Options of {@link createServer}: those of the web handler, plus where files come from. */
 export interface CreateServerOptions extends ServerOptions {
   /**
-   * The folder served at `/` (the playground). Default: the package's `dist/playground`;
-   * `null` serves nothing.
+   * The folder served at `/` (the playground). Default: the repository's `.playground`, which
+   * `npm start` builds; without an `index.html` there, `/` answers a short page naming the API
+   * URL. `null` serves nothing outside the API.
    */
   staticDir?: string | null;
-  /** Where offline mode's Markdown comes from. Default: the package's `README.md` and `docs/`. */
+  /**
+   * Where offline mode's Markdown comes from. Default: the package's `README.md` and `docs/`,
+   * when they can be found; files that cannot be read are skipped (offline chat then has fewer
+   * or no sections to answer from). Pass `documents` to skip the file reads altogether.
+   */
   docsDir?: string;
 }
 
@@ -34,18 +52,34 @@ export interface ListeningServer {
 export interface ParlanceServer {
   /** `offline` (the default) or `proxy` (an upstream is configured). */
   readonly mode: 'offline' | 'proxy';
-  /** A standard web handler. */
+  /** The prefix the server is mounted under (`''`, or such as `/api/parlance`). */
+  readonly basePath: string;
+  /** Whether a page (the playground) is served at `/`: its `index.html` exists in `staticDir`. */
+  readonly playground: boolean;
+  /**
+   * A standard web handler. It needs no socket: a framework's route handler can call it
+   * without `listen`.
+   */
   fetch(request: Request): Promise<Response>;
-  /** Listens on `host:port` (default `127.0.0.1:8787`; port 0 picks a free one). */
+  /**
+   * Listens on `host:port` (default `127.0.0.1:8787`; port 0 picks a free one) with
+   * `@hono/node-server`, loaded on the first call.
+   */
   listen(options?: { port?: number; host?: string }): Promise<ListeningServer>;
 }
 
-/** Reads `README.md` and every `docs/**.md` under `root`. Missing files are skipped. */
-export function loadDocuments(root = ROOT, docsDir = path.join(root, 'docs')): OfflineDocument[] {
+/**
+ * Reads `README.md` and every `docs/**.md` under `root` (default: the package root). Missing
+ * files are skipped.
+ */
+export function loadDocuments(
+  root: string | null = packageRoot(),
+  docsDir: string | null = root === null ? null : path.join(root, 'docs'),
+): OfflineDocument[] {
   const documents: OfflineDocument[] = [];
-  const readme = path.join(root, 'README.md');
-  if (existsSync(readme)) documents.push({ path: 'README.md', text: readFileSync(readme, 'utf8') });
-  if (existsSync(docsDir)) {
+  const readme = root === null ? null : path.join(root, 'README.md');
+  if (readme && existsSync(readme)) documents.push({ path: 'README.md', text: readFileSync(readme, 'utf8') });
+  if (docsDir && existsSync(docsDir)) {
     for (const entry of readdirSync(docsDir, { recursive: true, encoding: 'utf8' }).sort()) {
       if (!entry.endsWith('.md')) continue;
       documents.push({
@@ -78,12 +112,33 @@ const PAGE_HEADERS = {
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
 };
 
-const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Parlance</title>
-<main><h1>Parlance reference server</h1><p>The API is at <code>/v1</code>. The playground is not built: run
-<code>npm start</code> in the repository, which builds it.</p></main>`;
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A `curl` command line to try the server whose API is at `apiUrl` (ending in `/v1`): offline, a
+ * question to chat; in proxy mode, the upstream's model list (its model names are not known here).
+ */
+export function curlExample(apiUrl: string, mode: 'offline' | 'proxy' = 'offline'): string {
+  if (mode === 'proxy') return `curl ${apiUrl}/models`;
+  const body = JSON.stringify({
+    model: 'parlance-offline',
+    messages: [{ role: 'user', content: 'What is Parlance?' }],
+  });
+  return `curl ${apiUrl}/chat/completions -H 'content-type: application/json' -d '${body}'`;
+}
+
+/** The page at `/` when there is no playground: where the API is, and how to try it. */
+function apiPage(apiUrl: string, mode: 'offline' | 'proxy'): Response {
+  const html = `<!doctype html><meta charset="utf-8"><title>Parlance</title>
+<main><h1>Parlance reference server</h1><p>The API is at <code>${escapeHtml(apiUrl)}</code>. Try it:</p>
+<pre><code>${escapeHtml(curlExample(apiUrl, mode))}</code></pre></main>`;
+  return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS } });
+}
 
 /** Serves files under `dir`, `index.html` for `/`; refuses anything that resolves outside it. */
-export function staticFiles(dir: string): (urlPath: string) => Promise<Response | undefined> {
+export function staticFiles(
+  dir: string,
+): (urlPath: string, request?: Request) => Promise<Response | undefined> {
   const root = path.resolve(dir);
   return async (urlPath) => {
     let decoded: string;
@@ -98,10 +153,6 @@ export function staticFiles(dir: string): (urlPath: string) => Promise<Response 
     try {
       if (!(await stat(file)).isFile()) return undefined;
     } catch {
-      if (urlPath === '/')
-        return new Response(NOT_BUILT, {
-          headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS },
-        });
       return undefined;
     }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
@@ -117,9 +168,28 @@ export function staticFiles(dir: string): (urlPath: string) => Promise<Response 
   };
 }
 
+/** Whether `dir` holds a page to serve at `/`. */
+function hasIndex(dir: string | null): boolean {
+  try {
+    return dir !== null && statSync(path.join(dir, 'index.html')).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The package's documents, or none when they cannot be read: the server starts either way. */
+function defaultDocuments(docsDir: string | undefined): OfflineDocument[] {
+  try {
+    return docsDir === undefined ? loadDocuments() : loadDocuments(packageRoot(), docsDir);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Creates the reference server: offline mode unless `upstream` is given. Offline chat answers from
- * the package's README and docs; the playground is served at `/` when it is built.
+ * the package's README and docs; the playground is served at `/` when it is built (in the
+ * repository, by `npm start`).
  *
  * @example
  * ```ts
@@ -129,19 +199,43 @@ export function staticFiles(dir: string): (urlPath: string) => Promise<Response 
  * const { url } = await server.listen({ port: 8787 });
  * console.log(`${server.mode} on ${url}`);
  * ```
+ *
+ * @example In a Next.js route handler, `app/api/parlance/[...path]/route.ts` (no `listen`):
+ * ```ts
+ * import { createServer, optionsFromEnv } from 'parlance/server';
+ *
+ * const server = createServer({ ...optionsFromEnv(process.env), basePath: '/api/parlance' });
+ * export const GET = (request: Request) => server.fetch(request);
+ * export const POST = (request: Request) => server.fetch(request);
+ * ```
  */
 export function createServer(options: CreateServerOptions = {}): ParlanceServer {
+  const root = packageRoot();
   const staticDir =
-    options.staticDir === undefined ? path.join(ROOT, 'dist', 'playground') : options.staticDir;
+    options.staticDir === undefined
+      ? root === null
+        ? null
+        : path.join(root, PLAYGROUND_DIR)
+      : options.staticDir;
+  const files = staticDir === null ? undefined : staticFiles(staticDir);
+  const base = normalizeBasePath(options.basePath);
+  const serveStatic = async (urlPath: string, request: Request) =>
+    (await files?.(urlPath, request)) ??
+    (urlPath === '/' && options.staticDir !== null
+      ? apiPage(`${new URL(request.url).origin}${base}/v1`, options.upstream ? 'proxy' : 'offline')
+      : undefined);
   const app: ParlanceApp = createApp({
     ...options,
-    documents: options.upstream ? [] : (options.documents ?? loadDocuments(ROOT, options.docsDir)),
-    serveStatic: options.serveStatic ?? (staticDir ? staticFiles(staticDir) : undefined),
+    documents: options.upstream ? [] : (options.documents ?? defaultDocuments(options.docsDir)),
+    serveStatic: options.serveStatic ?? serveStatic,
   });
   return {
     mode: app.mode,
+    basePath: app.basePath,
+    playground: options.serveStatic === undefined && hasIndex(staticDir),
     fetch: app.fetch,
-    listen({ port = 8787, host = '127.0.0.1' } = {}) {
+    async listen({ port = 8787, host = '127.0.0.1' } = {}) {
+      const { serve } = await import('@hono/node-server');
       return new Promise((resolve, reject) => {
         const server = serve({ fetch: app.hono.fetch, port, hostname: host }, (info) => {
           const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -124,7 +124,7 @@ async function attemptOnce(client: ClientOptions, call: Call, options: RequestOp
     response = await raceSignal(pending, attempt.signal);
   } catch (error) {
     done();
-    throw typed(error, attempt.signal);
+    throw typed(error, attempt.signal, client.baseUrl);
   }
 
   waiting(false);
@@ -247,11 +247,39 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** The typed error for a failure: the abort reason if we aborted, else a network error. */
-function typed(error: unknown, signal: AbortSignal): ParlanceError {
+/**
+ * The typed error for a failure: the abort reason if we aborted, else a network error. Given the
+ * `baseUrl` (the request got no response at all), its message says what could not be reached.
+ */
+function typed(error: unknown, signal: AbortSignal, baseUrl?: string): ParlanceError {
   if (signal.aborted && ParlanceError.isInstance(signal.reason)) return signal.reason;
   if (ParlanceError.isInstance(error)) return error;
-  return new NetworkError(error instanceof Error ? error.message : 'Network request failed', {
+  const detail = error instanceof Error ? error.message : 'Network request failed';
+  return new NetworkError(baseUrl === undefined ? detail : unreachable(baseUrl, error, detail), {
     cause: error,
   });
+}
+
+/**
+ * Why `fetch` rejected, for a person: browsers say only "Failed to fetch" (or "NetworkError when
+ * attempting to fetch resource.") whether the server is down or refused the page's origin.
+ */
+function unreachable(baseUrl: string, error: unknown, detail: string): string {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const why = typeof code === 'string' ? `${detail}: ${code}` : detail;
+  let message = `Could not reach ${baseUrl} (${why}). Check that the server is running there.`;
+  const page = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  let target: string | undefined;
+  try {
+    target = typeof page === 'string' ? new URL(baseUrl, page).origin : undefined;
+  } catch {
+    target = undefined;
+  }
+  if (typeof page === 'string' && page !== 'null' && target !== undefined && target !== page) {
+    message +=
+      ` This page (${page}) is on another origin, so the server must also allow it: add it to` +
+      ' PARLANCE_ALLOWED_ORIGINS (or allowedOrigins) on the Parlance server, or serve the API from' +
+      " this page's origin (a route handler, or a dev-server proxy) and set baseUrl to that path.";
+  }
+  return message;
 }

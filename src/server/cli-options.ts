@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+
+/** `parlance-server --help`. */
+export const USAGE = `Usage: parlance-server [options]
+
+Runs Parlance's reference server: an OpenAI-compatible API at /v1. With no upstream configured
+it runs offline and answers from Parlance's documentation; with one, it forwards each request
+and keeps the key on the server.
+
+Options:
+  -p, --port <port>  Port to listen on: 0 to 65535, 0 picks a free one (default: PORT, else 8787)
+      --host <host>  Interface to listen on (default: HOST, else 127.0.0.1)
+  -h, --help         Print this help and exit
+
+Environment variables:
+  OPENAI_API_KEY                Proxy mode to OpenAI; OPENAI_BASE_URL names another
+                                OpenAI-compatible base URL for that key
+  PARLANCE_UPSTREAM_URL         Proxy mode to this base URL (such as http://127.0.0.1:11434/v1),
+                                with PARLANCE_UPSTREAM_KEY as its key, if it needs one
+  PARLANCE_UPSTREAM_TIMEOUT_MS  How long to wait for the upstream, in ms (default 60000)
+  PARLANCE_ALLOWED_ORIGINS      Origins a browser page may call the API from, comma-separated,
+                                or * for any. Offline mode also allows http://localhost:*,
+                                http://127.0.0.1:* and http://[::1]:*; proxy mode allows only
+                                the listed ones.
+  PARLANCE_CHAT_RPM             Chat requests a minute per client (default 60)
+  PARLANCE_IMAGES_PER_MINUTE    Images a minute per client (default 50)
+  PARLANCE_QUIET=1              No line per request
+  PORT, HOST                    As --port and --host (the options win)
+
+Examples:
+  parlance-server
+  parlance-server --port 3001
+  OPENAI_API_KEY=sk-... parlance-server --host 0.0.0.0 --port 8080
+`;
+
+/** What the command line asks for. */
+export type CommandLine =
+  | { kind: 'help' }
+  | { kind: 'serve'; port: number; host: string }
+  /** A usage error: print `message` and the usage, exit 2. */
+  | { kind: 'error'; message: string };
+
+function readPort(value: string, from: string): number | string {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  return port <= 65535 ? port : `${from} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`;
+}
+
+/**
+ * Reads `parlance-server`'s arguments (without `node` and the script) and the `PORT` and `HOST`
+ * variables. Never throws: a usage error comes back as `{ kind: 'error' }`.
+ */
+export function parseCommandLine(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): CommandLine {
+  let values: { port?: string; host?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { kind: 'help' };
+
+  const portText = values.port ?? (env.PORT || undefined);
+  const port =
+    portText === undefined ? 8787 : readPort(portText, values.port === undefined ? 'PORT' : '--port');
+  if (typeof port === 'string') return { kind: 'error', message: port };
+  const host = values.host ?? (env.HOST || '127.0.0.1');
+  if (!host.trim()) return { kind: 'error', message: '--host must name an interface, such as 127.0.0.1' };
+  return { kind: 'serve', port, host };
+}
