@@ -9,7 +9,7 @@ import {
   type ChatStore,
   type ChatTransport,
 } from '../core';
-import { useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
 import { useLatest } from './internal/use-latest';
 import { useParlanceConfig, type ParlanceConfig } from './parlance-provider';
@@ -106,12 +106,18 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
     }),
   );
 
+  // An anonymous conversation (no `id`) is never stored; its id only names it in the snapshot.
+  // From useId rather than a random source: the store is created during render, where
+  // prerendering forbids randomness, and the id is then the same on the server and in the browser.
+  const anonymousId = `anonymous${useId()}`;
+
   const resolveOptions = (o: UseChatOptions, c: ParlanceConfig): ChatOptions => {
     const explicit = o.storage;
     const storage =
       o.id === undefined || explicit === null ? null : (explicit ?? c.storage ?? createLocalStorage());
     return {
       ...o,
+      id: o.id ?? anonymousId,
       model: c.model,
       headers: o.headers,
       storage,

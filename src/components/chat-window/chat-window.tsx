@@ -114,8 +114,10 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const [dismissed, setDismissed] = useState<Error | null>(null);
   const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
 
+  // The countdown's clock is read in the effect only (never in render, which prerendering
+  // forbids); until its first tick the wait shows its whole length, which is what is left.
   const retryWait = chat.retryWait;
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     if (!retryWait) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -164,7 +166,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       )}
       {retryWait && (
         <p className="parlance-banner" data-kind="retry" role="status">
-          {format(strings.retrying, { seconds: Math.max(0, Math.ceil((retryWait.retryAt - now) / 1000)) })}
+          {format(strings.retrying, { seconds: retrySeconds(retryWait, now) })}
         </p>
       )}
       {chat.dropped && chat.dropped.droppedIds.length > 0 && (
@@ -207,6 +209,12 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       />
     </section>
   );
+}
+
+/** Whole seconds left of a retry wait; a clock from before this wait started counts as its start. */
+function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | null): number {
+  const left = now === null ? wait.delayMs : Math.min(wait.delayMs, wait.retryAt - now);
+  return Math.max(0, Math.ceil(left / 1000));
 }
 
 interface ChatFooterProps {

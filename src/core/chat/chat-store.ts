@@ -187,7 +187,19 @@ export class ChatStore {
   constructor(options: ChatOptions = {}) {
     this.#options = options;
     this.#id = options.id ?? this.#newId();
-    const messages = (options.initialMessages ?? []).map((m) => this.#normalize(m));
+    // The React binding creates the store during render, where a clock or a random source must not
+    // be read (prerendering refuses it, and the server's markup would not match the browser's):
+    // an initial message's missing id comes from its position, and a missing time stays unknown (0).
+    const messages = (options.initialMessages ?? []).map((input, index) =>
+      isComplete(input)
+        ? input
+        : this.#message({
+            status: 'done',
+            ...input,
+            id: input.id ?? `initial-${index}`,
+            createdAt: input.createdAt ?? 0,
+          }),
+    );
     this.#state = this.#initial = {
       id: this.#id,
       messages,
@@ -721,8 +733,8 @@ export class ChatStore {
 
   #message(fields: Pick<ChatMessage, 'role' | 'content' | 'status'> & Partial<ChatMessage>): ChatMessage {
     return {
-      id: this.#newId(),
-      createdAt: Date.now(),
+      id: fields.id ?? this.#newId(),
+      createdAt: fields.createdAt ?? Date.now(),
       finishReason: null,
       endState: null,
       usage: null,

@@ -162,6 +162,25 @@ describe('send', () => {
   });
 });
 
+test('initial messages without an id or time get them from their position, not from a clock or a random source', () => {
+  const generateId = vi.fn(() => 'generated');
+  const now = vi.spyOn(Date, 'now');
+  const store = createChatStore({
+    id: 'conv',
+    generateId,
+    initialMessages: [
+      { role: 'assistant', content: 'Welcome!' },
+      { id: 'kept', role: 'user', content: 'Hi', createdAt: 42 },
+    ],
+  });
+  const [greeting, user] = store.getSnapshot().messages;
+  expect(greeting).toMatchObject({ id: 'initial-0', createdAt: 0, status: 'done', content: 'Welcome!' });
+  expect(user).toMatchObject({ id: 'kept', createdAt: 42 });
+  expect(generateId).not.toHaveBeenCalled();
+  expect(now).not.toHaveBeenCalled();
+  now.mockRestore();
+});
+
 describe('coalescing', () => {
   test('a burst of chunks is published in few notifications, with no text lost (default frame timer in Node)', async () => {
     const { store, script, rec } = setup({ throttle: 'frame' });
