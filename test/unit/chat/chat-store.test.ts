@@ -1,6 +1,8 @@
 import {
   AbortError,
   ApiError,
+  ChatConfigError,
+  ConfigurationError,
   createChatStore,
   DEFAULT_CHAT_MODEL,
   MalformedResponseError,
@@ -494,7 +496,12 @@ describe('faults', () => {
     const store = createChatStore({ model: 'x' });
     const result = await store.send('Hi');
     expect(result).toMatchObject({ reason: 'error' });
-    expect(store.getSnapshot().error?.message).toMatch(/baseUrl/);
+    const error = store.getSnapshot().error;
+    expect(error?.message).toMatch(/baseUrl/);
+    expect(ChatConfigError.isInstance(error)).toBe(true);
+    // A kind of ConfigurationError, so one check covers every "not configured" case.
+    expect(ConfigurationError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'ChatConfigError', option: 'transport' });
   });
 
   test('a throwing onFinish does not break the store', async () => {
