@@ -51,6 +51,14 @@ export type ChatWindowProps = ChatWindowOwnProps & UseChatOptions;
  * A complete chat: header (title, model, new conversation), the message list, the composer, the
  * token meter, and error and offline notices.
  *
+ * Size: it fills its container when the container has a height of its own (a fixed height,
+ * `100vh`, a flex or grid cell with a size; beside a header in a flex column it takes the rest).
+ * In a container without one (plain page flow) it does not grow with the conversation: the
+ * message area is `--parlance-chat-messages-height` tall (default `480px`) and scrolls. To fix the
+ * whole window's height, give it one (`style={{ height: 600 }}` or a class). Its stylesheet
+ * (`parlance/styles.css`) holds its layout against a host page's element rules (`text-align`,
+ * `box-sizing`, `code`/`pre` display).
+ *
  * @example
  * <ParlanceProvider baseUrl="/v1" model="gpt-4o-mini">
  *   <ChatWindow id="support" system="You are a helpful assistant." />
