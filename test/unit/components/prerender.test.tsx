@@ -5,10 +5,15 @@ import {
   ChatWindow,
   Composer,
   ImageGallery,
+  MaskEditor,
   MessageList,
   ParlanceProvider,
   TokenMeter,
   useChat,
+  useImageEdit,
+  useImageGeneration,
+  useImageVariation,
+  useTokenCount,
   type ImageHistoryEntry,
 } from 'parlance';
 import { renderToString } from 'react-dom/server';
@@ -95,9 +100,13 @@ describe('server rendering reads no clock and no random source', () => {
     expect(html).toContain('aria-label="Message"');
   });
 
-  test('useChat alone, and the parts: MessageList, Composer, TokenMeter', () => {
+  test('the hooks alone, and the parts: MessageList, Composer, TokenMeter', () => {
     function Headless() {
       const chat = useChat({ initialMessages: [{ role: 'assistant', content: 'Hi there' }] });
+      useTokenCount('Hello there', { model: 'gpt-4o' });
+      useImageGeneration();
+      useImageEdit();
+      useImageVariation();
       return (
         <>
           <ol data-chat={chat.id}>
@@ -137,5 +146,11 @@ describe('server rendering reads no clock and no random source', () => {
     const { html, calls } = prerender(<ImageGallery requests={[request]} />);
     expect(calls).toEqual([]);
     expect(html).toContain('https://images.test/fox.png');
+  });
+
+  test('MaskEditor (it prepares its image in an effect)', () => {
+    const { html, calls } = prerender(<MaskEditor image="https://images.test/fox.png" />);
+    expect(calls).toEqual([]);
+    expect(html).toContain('parlance-mask-editor');
   });
 });
