@@ -23,6 +23,32 @@ export class ParlanceError extends Error {
 }
 Object.defineProperty(ParlanceError.prototype, BASE_MARKER, { value: true });
 
+/**
+ * Parlance was not given a setting it needs, so it refuses to guess: most often no `baseUrl`
+ * (a request would otherwise go to a path relative to the page). `option` names the setting.
+ * Thrown where the developer notices it first, such as the render of a hook with no `baseUrl`.
+ *
+ * @example
+ * ```ts
+ * if (ConfigurationError.isInstance(error)) console.error(`Set ${error.option}:`, error.message);
+ * ```
+ */
+export class ConfigurationError extends ParlanceError {
+  override readonly name: string = 'ConfigurationError';
+  /** The setting that is missing or wrong, such as `baseUrl`; `null` when not one setting. */
+  readonly option: string | null;
+
+  constructor(message: string, options?: { option?: string; cause?: unknown }) {
+    super(message, options);
+    this.option = options?.option ?? null;
+  }
+
+  static override isInstance(error: unknown): error is ConfigurationError {
+    return hasMarker(error, CONFIGURATION_MARKER);
+  }
+}
+const CONFIGURATION_MARKER = brand(ConfigurationError, 'ConfigurationError');
+
 /** Fields of an {@link ApiError}; everything but `status` and `message` is optional. */
 export interface ApiErrorInit {
   /** HTTP status; `undefined` when the error arrived as an event inside a 200 stream. */

@@ -21,7 +21,12 @@ export type ParlanceStorage = ChatStorage;
  * fields in its own options, which win over the provider's.
  */
 export interface ParlanceConfig {
-  /** OpenAI-style base URL, ending in `/v1`, e.g. `http://127.0.0.1:8787/v1`. */
+  /**
+   * OpenAI-style base URL, ending in `/v1`, e.g. `http://127.0.0.1:8787/v1` or a same-origin
+   * `/api/parlance/v1`. There is no default: a hook that sends requests (`useChat` without a
+   * `transport`, the image hooks, `ChatWindow` without `chat`) throws a `ConfigurationError`
+   * while rendering when neither the provider nor its own options give one.
+   */
   baseUrl?: string;
   /** Extra request headers, sent with every request. */
   headers?: Record<string, string>;

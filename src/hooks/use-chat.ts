@@ -9,8 +9,9 @@ import {
   type ChatStore,
   type ChatTransport,
 } from '../core';
-import { useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
+import { requireBaseUrl } from './internal/require-base-url';
 import { useLatest } from './internal/use-latest';
 import { useParlanceConfig, type ParlanceConfig } from './parlance-provider';
 
@@ -73,8 +74,12 @@ function canContinue(messages: ChatMessage[]): boolean {
  * Sending while a reply is in progress is refused (`send` resolves to `{ type: 'not-sent',
  * reason: 'busy' }`); keep the text in the composer until `isBusy` turns false.
  *
- * Safe for server rendering: nothing reads storage or `window` during render; the stored
- * conversation is restored in an effect.
+ * Safe for server rendering and prerendering: nothing reads storage, `window`, the clock or a
+ * random source during render; the stored conversation is restored in an effect.
+ *
+ * Needs a `baseUrl`, from the options or a `ParlanceProvider`, unless a `transport` is given:
+ * without one it throws a `ConfigurationError` while rendering (rather than posting to a path
+ * relative to the page).
  *
  * @example
  * ```tsx
@@ -96,15 +101,23 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
     headers: options.headers,
     model: options.model,
   });
+  // A conversation with its own transport needs no URL; any other has to know where to send.
+  if (!options.transport) requireBaseUrl(config.baseUrl, 'useChat');
   const latest = useLatest({ options, config });
   // One default transport per hook: it reads the latest config on each request, so it never
   // needs rebuilding (the options are re-applied on every render, streamed frames included).
   const [defaultTransport] = useState(() =>
     createClientTransport(() => {
       const now = latest.current.config;
-      return { baseUrl: now.baseUrl ?? '', apiKey: now.apiKey, headers: now.headers, fetch: now.fetch };
+      const baseUrl = requireBaseUrl(now.baseUrl, 'useChat');
+      return { baseUrl, apiKey: now.apiKey, headers: now.headers, fetch: now.fetch };
     }),
   );
+
+  // An anonymous conversation (no `id`) is never stored; its id only names it in the snapshot.
+  // From useId rather than a random source: the store is created during render, where
+  // prerendering forbids randomness, and the id is then the same on the server and in the browser.
+  const anonymousId = `anonymous${useId()}`;
 
   const resolveOptions = (o: UseChatOptions, c: ParlanceConfig): ChatOptions => {
     const explicit = o.storage;
@@ -112,6 +125,7 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
       o.id === undefined || explicit === null ? null : (explicit ?? c.storage ?? createLocalStorage());
     return {
       ...o,
+      id: o.id ?? anonymousId,
       model: c.model,
       headers: o.headers,
       storage,

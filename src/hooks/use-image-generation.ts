@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 
 import { createClient } from '../core/client/create-client';
-import { AbortError, ParlanceError } from '../core/errors';
+import { AbortError } from '../core/errors';
 import type { ImageOperation } from '../core/images/models';
 import { getSharedImagePacer, type ImagePacer, type ImagePacerTicket } from '../core/images/pacer';
 import {
@@ -12,6 +12,7 @@ import {
   type ImageRequestContext,
 } from '../core/images/requests';
 import { keepImage, type GeneratedImage } from '../core/images/results';
+import { requireBaseUrl } from './internal/require-base-url';
 import { useLatest } from './internal/use-latest';
 import { useParlanceConfig, useParlanceQueryClient, type ParlanceConfig } from './parlance-provider';
 
@@ -102,6 +103,12 @@ interface Described {
   size?: string;
 }
 
+const HOOK_NAMES: Record<ImageOperation, string> = {
+  generate: 'useImageGeneration',
+  edit: 'useImageEdit',
+  variation: 'useImageVariation',
+};
+
 const noSubscribe = () => () => {};
 const noSnapshot = () => null;
 let counter = 0;
@@ -114,6 +121,7 @@ export function useImageRequest<TInput extends Described & { model?: string }>(
 ) {
   const { model, pacer: pacerOption, historyLimit = 20, onSuccess, onError, ...configOverrides } = options;
   const config = useParlanceConfig(configOverrides);
+  requireBaseUrl(config.baseUrl, HOOK_NAMES[operation]);
   const queryClient = useParlanceQueryClient();
   const pacer = pacerOption === undefined ? getSharedImagePacer() : pacerOption;
   const latest = useLatest({ config, model, pacer, onSuccess, onError, historyLimit });
@@ -136,13 +144,8 @@ export function useImageRequest<TInput extends Described & { model?: string }>(
       mutationKey: ['parlance', 'images', operation],
       mutationFn: async ({ id, input, signal }: { id: string; input: TInput; signal: AbortSignal }) => {
         const { config: current, model: defaultModel, pacer: currentPacer } = latest.current;
-        if (!current.baseUrl) {
-          throw new ParlanceError(
-            'No baseUrl: wrap the app in <ParlanceProvider baseUrl> or pass baseUrl to the hook',
-          );
-        }
         const client = createClient({
-          baseUrl: current.baseUrl,
+          baseUrl: requireBaseUrl(current.baseUrl, HOOK_NAMES[operation]),
           apiKey: current.apiKey,
           headers: current.headers,
           fetch: current.fetch,
@@ -260,7 +263,7 @@ export function useImageRequest<TInput extends Described & { model?: string }>(
 /**
  * Generates images from a prompt (`POST /images/generations`) as a React Query mutation, paced
  * to the images rate limit, with a history for `ImageGallery`. Works without a provider when
- * given `baseUrl`.
+ * given `baseUrl`; with neither, it throws a `ConfigurationError` while rendering.
  *
  * @example
  * ```tsx

@@ -64,7 +64,7 @@ function measureNow(
  * come from a cache, so a keystroke re-encodes only the draft.
  *
  * @example
- * const { count, remaining, status } = useTokenCount([...messages, { role: 'user', content: draft }], {
+ * const { count, contextWindow } = useTokenCount([...messages, { role: 'user', content: draft }], {
  *   model: 'gpt-4o',
  * });
  * return <meter value={count ?? 0} max={contextWindow} aria-label="Context used" />;

@@ -3,7 +3,7 @@
 import { Component, type ReactNode, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import type { ChatMessageInput } from '../core';
+import { ConfigurationError, type ChatMessageInput, type ChatTransport } from '../core';
 import { ChatWindow } from '../components/chat-window/chat-window';
 import { useLatest } from '../hooks/internal/use-latest';
 import { ParlanceProvider } from '../hooks/parlance-provider';
@@ -82,8 +82,26 @@ interface WidgetChatProps extends Omit<ChatPanelOptions, 'subscribe' | 'getSnaps
   snapshot: WidgetSnapshot;
 }
 
+/** Why a `<parlance-chat>` with no `base-url` cannot chat: logged once and shown in place of the composer. */
+function missingBaseUrl(): ConfigurationError {
+  return new ConfigurationError(
+    'This chat is not configured: <parlance-chat> has no base-url attribute. Set it to an ' +
+      'OpenAI-style base URL ending in /v1, e.g. <parlance-chat base-url="/api/v1">.',
+    { option: 'base-url' },
+  );
+}
+
 function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: WidgetChatProps) {
   const handlers = useLatest({ emit, onReplyEnded });
+  // No base-url: requests would go to a path relative to the host page. The chat still opens,
+  // with the reason where the composer would be, and nothing is sent.
+  const unconfigured = useMemo(
+    () => (snapshot.baseUrl?.trim() ? null : missingBaseUrl()),
+    [snapshot.baseUrl],
+  );
+  useEffect(() => {
+    if (unconfigured) console.error(unconfigured);
+  }, [unconfigured]);
   const initialMessages = useMemo(
     () => snapshot.messages?.map((m): ChatMessageInput => ({ role: m.role, content: m.content })),
     [snapshot.messages],
@@ -93,6 +111,7 @@ function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: W
     id: snapshot.storageKey,
     system: snapshot.system,
     initialMessages,
+    ...(unconfigured ? { transport: refusingTransport(unconfigured) } : {}),
     onFinish: ({ message }) => {
       if (message.role === 'assistant') {
         handlers.current.emit('parlance-reply', { message, usage: message.usage });
@@ -145,8 +164,18 @@ function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: W
       theme={snapshot.theme}
       allowedImageOrigins={snapshot.allowedImageOrigins}
       strings={snapshot.placeholder ? { composerPlaceholder: snapshot.placeholder } : undefined}
+      disabled={unconfigured ? unconfigured.message : undefined}
     />
   );
+}
+
+/** Stands in for the request when there is nowhere to send it (`send()` from the host page). */
+function refusingTransport(error: ConfigurationError): ChatTransport {
+  return {
+    send() {
+      throw error;
+    },
+  };
 }
 
 function lastUserId(messages: readonly { id: string; role: string }[]): string | undefined {

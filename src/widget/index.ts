@@ -10,6 +10,7 @@ export {
   type ParlanceChatInitialMessage,
   type ParlanceChatPosition,
 } from './element';
+export type { ParlanceChatAttributes } from './jsx';
 export type { ParlanceChatStrings } from './strings';
 
 defineParlanceChat();

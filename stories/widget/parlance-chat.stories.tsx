@@ -1,29 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fireEvent, fn, userEvent, waitFor, within } from 'storybook/test';
 
-import type { ParlanceChatElement, ParlanceChatPosition } from '../../src/widget/index';
+import type { ParlanceChatPosition } from '../../src/widget/index';
 import '../../src/widget/index';
 import { createScriptedFetch } from '../support/chat-backend';
-
-declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- JSX's intrinsic elements live in this namespace
-  namespace JSX {
-    interface IntrinsicElements {
-      'parlance-chat': React.DetailedHTMLProps<
-        React.HTMLAttributes<ParlanceChatElement>,
-        ParlanceChatElement
-      > & {
-        'base-url'?: string;
-        model?: string;
-        position?: ParlanceChatPosition;
-        theme?: string;
-        locale?: string;
-        'storage-key'?: string;
-        transport?: typeof fetch;
-      };
-    }
-  }
-}
 
 const STORAGE_KEY = 'storybook-widget';
 
@@ -50,10 +30,11 @@ function ParlanceChat({ title, position, theme, accent, onReply }: WidgetProps) 
       position={position}
       theme={theme}
       storage-key={STORAGE_KEY}
-      transport={transport}
       style={accent ? ({ '--parlance-color-accent': accent } as React.CSSProperties) : undefined}
       ref={(element) => {
         if (!element) return;
+        // A property, not an attribute: set on the element (React 18 would stringify it).
+        element.transport = transport;
         const listener = (event: Event) =>
           onReply?.((event as CustomEvent<{ message: { content: unknown } }>).detail.message.content);
         element.addEventListener('parlance-reply', listener);

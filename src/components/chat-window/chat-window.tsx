@@ -51,6 +51,14 @@ export type ChatWindowProps = ChatWindowOwnProps & UseChatOptions;
  * A complete chat: header (title, model, new conversation), the message list, the composer, the
  * token meter, and error and offline notices.
  *
+ * Size: it fills its container when the container has a height of its own (a fixed height,
+ * `100vh`, a flex or grid cell with a size; beside a header in a flex column it takes the rest).
+ * In a container without one (plain page flow) it does not grow with the conversation: the
+ * message area is `--parlance-chat-messages-height` tall (default `480px`) and scrolls. To fix the
+ * whole window's height, give it one (`style={{ height: 600 }}` or a class). Its stylesheet
+ * (`parlance/styles.css`) holds its layout against a host page's element rules (`text-align`,
+ * `box-sizing`, `code`/`pre` display).
+ *
  * @example
  * <ParlanceProvider baseUrl="/v1" model="gpt-4o-mini">
  *   <ChatWindow id="support" system="You are a helpful assistant." />
@@ -114,8 +122,10 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const [dismissed, setDismissed] = useState<Error | null>(null);
   const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
 
+  // The countdown's clock is read in the effect only (never in render, which prerendering
+  // forbids); until its first tick the wait shows its whole length, which is what is left.
   const retryWait = chat.retryWait;
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     if (!retryWait) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -164,7 +174,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       )}
       {retryWait && (
         <p className="parlance-banner" data-kind="retry" role="status">
-          {format(strings.retrying, { seconds: Math.max(0, Math.ceil((retryWait.retryAt - now) / 1000)) })}
+          {format(strings.retrying, { seconds: retrySeconds(retryWait, now) })}
         </p>
       )}
       {chat.dropped && chat.dropped.droppedIds.length > 0 && (
@@ -207,6 +217,12 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       />
     </section>
   );
+}
+
+/** Whole seconds left of a retry wait; a clock from before this wait started counts as its start. */
+function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | null): number {
+  const left = now === null ? wait.delayMs : Math.min(wait.delayMs, wait.retryAt - now);
+  return Math.max(0, Math.ceil(left / 1000));
 }
 
 interface ChatFooterProps {

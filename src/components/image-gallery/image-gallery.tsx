@@ -30,20 +30,26 @@ export interface ImageGalleryProps {
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-/** Re-renders when the next URL expires, so an expired image turns into its expired state on time. */
-function useNow(requests: readonly ImageHistoryEntry[]): number {
-  const [now, setNow] = useState(() => Date.now());
+/**
+ * The time to judge URL expiry by, re-read when the next URL expires. `null` until the first
+ * effect: render reads no clock (prerendering forbids it, and the server's markup would not match
+ * the browser's), so an image shows as live until then.
+ */
+function useNow(requests: readonly ImageHistoryEntry[]): number | null {
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     let next = Infinity;
     for (const request of requests) {
       for (const image of request.images) {
-        if (!image.blob && image.expiresAt !== undefined && image.expiresAt > now)
+        if (!image.blob && image.expiresAt !== undefined && (now === null || image.expiresAt > now))
           next = Math.min(next, image.expiresAt);
       }
     }
     if (next === Infinity) return;
-    // setTimeout's limit is about 24.8 days; URL lifetimes are an hour.
-    const timer = setTimeout(() => setNow(Date.now()), Math.min(2 ** 31 - 1, next - now + 50));
+    // setTimeout's limit is about 24.8 days; URL lifetimes are an hour. An image that expired
+    // before the first effect is marked at once.
+    const delay = Math.min(2 ** 31 - 1, Math.max(0, next - Date.now() + 50));
+    const timer = setTimeout(() => setNow(Date.now()), delay);
     return () => clearTimeout(timer);
   }, [requests, now]);
   return now;
@@ -156,7 +162,7 @@ export function ImageGallery({
     }
     return request.images.map((image, index) => {
       const key = `${request.id}-${index}`;
-      const expired = isImageExpired(image, now);
+      const expired = now !== null && isImageExpired(image, now);
       const safe = isSafeImageSrc(image.src);
       const state = expired ? 'expired' : safe ? 'ready' : 'blocked';
       const alt = formatImagesString(strings.imageAlt, {

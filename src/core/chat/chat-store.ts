@@ -3,12 +3,13 @@ import { retryDelay } from '../client/retry';
 import {
   AbortError,
   ApiError,
+  ConfigurationError,
   MalformedResponseError,
   NetworkError,
-  ParlanceError,
   StreamInterruptedError,
   TimeoutError,
 } from '../errors';
+import { brand, hasMarker } from '../internal/brand';
 import { sleep } from '../internal/sleep';
 import { planContext } from '../tokens/plan';
 import type { MaybePromise } from '../tokens/tokenizer';
@@ -45,21 +46,15 @@ const STATUS_BY_REASON: Partial<Record<ChatFinishReason, ChatMessage['status']>>
   error: 'error',
 };
 
-const CONFIG_MARKER = Symbol.for('parlance.error.ChatConfigError');
-
 /** The store cannot send: no transport (set `baseUrl`, or pass a `transport`). Shown as `error`. */
-export class ChatConfigError extends ParlanceError {
+export class ChatConfigError extends ConfigurationError {
   override readonly name = 'ChatConfigError';
 
   static override isInstance(error: unknown): error is ChatConfigError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[CONFIG_MARKER] === true
-    );
+    return hasMarker(error, CHAT_CONFIG_MARKER);
   }
 }
-Object.defineProperty(ChatConfigError.prototype, CONFIG_MARKER, { value: true });
+const CHAT_CONFIG_MARKER = brand(ChatConfigError, 'ChatConfigError');
 
 /** The reply being received. Text goes into `text` at once and into the snapshot at the next flush. */
 interface ActiveStream {
@@ -187,7 +182,19 @@ export class ChatStore {
   constructor(options: ChatOptions = {}) {
     this.#options = options;
     this.#id = options.id ?? this.#newId();
-    const messages = (options.initialMessages ?? []).map((m) => this.#normalize(m));
+    // The React binding creates the store during render, where a clock or a random source must not
+    // be read (prerendering refuses it, and the server's markup would not match the browser's):
+    // an initial message's missing id comes from its position, and a missing time stays unknown (0).
+    const messages = (options.initialMessages ?? []).map((input, index) =>
+      isComplete(input)
+        ? input
+        : this.#message({
+            status: 'done',
+            ...input,
+            id: input.id ?? `initial-${index}`,
+            createdAt: input.createdAt ?? 0,
+          }),
+    );
     this.#state = this.#initial = {
       id: this.#id,
       messages,
@@ -449,7 +456,10 @@ export class ChatStore {
     let reason: ChatFinishReason;
     let failure: Error | null = null;
     try {
-      if (!transport) throw new ChatConfigError('No transport: set `baseUrl` (or pass a `transport`)');
+      if (!transport)
+        throw new ChatConfigError('No transport: set `baseUrl` (or pass a `transport`)', {
+          option: 'transport',
+        });
       // Token counting may wait for the tokenizer's ranks to load; stop() still ends the turn at once.
       const request = await raceAbort(
         Promise.resolve(this.#buildRequest(history, target.id, turn.kind === 'continue')),
@@ -721,8 +731,8 @@ export class ChatStore {
 
   #message(fields: Pick<ChatMessage, 'role' | 'content' | 'status'> & Partial<ChatMessage>): ChatMessage {
     return {
-      id: this.#newId(),
-      createdAt: Date.now(),
+      id: fields.id ?? this.#newId(),
+      createdAt: fields.createdAt ?? Date.now(),
       finishReason: null,
       endState: null,
       usage: null,

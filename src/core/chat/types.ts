@@ -47,7 +47,10 @@ export interface ChatMessage {
   id: string;
   role: ChatRole;
   content: ChatMessageContent;
-  /** When the message was created, in ms since the epoch. */
+  /**
+   * When the message was created, in ms since the epoch; `0` for an initial message given
+   * without one (see {@link ChatOptions.initialMessages}).
+   */
   createdAt: number;
   status: ChatMessageStatus;
   /** The wire `finish_reason` of an assistant reply; `null` until (and unless) it arrives. */
@@ -196,7 +199,11 @@ export const DEFAULT_CHAT_MODEL = 'gpt-4o-mini';
 
 /** Options of {@link createChatStore}; `useChat` takes the same (camelCase) options. */
 export interface ChatOptions {
-  /** Conversation id, also the storage key (`parlance:chat:<id>`). Default: a random id. */
+  /**
+   * Conversation id, also the storage key (`parlance:chat:<id>`). Default: a random id
+   * (`generateId`). `useChat` gives an anonymous conversation an id from React's `useId` instead
+   * and stores nothing for it.
+   */
   id?: string;
   /** The model to ask. Default {@link DEFAULT_CHAT_MODEL}. */
   model?: string;
@@ -211,7 +218,12 @@ export interface ChatOptions {
   temperature?: number;
   /** Sent as `max_tokens`. */
   maxTokens?: number;
-  /** The conversation to start from when nothing is stored under `id`. */
+  /**
+   * The conversation to start from when nothing is stored under `id`. A message given without
+   * `id` gets `initial-<index>`, one without `createdAt` gets `0` (its time is not known):
+   * creating a store reads no clock and no random source, so the React binding can create it
+   * during render (prerendering allows neither).
+   */
   initialMessages?: ChatMessageInput[];
   /**
    * Where the conversation persists. Nothing is stored when omitted (the React binding defaults
@@ -249,6 +261,9 @@ export interface ChatOptions {
   onFinish?: (event: ChatFinishEvent) => void;
   /** Called on request failures and storage problems (never thrown into render). */
   onError?: (error: Error) => void;
-  /** Makes message ids. Default: `crypto.randomUUID()` where available. */
+  /**
+   * Makes message ids (and the conversation id when none is given), called in actions, never
+   * while creating the store with an `id`. Default: `crypto.randomUUID()` where available.
+   */
   generateId?: () => string;
 }

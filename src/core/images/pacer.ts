@@ -30,7 +30,7 @@ export interface ImagePacerSnapshot {
   readonly queue: readonly ImagePacerTicket[];
   /** Set while a 429's `Retry-After` holds every request back. */
   readonly pausedUntil: number | null;
-  /** When the snapshot was taken. */
+  /** When the snapshot was taken; `0` before the pacer was first used. */
   readonly at: number;
 }
 
@@ -60,7 +60,8 @@ export class ImagePacer {
   readonly burst: number;
   #now: () => number;
   #tokens: number;
-  #refilledAt: number;
+  /** `null` until first used: creating a pacer reads no clock (hooks create the shared one while rendering). */
+  #refilledAt: number | null = null;
   #pausedUntil = 0;
   #queue: Waiter[] = [];
   #nextId = 1;
@@ -73,8 +74,7 @@ export class ImagePacer {
     this.burst = Math.max(1, options.burst ?? Math.ceil(this.imagesPerMinute));
     this.#now = options.now ?? Date.now;
     this.#tokens = this.burst;
-    this.#refilledAt = this.#now();
-    this.#snapshot = { queue: [], pausedUntil: null, at: this.#refilledAt };
+    this.#snapshot = { queue: [], pausedUntil: null, at: 0 };
   }
 
   get #msPerToken(): number {
@@ -82,7 +82,8 @@ export class ImagePacer {
   }
 
   #refill(now: number): void {
-    this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#refilledAt) / this.#msPerToken);
+    const since = this.#refilledAt === null ? 0 : now - this.#refilledAt;
+    this.#tokens = Math.min(this.burst, this.#tokens + since / this.#msPerToken);
     this.#refilledAt = now;
   }
 

@@ -1,6 +1,8 @@
 import {
   AbortError,
   ApiError,
+  ChatConfigError,
+  ConfigurationError,
   createChatStore,
   DEFAULT_CHAT_MODEL,
   MalformedResponseError,
@@ -160,6 +162,25 @@ describe('send', () => {
     const user = rec.snapshots[0]!.messages[50];
     for (const snap of rec.snapshots) expect(snap.messages[50]).toBe(user);
   });
+});
+
+test('initial messages without an id or time get them from their position, not from a clock or a random source', () => {
+  const generateId = vi.fn(() => 'generated');
+  const now = vi.spyOn(Date, 'now');
+  const store = createChatStore({
+    id: 'conv',
+    generateId,
+    initialMessages: [
+      { role: 'assistant', content: 'Welcome!' },
+      { id: 'kept', role: 'user', content: 'Hi', createdAt: 42 },
+    ],
+  });
+  const [greeting, user] = store.getSnapshot().messages;
+  expect(greeting).toMatchObject({ id: 'initial-0', createdAt: 0, status: 'done', content: 'Welcome!' });
+  expect(user).toMatchObject({ id: 'kept', createdAt: 42 });
+  expect(generateId).not.toHaveBeenCalled();
+  expect(now).not.toHaveBeenCalled();
+  now.mockRestore();
 });
 
 describe('coalescing', () => {
@@ -475,7 +496,12 @@ describe('faults', () => {
     const store = createChatStore({ model: 'x' });
     const result = await store.send('Hi');
     expect(result).toMatchObject({ reason: 'error' });
-    expect(store.getSnapshot().error?.message).toMatch(/baseUrl/);
+    const error = store.getSnapshot().error;
+    expect(error?.message).toMatch(/baseUrl/);
+    expect(ChatConfigError.isInstance(error)).toBe(true);
+    // A kind of ConfigurationError, so one check covers every "not configured" case.
+    expect(ConfigurationError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'ChatConfigError', option: 'transport' });
   });
 
   test('a throwing onFinish does not break the store', async () => {

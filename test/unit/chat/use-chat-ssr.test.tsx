@@ -17,7 +17,11 @@ test('useChat renders on the server without touching window, document or localSt
   }
   try {
     function Transcript() {
-      const chat = useChat({ id: 'ssr', initialMessages: [{ role: 'assistant', content: 'Welcome!' }] });
+      const chat = useChat({
+        id: 'ssr',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        initialMessages: [{ role: 'assistant', content: 'Welcome!' }],
+      });
       return (
         <ol data-status={chat.status}>
           {chat.messages.map((m) => (

@@ -152,7 +152,9 @@ describe('useChat', () => {
       },
     });
     const get = vi.spyOn(storage, 'get');
-    const { result } = renderHook(() => useChat({ id: 'strict', storage }), { wrapper: StrictMode });
+    const { result } = renderHook(() => useChat({ id: 'strict', storage, baseUrl: 'http://api.test/v1' }), {
+      wrapper: StrictMode,
+    });
     await waitFor(() => expect(result.current.messages.map((m) => m.content)).toEqual(['stored']));
     expect(get).toHaveBeenCalledTimes(1);
   });
