@@ -104,3 +104,43 @@ export function jsdocExamples(source: string, text: string): CodeBlock[] {
   }
   return examples;
 }
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a Markdown document's headings (outside code blocks). */
+export function markdownAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const line of proseLines(markdown)) {
+    const heading = /^#{1,6}\s+(.*?)\s*#*$/.exec(line.text);
+    if (heading) anchors.add(headingAnchor(heading[1]!));
+  }
+  return anchors;
+}
+
+/** Relative links (`[text](path#anchor)`) outside code blocks, with their lines. */
+export function markdownLinks(markdown: string): { target: string; line: number }[] {
+  const links: { target: string; line: number }[] = [];
+  for (const line of proseLines(markdown)) {
+    for (const match of line.text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (!/^[a-z][a-z+.-]*:/i.test(match[1]!)) links.push({ target: match[1]!, line: line.line });
+    }
+  }
+  return links;
+}
+
+function proseLines(markdown: string): { text: string; line: number }[] {
+  const lines = markdown.split(/\r?\n/).map((text, i) => ({ text, line: i + 1 }));
+  const inCode = new Set<number>();
+  for (const block of markdownCodeBlocks('', markdown)) {
+    const end = block.codeLine + (block.code === '' ? 0 : block.code.split('\n').length);
+    for (let line = block.line; line <= end; line++) inCode.add(line);
+  }
+  return lines.filter((line) => !inCode.has(line.line));
+}

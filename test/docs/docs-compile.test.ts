@@ -19,7 +19,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { jsdocExamples, markdownCodeBlocks, typeScriptLanguages, type CodeBlock } from './code-blocks';
+import {
+  jsdocExamples,
+  markdownAnchors,
+  markdownCodeBlocks,
+  markdownLinks,
+  typeScriptLanguages,
+  type CodeBlock,
+} from './code-blocks';
 
 const root = resolve(__dirname, '../..');
 
@@ -184,5 +191,53 @@ describe('the blocks that are not checked say why', () => {
     expect(unnamed, 'name the language of these fences (ts, tsx, sh, html, css, text…)').toEqual([]);
     const noReason = blocks.filter((block) => block.skip === '').map((block) => `${file}:${block.line}`);
     expect(noReason, 'give the reason: <!-- docs-check: skip (reason) -->').toEqual([]);
+  });
+});
+
+describe('the links between the documents lead somewhere', () => {
+  test.each(docs)('%s: every relative link names a file and a heading that exist', (file) => {
+    const broken = markdownLinks(readFileSync(join(root, file), 'utf8')).flatMap(({ target, line }) => {
+      const [path, anchor] = target.split('#') as [string, string | undefined];
+      const linked = path === '' ? join(root, file) : resolve(root, dirname(file), path);
+      if (!existsSync(linked)) return [`${file}:${line}: ${target} (no such file)`];
+      if (anchor && !markdownAnchors(readFileSync(linked, 'utf8')).has(anchor)) {
+        return [`${file}:${line}: ${target} (no such heading)`];
+      }
+      return [];
+    });
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('self-test: reading Markdown', () => {
+  const markdown = [
+    '# Title',
+    '',
+    '[a](#title) [b](#nope) [c](https://example.com)',
+    '',
+    '<!-- docs-check: skip (a Next.js type) -->',
+    '',
+    '```ts',
+    '[d](#ignored)',
+    '```',
+    '',
+    '```',
+    'plain',
+    '```',
+  ].join('\n');
+
+  test('finds the relative links outside code, and the headings', () => {
+    expect(markdownLinks(markdown)).toEqual([
+      { target: '#title', line: 3 },
+      { target: '#nope', line: 3 },
+    ]);
+    expect([...markdownAnchors(markdown)]).toEqual(['title']);
+  });
+
+  test('finds the fences, their languages and their opt-out reasons', () => {
+    expect(markdownCodeBlocks('x.md', markdown)).toEqual([
+      { source: 'x.md', line: 7, codeLine: 8, lang: 'ts', code: '[d](#ignored)', skip: 'a Next.js type' },
+      { source: 'x.md', line: 11, codeLine: 12, lang: '', code: 'plain' },
+    ]);
   });
 });
