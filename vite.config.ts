@@ -107,6 +107,7 @@ export default defineConfig({
             'test/unit/**/*.test.{ts,tsx}',
             'test/node/**/*.test.{ts,tsx}',
             'test/package/**/*.test.ts',
+            'test/docs/**/*.test.ts',
           ],
           exclude: ['test/unit/react18/**'],
           environment: 'node',

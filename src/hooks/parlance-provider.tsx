@@ -65,9 +65,17 @@ let fallbackQueryClient: QueryClient | undefined;
  * Supplies configuration to every Parlance hook and component below it.
  *
  * @example
- * <ParlanceProvider baseUrl="/v1" model="gpt-4o-mini" locale="zh-CN">
- *   <ChatWindow />
- * </ParlanceProvider>
+ * ```tsx
+ * import { ChatWindow, ParlanceProvider } from 'parlance';
+ *
+ * export function App() {
+ *   return (
+ *     <ParlanceProvider baseUrl="/v1" model="gpt-4o-mini" locale="zh-CN">
+ *       <ChatWindow />
+ *     </ParlanceProvider>
+ *   );
+ * }
+ * ```
  */
 export function ParlanceProvider({ queryClient, children, ...config }: ParlanceProviderProps) {
   const ambient = useContext(QueryClientContext);

@@ -83,14 +83,18 @@ function canContinue(messages: ChatMessage[]): boolean {
  *
  * @example
  * ```tsx
- * const chat = useChat({ id: 'support', model: 'gpt-4o-mini', system: 'You are helpful.' });
- * return (
- *   <>
- *     {chat.messages.map((m) => <Message key={m.id} message={m} />)}
- *     <button onClick={() => chat.send(text)} disabled={chat.isBusy}>Send</button>
- *     {chat.isBusy && <button onClick={chat.stop}>Stop</button>}
- *   </>
- * );
+ * import { useChat } from 'parlance';
+ *
+ * export function Support({ text }: { text: string }) {
+ *   const chat = useChat({ id: 'support', baseUrl: '/api/v1', system: 'You are helpful.' });
+ *   return (
+ *     <>
+ *       {chat.messages.map((m) => <p key={m.id}>{typeof m.content === 'string' ? m.content : ''}</p>)}
+ *       <button onClick={() => void chat.send(text)} disabled={chat.isBusy}>Send</button>
+ *       {chat.isBusy && <button onClick={chat.stop}>Stop</button>}
+ *     </>
+ *   );
+ * }
  * ```
  */
 export function useChat(options: UseChatOptions = {}): UseChatResult {

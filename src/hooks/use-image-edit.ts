@@ -17,9 +17,20 @@ export interface UseImageEditResult extends UseImageRequestResult {
  *
  * @example
  * ```tsx
- * const { edit, status } = useImageEdit();
- * <MaskEditor image={file} onChange={({ image, mask }) => setInputs({ image, mask })} />
- * await edit({ ...inputs, prompt: 'A sunlit lounge with a flamingo in the pool' });
+ * import { MaskEditor, useImageEdit } from 'parlance';
+ * import { useState } from 'react';
+ *
+ * export function Retouch({ file }: { file: File }) {
+ *   const { edit } = useImageEdit({ baseUrl: '/api/v1' });
+ *   const [inputs, setInputs] = useState<{ image: Blob; mask: Blob }>();
+ *   const send = () => inputs && edit({ ...inputs, prompt: 'A sunlit lounge with a flamingo in the pool' });
+ *   return (
+ *     <>
+ *       <MaskEditor image={file} onChange={({ image, mask }) => setInputs({ image, mask })} />
+ *       <button onClick={() => void send()}>Edit</button>
+ *     </>
+ *   );
+ * }
  * ```
  */
 export function useImageEdit(options: UseImageOptions = {}): UseImageEditResult {

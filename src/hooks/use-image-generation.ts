@@ -267,8 +267,18 @@ export function useImageRequest<TInput extends Described & { model?: string }>(
  *
  * @example
  * ```tsx
- * const { generate, status, data, error, queue } = useImageGeneration({ model: 'dall-e-3' });
- * await generate({ prompt: 'A lighthouse at dawn, watercolour', size: '1792x1024' });
+ * import { useImageGeneration } from 'parlance';
+ *
+ * export function Poster() {
+ *   const { generate, data, queue } = useImageGeneration({ baseUrl: '/api/v1', model: 'dall-e-3' });
+ *   const paint = () => generate({ prompt: 'A lighthouse at dawn, watercolour', size: '1792x1024' });
+ *   return (
+ *     <>
+ *       <button onClick={() => void paint()}>{queue ? `Queued (${queue.position})` : 'Paint'}</button>
+ *       {data?.images.map((image) => <img key={image.src} src={image.src} alt={image.revisedPrompt ?? ''} />)}
+ *     </>
+ *   );
+ * }
  * ```
  */
 export function useImageGeneration(options: UseImageOptions = {}): UseImageGenerationResult {

@@ -12,8 +12,17 @@ export interface UseImageVariationResult extends UseImageRequestResult {
  *
  * @example
  * ```tsx
- * const { vary, data } = useImageVariation();
- * await vary({ image: generated.blob!, n: 3 });
+ * import { useImageVariation } from 'parlance';
+ *
+ * export function Variations({ image }: { image: Blob }) {
+ *   const { vary, data } = useImageVariation({ baseUrl: '/api/v1' });
+ *   return (
+ *     <>
+ *       <button onClick={() => void vary({ image, n: 3 })}>Vary</button>
+ *       {data?.images.map((variant) => <img key={variant.src} src={variant.src} alt="" />)}
+ *     </>
+ *   );
+ * }
  * ```
  */
 export function useImageVariation(options: UseImageOptions = {}): UseImageVariationResult {

@@ -64,10 +64,16 @@ function measureNow(
  * come from a cache, so a keystroke re-encodes only the draft.
  *
  * @example
- * const { count, contextWindow } = useTokenCount([...messages, { role: 'user', content: draft }], {
- *   model: 'gpt-4o',
- * });
- * return <meter value={count ?? 0} max={contextWindow} aria-label="Context used" />;
+ * ```tsx
+ * import { useTokenCount, type TokenMessage } from 'parlance';
+ *
+ * export function ContextMeter({ messages, draft }: { messages: TokenMessage[]; draft: string }) {
+ *   const { count, contextWindow } = useTokenCount([...messages, { role: 'user', content: draft }], {
+ *     model: 'gpt-4o',
+ *   });
+ *   return <meter value={count ?? 0} max={contextWindow} aria-label="Context used" />;
+ * }
+ * ```
  */
 export function useTokenCount(input: Input, options: UseTokenCountOptions = {}): UseTokenCountResult {
   const config = useParlanceConfig(options);
