@@ -1,0 +1,47 @@
+// A Node ESM service using parlance/core and parlance/server, with no React installed.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+
+import { assertSucceeded, installFixture, type Fixture } from './support/fixture';
+import { describeFailure } from './support/process';
+
+let app: Fixture;
+
+beforeAll(async () => {
+  app = await installFixture('node-esm', inject('parlanceTarball'));
+});
+
+afterAll(async () => {
+  await app?.remove();
+});
+
+test('installs without React', () => {
+  assertSucceeded('npm install', app.install);
+  expect(existsSync(path.join(app.dir, 'node_modules/parlance/dist/core/index.js'))).toBe(true);
+  for (const peer of ['react', 'react-dom', '@tanstack/react-query'])
+    expect(
+      existsSync(path.join(app.dir, 'node_modules', peer)),
+      `${peer} installed for a Node-only user (the React peers must be optional)`,
+    ).toBe(false);
+});
+
+test('streams a chat completion from the reference server and counts tokens', async () => {
+  const result = await app.run('node', ['main.js']);
+  expect(result.code, describeFailure('node main.js', result)).toBe(0);
+  const output = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    chunks: number;
+    text: string;
+    tokens: number;
+    legacyTokens: number;
+    chatTokens: number;
+  };
+  expect(output.chunks).toBeGreaterThan(2);
+  expect(output.text.length).toBeGreaterThan(20);
+  // "Hello", ",", " world", "!" in both o200k_base and cl100k_base.
+  expect(output.tokens).toBe(4);
+  expect(output.legacyTokens).toBe(4);
+  expect(output.chatTokens).toBeGreaterThan(output.tokens);
+  expect(result.stderr, 'nothing printed to stderr').toBe('');
+});
