@@ -24,6 +24,10 @@ export async function openPage(browser: Browser, url: string): Promise<OpenedPag
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
   });
+  // Chromium's "Failed to load resource" message leaves out the URL: name it.
+  context.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
   await page.addInitScript(() => {
     // Keep every resource entry (a dev server loads hundreds of modules; the default keeps 250).
     performance.setResourceTimingBufferSize(100_000);
@@ -70,13 +74,13 @@ export async function sendAndAwaitReply(page: Page, text: string): Promise<strin
 }
 
 /** The tokenizer runs in a worker whose script URL answers with JavaScript (not the app's HTML). */
-export async function expectTokenizerWorker(page: Page): Promise<string[]> {
-  await expect
-    .poll(() => page.workers().length, {
-      timeout: 30_000,
-      message: 'the page starts a tokenizer worker',
-    })
-    .toBeGreaterThan(0);
+export async function expectTokenizerWorker(page: Page, errors: readonly string[] = []): Promise<string[]> {
+  const deadline = Date.now() + 15_000;
+  while (page.workers().length === 0 && Date.now() < deadline) await page.waitForTimeout(100);
+  expect(
+    page.workers().length,
+    `the page starts a tokenizer worker within 15 s (errors so far: ${errors.join('\n') || 'none'})`,
+  ).toBeGreaterThan(0);
   const urls = page.workers().map((worker) => worker.url());
   for (const url of urls) {
     expect(url, 'the worker script is a fetchable URL').toMatch(/^https?:\/\//);

@@ -21,11 +21,18 @@ export interface Fixture {
 /**
  * Copies `test/consumers/fixtures/<name>` to a temporary directory, points its `parlance`
  * dependency at the tarball and runs `npm install` there. Every other dependency is pinned to an
- * exact version in the fixture's own package.json.
+ * exact version in the fixture's own package.json. A `base` fixture's files are copied first (apps
+ * that differ only in their dependencies share it).
  */
-export async function installFixture(name: string, tarball: string): Promise<Fixture> {
+export async function installFixture(
+  name: string,
+  tarball: string,
+  options: { base?: string } = {},
+): Promise<Fixture> {
   const dir = await mkdtemp(path.join(tmpdir(), `parlance-consumer-${name}-`));
-  await cp(path.join(repoRoot, 'test/consumers/fixtures', name), dir, { recursive: true });
+  const fixtures = path.join(repoRoot, 'test/consumers/fixtures');
+  if (options.base) await cp(path.join(fixtures, options.base), dir, { recursive: true });
+  await cp(path.join(fixtures, name), dir, { recursive: true });
   const manifestPath = path.join(dir, 'package.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
     dependencies?: Record<string, string>;

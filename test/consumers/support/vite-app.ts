@@ -1,0 +1,149 @@
+// The tests a Vite + React app passes: it installs the tarball, type-checks, builds, and its built
+// page chats with a reference server started from the installed package, counting tokens in a
+// worker, without loading a rank table on the page and without errors.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+
+import { launchChromium } from '../../support/chromium';
+
+import {
+  expectNoRankTableOnPage,
+  expectTokenizerWorker,
+  openPage,
+  rankSlices,
+  sendAndAwaitReply,
+  type OpenedPage,
+} from './browser';
+import {
+  assertSucceeded,
+  freePort,
+  installFixture,
+  startReferenceServer,
+  type Fixture,
+  type ReferenceServer,
+} from './fixture';
+import { describeFailure, repoRoot, start, type Started } from './process';
+
+export function viteAppSuite(name: string, options: { quickStart?: boolean } = {}) {
+  let app: Fixture;
+  let api: ReferenceServer | undefined;
+  let preview: Started | undefined;
+  let dev: Started | undefined;
+  let browser: Browser | undefined;
+  let opened: OpenedPage | undefined;
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    app = await installFixture(name, inject('parlanceTarball'), { base: 'vite-app' });
+    timings.install = app.install.ms;
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+    await browser?.close();
+    await dev?.stop();
+    await preview?.stop();
+    await api?.process.stop();
+    console.log(`consumers/${name} timings (ms): ${JSON.stringify(timings)}`);
+    await app?.remove();
+  });
+
+  /** The built app's page, served by `vite preview`, opened once and shared by the checks. */
+  async function builtPage(): Promise<OpenedPage> {
+    if (opened) return opened;
+    expect(existsSync(path.join(app.dir, 'dist/index.html')), 'the app was built').toBe(true);
+    api ??= await startReferenceServer(app);
+    const port = await freePort();
+    preview = await start(
+      'node_modules/.bin/vite',
+      ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      { cwd: app.dir, ready: /http:\/\/127\.0\.0\.1:\d+/, timeoutMs: 30_000 },
+    );
+    browser ??= await launchChromium();
+    opened = await openPage(browser, `http://127.0.0.1:${port}/?api=${api.origin}/v1`);
+    return opened;
+  }
+
+  test('installs', () => {
+    assertSucceeded('npm install', app.install);
+    expect(existsSync(path.join(app.dir, 'node_modules/parlance/package.json'))).toBe(true);
+  });
+
+  test('type-checks', async () => {
+    const result = await app.run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
+    timings.typecheck = result.ms;
+    expect(result.code, describeFailure('tsc -p tsconfig.json', result)).toBe(0);
+  });
+
+  test('builds', async () => {
+    const result = await app.run('node_modules/.bin/vite', ['build']);
+    timings.build = result.ms;
+    expect(result.code, describeFailure('vite build', result)).toBe(0);
+  });
+
+  test('streams a reply in Chromium', async () => {
+    const started = performance.now();
+    const { page } = await builtPage();
+    await sendAndAwaitReply(page, 'How do I install Parlance?');
+    timings.chat = Math.round(performance.now() - started);
+  });
+
+  test('counts tokens in a worker served as JavaScript, and the page loads no rank table', async () => {
+    const { page, errors } = await builtPage();
+    const workers = await expectTokenizerWorker(page, errors);
+    await expectNoRankTableOnPage(page, await rankSlices(app.dir), workers);
+  });
+
+  test('logs no errors', async () => {
+    const { errors } = await builtPage();
+    expect(errors).toEqual([]);
+  });
+
+  if (options.quickStart)
+    test('runs the README Quick start in Vite dev mode: a reply streams', async () => {
+      // The README's first tsx block, pasted as a user would; only the reference server's port
+      // differs from the documented 8787 (another server may hold that port on a shared machine).
+      const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('## Quick start'));
+      const block = section.match(/```tsx\n([\s\S]*?)```/)?.[1];
+      expect(block, 'README.md has a tsx block under "## Quick start"').toBeTruthy();
+      const exported = block!.match(/export function (\w+)/)?.[1];
+      expect(exported, 'the Quick start exports a component').toBeTruthy();
+      api ??= await startReferenceServer(app);
+      expect(block).toContain('http://127.0.0.1:8787/v1');
+      await writeFile(
+        path.join(app.dir, 'src/QuickStart.tsx'),
+        block!.replaceAll('http://127.0.0.1:8787', api.origin),
+      );
+      await writeFile(
+        path.join(app.dir, 'src/main.tsx'),
+        [
+          "import { createRoot } from 'react-dom/client';",
+          `import { ${exported} } from './QuickStart';`,
+          `createRoot(document.getElementById('root')!).render(<${exported} />);`,
+          '',
+        ].join('\n'),
+      );
+      const typecheck = await app.run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
+      expect(typecheck.code, describeFailure('tsc on the Quick start', typecheck)).toBe(0);
+      const port = await freePort();
+      dev = await start(
+        'node_modules/.bin/vite',
+        ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+        { cwd: app.dir, ready: /http:\/\/127\.0\.0\.1:\d+/, timeoutMs: 60_000 },
+      );
+      browser ??= await launchChromium();
+      // The app's own dev origin, as a developer opens it: localhost, cross-origin to the API.
+      const page = await openPage(browser, `http://localhost:${port}/`);
+      try {
+        await sendAndAwaitReply(page.page, 'What is Parlance?');
+        expect(page.errors).toEqual([]);
+      } finally {
+        await page.context.close();
+      }
+    });
+}
