@@ -69,9 +69,23 @@ export function run(
   });
 }
 
-/** A failure message with the command and the tail of its output. */
+/**
+ * The start and the end of a long output (a bundler names the failing module first and then
+ * prints a long import trace), or all of it when short.
+ */
+export function excerpt(text: string, head = 25, tailLines = 35): string {
+  const lines = text.trimEnd().split('\n');
+  if (lines.length <= head + tailLines) return lines.join('\n');
+  return [
+    ...lines.slice(0, head),
+    `[… ${lines.length - head - tailLines} lines …]`,
+    ...lines.slice(-tailLines),
+  ].join('\n');
+}
+
+/** A failure message with the command and the start and end of its output. */
 export function describeFailure(what: string, result: RunResult): string {
-  return `${what} failed (exit ${result.code}, ${result.ms} ms)\n--- stdout (tail) ---\n${tail(result.stdout)}\n--- stderr (tail) ---\n${tail(result.stderr)}`;
+  return `${what} failed (exit ${result.code}, ${result.ms} ms)\n--- stdout ---\n${excerpt(result.stdout)}\n--- stderr ---\n${excerpt(result.stderr)}`;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
