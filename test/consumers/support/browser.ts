@@ -13,6 +13,8 @@ export interface OpenedPage {
   context: BrowserContext;
   /** Console errors, page errors and CSP violations, as they happen. */
   errors: string[];
+  /** Documents and scripts the page itself requested (its workers' imports are not here). */
+  requests: { url: string; type: string }[];
 }
 
 export async function openPage(browser: Browser, url: string): Promise<OpenedPage> {
@@ -22,11 +24,10 @@ export async function openPage(browser: Browser, url: string): Promise<OpenedPag
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
-  });
-  // Chromium's "Failed to load resource" message leaves out the URL: name it.
-  context.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
+    // Chromium's "Failed to load resource" text leaves out the URL; its location names it.
+    const where = message.location().url;
+    if (message.type() === 'error')
+      errors.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   await page.addInitScript(() => {
     // Keep every resource entry (a dev server loads hundreds of modules; the default keeps 250).
@@ -35,8 +36,17 @@ export async function openPage(browser: Browser, url: string): Promise<OpenedPag
       console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
     });
   });
+  // The page target's own network log. Chromium files a module worker's imports under the page
+  // in Resource Timing (initiator "script") and in Playwright's request events, but the DevTools
+  // protocol reports them on the worker's target only, so this log tells the page's loads apart.
+  const requests: OpenedPage['requests'] = [];
+  const cdp = await context.newCDPSession(page);
+  cdp.on('Network.requestWillBeSent', (event) =>
+    requests.push({ url: event.request.url, type: event.type ?? 'Other' }),
+  );
+  await cdp.send('Network.enable');
   await page.goto(url, { waitUntil: 'load' });
-  return { page, context, errors };
+  return { page, context, errors, requests };
 }
 
 /**
@@ -130,33 +140,26 @@ async function largestFileNamed(dir: string, part: string): Promise<string> {
   return best.file;
 }
 
-/** Every script the page itself loaded (not its workers) holds none of the rank tables. */
+/** Every document and script the page itself loaded (not its workers) holds none of the rank tables. */
 export async function expectNoRankTableOnPage(
-  page: Page,
+  opened: OpenedPage,
   slices: readonly RankSlice[],
-  workerUrls: readonly string[] = [],
 ): Promise<void> {
-  const entries = await page.evaluate(() =>
-    performance.getEntriesByType('resource').map((entry) => ({
-      url: entry.name,
-      initiator: (entry as PerformanceResourceTiming).initiatorType,
-    })),
+  // A worker's own script is requested by the page; what runs in it may hold the ranks.
+  const workerUrls = opened.page.workers().map((worker) => worker.url());
+  const loads = opened.requests.filter(
+    ({ url, type }) =>
+      /^https?:/.test(url) &&
+      !workerUrls.includes(url) &&
+      (type === 'Document' || type === 'Script' || /\.m?js$/.test(new URL(url).pathname)),
   );
-  const scripts = entries
-    .filter(
-      ({ url, initiator }) =>
-        /^https?:/.test(url) &&
-        !workerUrls.includes(url) &&
-        (initiator === 'script' || /\.m?[jt]sx?$/.test(new URL(url).pathname)),
-    )
-    .map(({ url }) => url);
-  scripts.push(page.url());
-  expect(scripts.length, 'the page loaded scripts').toBeGreaterThan(1);
+  const urls = [...new Set(loads.map(({ url }) => url))];
+  expect(urls.length, 'the page loaded scripts').toBeGreaterThan(1);
   const offenders: string[] = [];
-  for (const url of new Set(scripts)) {
+  for (const url of urls) {
     const body = await (await fetch(url)).text();
     for (const { encoding, slice } of slices)
       if (body.includes(slice)) offenders.push(`${url} holds the ${encoding} rank table`);
   }
-  expect(offenders, 'the page never fetches a rank table (only the worker does)').toEqual([]);
+  expect(offenders, 'the page never fetches a rank table (only its worker does)').toEqual([]);
 }
