@@ -20,6 +20,11 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     if (['NODE_ENV', 'TEST', 'INIT_CWD', 'NODE_OPTIONS', 'FORCE_COLOR'].includes(key)) continue;
     env[key] = value;
   }
+  // npm run puts the repository's node_modules/.bin first on PATH: an app uses its own.
+  env.PATH = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((entry) => !entry.includes(`node_modules${path.sep}.bin`))
+    .join(path.delimiter);
   return { ...env, NO_COLOR: '1', NEXT_TELEMETRY_DISABLED: '1', ...extra };
 }
 

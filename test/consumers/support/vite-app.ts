@@ -109,29 +109,38 @@ export function viteAppSuite(name: string, options: { quickStart?: boolean } = {
 
   if (options.quickStart)
     test('runs the README Quick start in Vite dev mode: a reply streams', async () => {
-      // The README's first tsx block, pasted as a user would; only the reference server's port
-      // differs from the documented 8787 (another server may hold that port on a shared machine).
+      // The README's first tsx block, pasted over the app's src/App.tsx as the README says; only
+      // the reference server's port differs from the documented 8787 (another server may hold that
+      // port on a shared machine).
       const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
       const section = readme.slice(readme.indexOf('## Quick start'));
       const block = section.match(/```tsx\n([\s\S]*?)```/)?.[1];
       expect(block, 'README.md has a tsx block under "## Quick start"').toBeTruthy();
-      const exported = block!.match(/export function (\w+)/)?.[1];
-      expect(exported, 'the Quick start exports a component').toBeTruthy();
-      api ??= await startReferenceServer(app);
       expect(block).toContain('http://127.0.0.1:8787/v1');
+      const component = block!.match(/export default (\w+)/)?.[1];
+      const named = block!.match(/export function (\w+)/)?.[1];
+      expect(component ?? named, 'the Quick start exports a component').toBeTruthy();
+      api ??= await startReferenceServer(app);
       await writeFile(
-        path.join(app.dir, 'src/QuickStart.tsx'),
+        path.join(app.dir, 'src/App.tsx'),
         block!.replaceAll('http://127.0.0.1:8787', api.origin),
       );
-      await writeFile(
-        path.join(app.dir, 'src/main.tsx'),
-        [
-          "import { createRoot } from 'react-dom/client';",
-          `import { ${exported} } from './QuickStart';`,
-          `createRoot(document.getElementById('root')!).render(<${exported} />);`,
-          '',
-        ].join('\n'),
-      );
+      // The fixture's main.tsx is create-vite's: it renders App's default export. An older
+      // README exported a named component only; render that one.
+      if (!component)
+        await writeFile(
+          path.join(app.dir, 'src/main.tsx'),
+          [
+            "import { StrictMode } from 'react';",
+            "import { createRoot } from 'react-dom/client';",
+            `import { ${named} } from './App';`,
+            '',
+            "createRoot(document.getElementById('root')!).render(",
+            `  <StrictMode><${named} /></StrictMode>,`,
+            ');',
+            '',
+          ].join('\n'),
+        );
       const typecheck = await app.run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
       expect(typecheck.code, describeFailure('tsc on the Quick start', typecheck)).toBe(0);
       const port = await freePort();
