@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 
 import { assertSucceeded, installFixture, type Fixture } from './support/fixture';
-import { describeFailure } from './support/process';
+import { describeFailure, run } from './support/process';
 
 let app: Fixture;
 
@@ -48,4 +48,15 @@ test('streams a chat completion from the reference server and counts tokens', as
   expect(output.legacyTokens).toBe(4);
   expect(output.chatTokens).toBeGreaterThan(output.tokens);
   expect(result.stderr, 'nothing printed to stderr').toBe('');
+});
+
+test('the installed parlance-server prints its usage for --help and exits', async () => {
+  const result = await run('node_modules/.bin/parlance-server', ['--help'], {
+    cwd: app.dir,
+    // Ignoring --help would start a server that never exits.
+    timeoutMs: 15_000,
+  });
+  expect(result.code, describeFailure('parlance-server --help', result)).toBe(0);
+  expect(result.stdout).toMatch(/--port/);
+  expect(result.stdout).toMatch(/--host/);
 });
