@@ -60,6 +60,13 @@ async function open(route: string): Promise<OpenedPage> {
   return opened;
 }
 
+/** The build's route table marks the page prerendered: static (○) or a partial prerender (◐). */
+function expectPrerendered(stdout: string, route: string) {
+  const line = stdout.split('\n').find((l) => new RegExp(`^[┌├└]\\s+\\S+\\s+${route}(\\s|$)`).test(l));
+  expect(line, `next build lists ${route}:\n${stdout}`).toBeDefined();
+  expect(line, `next build prerenders ${route}`).toMatch(/[○◐]/);
+}
+
 test('installs', () => {
   assertSucceeded('npm install', app.install);
   expect(existsSync(path.join(app.dir, 'node_modules/parlance/package.json'))).toBe(true);
@@ -69,6 +76,8 @@ test('builds with Turbopack (type check and prerendering included)', async () =>
   const result = await app.run('node_modules/.bin/next', ['build']);
   timings.buildTurbopack = result.ms;
   expect(result.code, describeFailure('next build', result)).toBe(0);
+  expectPrerendered(result.stdout, '/');
+  expectPrerendered(result.stdout, '/chat');
 });
 
 test('serves the route handler: the reference server under /api/parlance', async () => {
@@ -121,4 +130,6 @@ test('builds with webpack', async () => {
   const result = await app.run('node_modules/.bin/next', ['build', '--webpack']);
   timings.buildWebpack = result.ms;
   expect(result.code, describeFailure('next build --webpack', result)).toBe(0);
+  expectPrerendered(result.stdout, '/');
+  expectPrerendered(result.stdout, '/chat');
 });
