@@ -52,6 +52,50 @@ export function viteAppSuite(name: string, options: { quickStart?: boolean } = {
     await app?.remove();
   });
 
+  /**
+   * Puts a documented component in src/App.tsx, as the docs say, and has main.tsx render it:
+   * create-vite's main.tsx (the fixture's) renders App's default export; a block with a named
+   * export only (an older README) gets a main.tsx that renders that one.
+   */
+  async function pasteApp(code: string) {
+    const named = code.match(/export function (\w+)/)?.[1];
+    const component = code.match(/export default (\w+)/)?.[1];
+    expect(component ?? named, 'the documented block exports a component').toBeTruthy();
+    await writeFile(path.join(app.dir, 'src/App.tsx'), code);
+    await writeFile(
+      path.join(app.dir, 'src/main.tsx'),
+      [
+        "import { StrictMode } from 'react';",
+        "import { createRoot } from 'react-dom/client';",
+        component ? `import ${component} from './App';` : `import { ${named} } from './App';`,
+        '',
+        "createRoot(document.getElementById('root')!).render(",
+        `  <StrictMode><${component ?? named} /></StrictMode>,`,
+        ');',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  /** Starts `vite` (dev) on 127.0.0.1 and asks a reply on the app's dev origin, `localhost`. */
+  async function chatInDevMode() {
+    await dev?.stop();
+    const port = await freePort();
+    dev = await start(
+      'node_modules/.bin/vite',
+      ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      { cwd: app.dir, ready: /http:\/\/127\.0\.0\.1:\d+/, timeoutMs: 60_000 },
+    );
+    browser ??= await launchChromium();
+    const page = await openPage(browser, `http://localhost:${port}/`);
+    try {
+      await sendAndAwaitReply(page.page, 'What is Parlance?');
+      expect(page.errors).toEqual([]);
+    } finally {
+      await page.context.close();
+    }
+  }
+
   /** The built app's page, served by `vite preview`, opened once and shared by the checks. */
   async function builtPage(): Promise<OpenedPage> {
     if (opened) return opened;
@@ -117,46 +161,30 @@ export function viteAppSuite(name: string, options: { quickStart?: boolean } = {
       const block = section.match(/```tsx\n([\s\S]*?)```/)?.[1];
       expect(block, 'README.md has a tsx block under "## Quick start"').toBeTruthy();
       expect(block).toContain('http://127.0.0.1:8787/v1');
-      const component = block!.match(/export default (\w+)/)?.[1];
-      const named = block!.match(/export function (\w+)/)?.[1];
-      expect(component ?? named, 'the Quick start exports a component').toBeTruthy();
       api ??= await startReferenceServer(app);
-      await writeFile(
-        path.join(app.dir, 'src/App.tsx'),
-        block!.replaceAll('http://127.0.0.1:8787', api.origin),
-      );
-      // The fixture's main.tsx is create-vite's: it renders App's default export. An older
-      // README exported a named component only; render that one.
-      if (!component)
-        await writeFile(
-          path.join(app.dir, 'src/main.tsx'),
-          [
-            "import { StrictMode } from 'react';",
-            "import { createRoot } from 'react-dom/client';",
-            `import { ${named} } from './App';`,
-            '',
-            "createRoot(document.getElementById('root')!).render(",
-            `  <StrictMode><${named} /></StrictMode>,`,
-            ');',
-            '',
-          ].join('\n'),
-        );
+      await pasteApp(block!.replaceAll('http://127.0.0.1:8787', api.origin));
       const typecheck = await app.run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
       expect(typecheck.code, describeFailure('tsc on the Quick start', typecheck)).toBe(0);
-      const port = await freePort();
-      dev = await start(
-        'node_modules/.bin/vite',
-        ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-        { cwd: app.dir, ready: /http:\/\/127\.0\.0\.1:\d+/, timeoutMs: 60_000 },
+      await chatInDevMode();
+    });
+
+  if (options.quickStart)
+    test("runs docs/vite.md's proxy recipe in Vite dev mode: same origin, a reply streams", async () => {
+      // The guide's vite.config.ts (proxying /v1 to the reference server) and its App with the
+      // relative baseUrl '/v1'; again only the server's port differs from the documented 8787.
+      const guide = await readFile(path.join(repoRoot, 'docs/vite.md'), 'utf8').catch(() => '');
+      const blocks = [...guide.matchAll(/```(tsx?)\n([\s\S]*?)```/g)];
+      const config = blocks.findIndex(([, lang, code]) => lang === 'ts' && /proxy/.test(code!));
+      expect(config, 'docs/vite.md has a vite.config.ts block with a proxy').toBeGreaterThan(-1);
+      const appBlock = blocks.slice(config + 1).find(([, lang]) => lang === 'tsx')?.[2];
+      expect(appBlock, 'docs/vite.md has an App after its proxy config').toMatch(/baseUrl="\/v1"/);
+      api ??= await startReferenceServer(app);
+      const port = new URL(api.origin).port;
+      await writeFile(
+        path.join(app.dir, 'vite.config.ts'),
+        blocks[config]![2]!.replaceAll('127.0.0.1:8787', `127.0.0.1:${port}`),
       );
-      browser ??= await launchChromium();
-      // The app's own dev origin, as a developer opens it: localhost, cross-origin to the API.
-      const page = await openPage(browser, `http://localhost:${port}/`);
-      try {
-        await sendAndAwaitReply(page.page, 'What is Parlance?');
-        expect(page.errors).toEqual([]);
-      } finally {
-        await page.context.close();
-      }
+      await pasteApp(appBlock!);
+      await chatInDevMode();
     });
 }
