@@ -1,6 +1,7 @@
 // The tests a Vite + React app passes: it installs the tarball, type-checks, builds, and its built
 // page chats with a reference server started from the installed package, counting tokens in a
-// worker, without loading a rank table on the page and without errors.
+// worker, without loading a rank table on the page and without errors. With `quickStart`, the
+// README's Quick start and docs/vite.md's proxy recipe also run in Vite's dev server.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
