@@ -3,7 +3,7 @@
 // worker, without loading a rank table on the page and without errors. With `quickStart`, the
 // README's Quick start and docs/vite.md's proxy recipe also run in Vite's dev server.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { Browser } from 'playwright-core';
@@ -164,6 +164,8 @@ export function viteAppSuite(name: string, options: { quickStart?: boolean } = {
       expect(block).toContain('http://127.0.0.1:8787/v1');
       api ??= await startReferenceServer(app);
       await pasteApp(block!.replaceAll('http://127.0.0.1:8787', api.origin));
+      // A fresh app has no widget markup: its own test is "type-checks".
+      await rm(path.join(app.dir, 'src/WidgetMarkup.tsx'), { force: true });
       const typecheck = await app.run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
       expect(typecheck.code, describeFailure('tsc on the Quick start', typecheck)).toBe(0);
       await chatInDevMode();
