@@ -181,6 +181,20 @@ export default defineConfig({
           browser: browser(),
         },
       },
+      {
+        // The packed tarball installed into real apps (Next.js, Vite, a plain page, Node) outside
+        // the repository: installs and builds are heavy, so its files run one at a time, after the rest.
+        test: {
+          name: 'consumers',
+          include: ['test/consumers/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/consumers/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 420_000,
+        },
+      },
     ],
   },
 });
