@@ -85,12 +85,18 @@ export default defineConfig({
     },
     rolldownOptions: {
       // Dependencies and peers stay imports, so an app gets one copy of each (and dedupes them).
+      // The one exception is bundled in dist/vendor/: @tanstack/react-virtual, whose own React peers
+      // would otherwise be installed for apps that use only parlance/core or parlance/server.
       external: (id) =>
         id.startsWith('node:') || packages.some((name) => id === name || id.startsWith(`${name}/`)),
       output: {
         preserveModules: true,
         preserveModulesRoot: 'src',
-        entryFileNames: '[name].js',
+        // npm pack leaves out any folder named node_modules, so bundled modules go to vendor/.
+        entryFileNames: (chunk) =>
+          chunk.name.includes('node_modules/')
+            ? `${chunk.name.replace(/^.*node_modules\//, 'vendor/')}.js`
+            : '[name].js',
         banner: (chunk) => (clientModule(chunk.fileName) ? '"use client";' : ''),
       },
     },

@@ -6,7 +6,7 @@
 // 3. The generated rank tables ship without a source map: a map of one string literal helps no one
 //    and doubled their weight. Their sourceMappingURL comment goes with it.
 // 4. `import 'parlance/styles.css'` needs a declaration under `noUncheckedSideEffectImports`.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 for (const stub of ['dist/styles-entry.js', 'dist/styles-entry.js.map']) rmSync(stub, { force: true });
@@ -41,4 +41,11 @@ for (const entry of readdirSync('dist', { recursive: true, withFileTypes: true }
     throw new Error(`${file}: cannot resolve the declaration of '${path}'`);
   });
   if (rewritten !== source) writeFileSync(file, rewritten);
+}
+
+// 5. Bundled third-party modules (dist/vendor/) keep their licences beside them.
+for (const name of ['react-virtual', 'virtual-core']) {
+  const licence = `node_modules/@tanstack/${name}/LICENSE`;
+  if (existsSync(`dist/vendor/@tanstack/${name}`))
+    copyFileSync(licence, `dist/vendor/@tanstack/${name}/LICENSE`);
 }

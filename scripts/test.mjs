@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const checks = [
   ['types', 'npx', ['tsc', '--noEmit']],
   ['types (playground)', 'npx', ['tsc', '--noEmit', '-p', 'playground']],
+  ['types (public JSX typing)', 'npx', ['tsc', '-p', 'test/types']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
   ['format', 'npx', ['prettier', '--check', '.']],
   ['build', 'npm', ['run', 'build', '--silent']],
