@@ -1,6 +1,7 @@
 /**
  * Validates values against a schema of the official OpenAPI description
- * (`/work/shared/openai/openapi.yaml`, or `$PARLANCE_OPENAPI`). Node only.
+ * (`../shared/openai/openapi.yaml` beside the repository, else `/work/shared/openai/openapi.yaml`, or
+ * `$PARLANCE_OPENAPI`). Node only.
  *
  * The document mixes OpenAPI 3.0 `nullable: true` and boolean `exclusiveMinimum` with 3.1 JSON
  * Schema; both are normalised in memory before Ajv compiles in 2020-12 mode.
@@ -11,11 +12,15 @@
  * ```
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
-const OPENAPI_PATH = process.env.PARLANCE_OPENAPI ?? '/work/shared/openai/openapi.yaml';
+const besideRepo = fileURLToPath(new URL('../../../shared/openai/openapi.yaml', import.meta.url));
+const OPENAPI_PATH =
+  process.env.PARLANCE_OPENAPI ??
+  (fs.existsSync(besideRepo) ? besideRepo : '/work/shared/openai/openapi.yaml');
 const DOC_ID = 'openapi.json';
 
 let ajv: Ajv2020 | undefined;
