@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { expect, fn, userEvent } from 'storybook/test';
+import { expect, fn, userEvent, waitFor } from 'storybook/test';
 
 import { Composer } from 'parlance';
 
@@ -66,9 +66,14 @@ export const WithImages: Story = {
     await expect(canvas.queryByRole('img', { name: 'cat.png' })).toBeNull();
     await userEvent.upload(input, png);
     await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
-    await expect(args.onSend).toHaveBeenCalledWith([
-      { type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/) } },
-    ]);
+    // The file is read as a data URL before onSend: asynchronous, and slow on a busy machine.
+    await waitFor(
+      () =>
+        expect(args.onSend).toHaveBeenCalledWith([
+          { type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/) } },
+        ]),
+      { timeout: 5_000 },
+    );
   },
 };
 

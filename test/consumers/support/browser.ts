@@ -57,7 +57,23 @@ export async function sendAndAwaitReply(page: Page, text: string): Promise<strin
   await page.locator('textarea').first().fill(text);
   await page.getByRole('button', { name: 'Send', exact: true }).first().click();
   const reply = assistants.nth(before);
-  await reply.waitFor({ state: 'attached', timeout: 30_000 });
+  // Generous: the machine running the suite may be busy. On failure, say what the page showed.
+  await reply.waitFor({ state: 'attached', timeout: 60_000 }).catch(async (error: unknown) => {
+    const draft = await page
+      .locator('textarea')
+      .first()
+      .inputValue()
+      .catch(() => '(no textarea)');
+    const shown = await page
+      .locator('.parlance-root')
+      .first()
+      .innerText()
+      .catch(() => '');
+    throw new Error(
+      `No reply appeared: ${String(error)}\ndraft left in the composer: ${JSON.stringify(draft)}\n` +
+        `page text: ${shown.slice(0, 600)}`,
+    );
+  });
   const lengths = new Set<number>();
   const statuses = new Set<string>();
   const deadline = Date.now() + 60_000;
