@@ -73,6 +73,8 @@ export class RankTable {
   readonly #length: Uint16Array;
   readonly #slots: Int32Array;
   readonly #mask: number;
+  /** The length in bytes of the longest token: no longer byte range is looked up. */
+  readonly longest: number;
 
   constructor({ tokens, bytes, data }: CompactRanks) {
     const packed = decodeBase64(data);
@@ -119,11 +121,15 @@ export class RankTable {
     this.#length = length;
     this.#slots = slots;
     this.#mask = mask;
+    let longest = 0;
+    for (let rank = 0; rank < tokens; rank++) longest = Math.max(longest, length[rank]!);
+    this.longest = longest;
   }
 
   /** The rank of `bytes[from, to)`, or `Infinity` when it is not a token. */
   get(bytes: Uint8Array, from: number, to: number): number {
     const length = to - from;
+    if (length > this.longest) return Infinity;
     const pool = this.#pool;
     for (let slot = hash(bytes, from, to) & this.#mask; ; slot = (slot + 1) & this.#mask) {
       const token = this.#slots[slot]!;
@@ -171,12 +177,20 @@ function countWith(pattern: RegExp, ranks: RankTable): CountFn {
   };
 }
 
+/** Pieces up to this many bytes merge by scanning (fastest when short); longer ones use a heap. */
+const SCAN_LIMIT = 64;
+
 /**
  * How many tokens tiktoken's byte-pair merge leaves of `bytes`: parts are byte ranges between
  * boundaries; the adjacent pair with the lowest rank (leftmost on ties) merges until none is a
- * token.
+ * token. A pair longer than the longest token is never one, so it is not looked up.
  */
 function mergeCount(bytes: Uint8Array, ranks: RankTable): number {
+  return bytes.length <= SCAN_LIMIT ? mergeCountByScan(bytes, ranks) : mergeCountByHeap(bytes, ranks);
+}
+
+/** The merge as tiktoken writes it: find the lowest pair by a scan, merge, repeat. O(n²), tiny n. */
+function mergeCountByScan(bytes: Uint8Array, ranks: RankTable): number {
   const bounds = Array.from({ length: bytes.length + 1 }, (_, i) => i);
   const pairRank = new Array<number>(bytes.length - 1);
   const rankOf = (i: number) => ranks.get(bytes, bounds[i]!, bounds[i + 2]!);
@@ -197,6 +211,86 @@ function mergeCount(bytes: Uint8Array, ranks: RankTable): number {
     parts--;
     if (at > 0) pairRank[at - 1] = rankOf(at - 1);
     if (at < parts - 1) pairRank[at] = rankOf(at);
+  }
+  return parts;
+}
+
+/** Heap keys hold a pair's rank and its start: rank × 2³² + start, exact in a double. */
+const START_SPAN = 2 ** 32;
+
+/**
+ * The same merge in O(n log n): the parts are a linked list over their start bytes, and every
+ * adjacent pair that is a token sits in a min-heap keyed by (rank, start) — lowest rank first,
+ * leftmost on ties, exactly tiktoken's order. A merge changes only the pairs on either side of
+ * it; their new ranks are pushed and the old entries are skipped when they surface (a live part
+ * whose current pair rank differs from the entry's, or a part that was merged away). At most
+ * n − 1 merges push two entries each, so memory stays linear.
+ */
+function mergeCountByHeap(bytes: Uint8Array, ranks: RankTable): number {
+  const n = bytes.length;
+  const longest = ranks.longest;
+  // next[i]: where the part starting at i ends (the next part's start, or n).
+  const next = new Int32Array(n);
+  const prev = new Int32Array(n);
+  const pairRank = new Float64Array(n);
+  const dead = new Uint8Array(n);
+  const heap = new Float64Array(3 * n);
+  let size = 0;
+
+  const push = (key: number) => {
+    let i = size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]! <= key) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = key;
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap[--size]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && heap[child + 1]! < heap[child]!) child++;
+      if (heap[child]! >= last) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+    return top;
+  };
+  // The rank of the pair starting at part `i` (Infinity when there is none, or it is no token).
+  const rate = (i: number) => {
+    const second = next[i]!;
+    const end = second < n ? next[second]! : n;
+    const rank = second < n && end - i <= longest ? ranks.get(bytes, i, end) : Infinity;
+    pairRank[i] = rank;
+    if (rank !== Infinity) push(rank * START_SPAN + i);
+  };
+
+  for (let i = 0; i < n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+  }
+  for (let i = 0; i < n - 1; i++) rate(i);
+  pairRank[n - 1] = Infinity;
+
+  let parts = n;
+  while (size > 0) {
+    const key = pop();
+    const rank = Math.floor(key / START_SPAN);
+    const start = key - rank * START_SPAN;
+    if (dead[start] || pairRank[start] !== rank) continue;
+    const gone = next[start]!;
+    dead[gone] = 1;
+    next[start] = next[gone]!;
+    if (next[gone]! < n) prev[next[gone]!] = start;
+    parts--;
+    rate(start);
+    if (prev[start]! >= 0) rate(prev[start]!);
   }
   return parts;
 }
