@@ -210,7 +210,11 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
     mode !== 'local' &&
     (mode === 'remote' || !info.isKnown) &&
     endpoint.status !== 'unavailable';
-  const cached = remoteActive ? endpoint.peek(input, model) : undefined;
+  // A count asked for before (by this or another hook): shown at once, no request.
+  const cached = useMemo(
+    () => (remoteActive ? endpoint.peek(input, model) : undefined),
+    [remoteActive, endpoint, input, model],
+  );
   useEffect(() => {
     if (!remoteActive || cached) return;
     const controller = new AbortController();

@@ -60,6 +60,14 @@ describe('useTokenCount with a tokenizer endpoint', () => {
     expect(bodies).toHaveLength(1);
     expect(bodies[0]).toMatchObject({ url: 'http://llm.test/tokenize', prompt: text, model: 'my-llama' });
     expect(await countTokens(text, 'my-llama')).not.toBe(3);
+
+    // Another hook with the same provider settings shares the endpoint: its cached count shows on
+    // the first render, with no new request.
+    const again = renderHook(() => useTokenCount(text, { model: 'my-llama', debounceMs: 10 }), {
+      wrapper: wrapper(fetch),
+    });
+    expect(again.result.current).toMatchObject({ source: 'remote', count: 3, status: 'ready' });
+    expect(bodies).toHaveLength(1);
   });
 
   it('counts a conversation through the endpoint’s chat template', async () => {
