@@ -235,21 +235,22 @@ export function createTokenizerEndpoint(options: TokenizerEndpointOptions): Toke
     const key = cacheKey(text, opts.model);
     const hit = cache.get(key);
     if (hit) return hit;
-    // Both servers ignore fields they do not know, so while the kind is unknown one body serves
-    // either; the answer's shape tells which one replied.
-    const body =
-      kind === 'llama.cpp'
-        ? { content: text, add_special: false }
-        : kind === 'vllm'
-          ? { ...modelField(opts.model), prompt: text, add_special_tokens: false }
-          : {
-              ...modelField(opts.model),
-              prompt: text,
-              add_special_tokens: false,
-              content: text,
-              add_special: false,
-            };
-    const raw = await post('/tokenize', body, opts.signal);
+    const llamaBody = { content: text, add_special: false };
+    const vllmBody = { ...modelField(opts.model), prompt: text, add_special_tokens: false };
+    let raw: unknown;
+    if (kind !== null)
+      raw = await post('/tokenize', kind === 'llama.cpp' ? llamaBody : vllmBody, opts.signal);
+    else {
+      // llama.cpp and current vLLM ignore fields they do not know, so while the kind is unknown
+      // one body serves either and the answer's shape tells which replied. Servers that refuse
+      // unknown fields (older vLLM, TensorRT-LLM: 400/422) get vLLM's own body instead.
+      try {
+        raw = await post('/tokenize', { ...vllmBody, ...llamaBody }, opts.signal);
+      } catch (error) {
+        if (!(ApiError.isInstance(error) && (error.status === 400 || error.status === 422))) throw error;
+        raw = await post('/tokenize', vllmBody, opts.signal);
+      }
+    }
     const read = readCount(raw, JSON.stringify(raw));
     return remember(key, { ...read, kind: kind ?? read.kind });
   }

@@ -115,6 +115,28 @@ describe('createTokenizerEndpoint', () => {
     }
   });
 
+  it('falls back to vLLM’s own body when a strict server refuses the combined one', async () => {
+    const { fetch, calls } = fakeFetch((_path, body) =>
+      'content' in body ? { error: { message: 'extra fields not permitted' } } : vllm('', body),
+    );
+    const strict = vi.fn<FetchFunction>(async (url, init) => {
+      const response = await fetch(url, init);
+      const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+      return 'content' in body ? new Response(await response.text(), { status: 422 }) : response;
+    });
+    const endpoint = createTokenizerEndpoint({ baseUrl: 'http://strict.test/v1', fetch: strict });
+    expect(await endpoint.count('x y', { model: 'm' })).toEqual({
+      tokens: 2,
+      kind: 'vllm',
+      maxModelLen: 32_768,
+    });
+    expect(calls.map((c) => Object.keys(c.body).sort())).toEqual([
+      ['add_special', 'add_special_tokens', 'content', 'model', 'prompt'],
+      ['add_special_tokens', 'model', 'prompt'],
+    ]);
+    expect(endpoint.status).toBe('available');
+  });
+
   it('counts a conversation: vLLM through messages, llama.cpp through /apply-template then /tokenize', async () => {
     const messages = [
       { role: 'system', content: 'be brief' },
