@@ -78,3 +78,6 @@ export { useTokenBudget, type TokenBudget } from './components/token-meter/use-t
 export { Markdown, type MarkdownProps } from './components/markdown/markdown';
 export { safeHref, isImageAllowed, type UrlPolicy } from './components/markdown/safe-url';
 export { chatCatalogs, type ChatStrings } from './components/i18n/chat';
+// tokenizer endpoints
+export type { TokenCountSource, TokenizerMode } from './hooks/use-token-count';
+export type { TokenizerEndpoint, TokenizerEndpointKind } from './core/tokens/remote';

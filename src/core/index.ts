@@ -197,3 +197,17 @@ export {
   type ImageRequestContext,
   type VaryImageInput,
 } from './images/requests';
+// tokenizer endpoints (llama.cpp, vLLM)
+export {
+  createTokenizerEndpoint,
+  debounceTokenCount,
+  tokenizerRootUrl,
+  type DebouncedTokenCount,
+  type DebounceTokenCountOptions,
+  type RemoteCountOptions,
+  type RemoteTokenCount,
+  type TokenizerEndpoint,
+  type TokenizerEndpointKind,
+  type TokenizerEndpointOptions,
+  type TokenizerEndpointStatus,
+} from './tokens/remote';

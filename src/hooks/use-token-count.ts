@@ -12,12 +12,44 @@ import {
   type TokenMessage,
 } from '../core/tokens/count';
 import { getModelInfo, type TokenEncoding } from '../core/tokens/models';
+import { AbortError } from '../core/errors';
+import { sleep } from '../core/internal/sleep';
+import {
+  createTokenizerEndpoint,
+  type RemoteTokenCount,
+  type TokenizerEndpoint,
+} from '../core/tokens/remote';
 import { useParlanceConfig, useParlanceQueryClient, type ParlanceConfig } from './parlance-provider';
+
+/**
+ * Where counts come from.
+ * - `local`: Parlance's own tokenizer (exact for the models it knows, an estimate for others).
+ * - `remote`: the backend's tokenizer endpoint (llama.cpp's or vLLM's `POST /tokenize`) for every
+ *   model, the local count standing in until it answers or when it fails.
+ * - `auto`: the endpoint for models Parlance does not know, the local tokenizer for the rest.
+ */
+export type TokenizerMode = 'local' | 'remote' | 'auto';
+
+/**
+ * Where a shown count came from: `local` — Parlance's tokenizer, for a model it knows (exact);
+ * `remote` — the backend's tokenizer endpoint (exact); `estimate` — Parlance's tokenizer standing
+ * in for a model it does not know.
+ */
+export type TokenCountSource = 'local' | 'remote' | 'estimate';
 
 /** Options of {@link useTokenCount}: the model, plus any provider field to override. */
 export interface UseTokenCountOptions extends ParlanceConfig, ChatCountOptions {
   /** The model to count for. Default: the provider's `model`; with none, the unknown-model fallback. */
   model?: string;
+  /** Where counts come from. Default `auto`. */
+  tokenizer?: TokenizerMode;
+  /**
+   * The tokenizer endpoint to ask. Default: one for the provider's `baseUrl` (its root's
+   * `/tokenize`), shared by every hook with the same settings; `null` for none.
+   */
+  tokenizerEndpoint?: TokenizerEndpoint | null;
+  /** How long the input must stay unchanged before the endpoint is asked, in ms. Default 250. */
+  debounceMs?: number;
 }
 
 /**
@@ -43,9 +75,40 @@ export interface UseTokenCountResult {
   encoding: TokenEncoding;
   /** Why `status` is `error`. */
   error: Error | null;
+  /** Where `count` came from; `remote` and `local` counts are exact. */
+  source: TokenCountSource;
 }
 
 type Input = string | readonly TokenMessage[];
+
+const sharedByFetch = new WeakMap<object, Map<string, TokenizerEndpoint>>();
+const GLOBAL_FETCH = {};
+
+/** One endpoint per backend and settings, so its cache and what it learned are shared. */
+function sharedEndpoint(config: ParlanceConfig & { baseUrl: string }): TokenizerEndpoint {
+  const byFetch = sharedByFetch.get(config.fetch ?? GLOBAL_FETCH) ?? new Map<string, TokenizerEndpoint>();
+  sharedByFetch.set(config.fetch ?? GLOBAL_FETCH, byFetch);
+  const key = JSON.stringify([config.baseUrl, config.apiKey ?? null, config.headers ?? null]);
+  let endpoint = byFetch.get(key);
+  if (!endpoint) {
+    endpoint = createTokenizerEndpoint({
+      baseUrl: config.baseUrl,
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+      ...(config.headers ? { headers: config.headers } : {}),
+      ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    });
+    byFetch.set(key, endpoint);
+  }
+  return endpoint;
+}
+
+interface RemoteState {
+  input: Input;
+  model: string | undefined;
+  endpoint: TokenizerEndpoint;
+  result?: RemoteTokenCount;
+  failed?: boolean;
+}
 
 function measureNow(
   input: Input,
@@ -63,6 +126,11 @@ function measureNow(
  * loaded once per encoding), and in the browser encoding runs in a Web Worker; unchanged texts
  * come from a cache, so a keystroke re-encodes only the draft.
  *
+ * For a model Parlance does not know, the backend's tokenizer endpoint (llama.cpp's or vLLM's
+ * `POST /tokenize`, found at the root of `baseUrl`) is asked once the input rests for
+ * `debounceMs`; its count is exact (`source: 'remote'`, `isApproximate: false`). Until it
+ * answers, or when the backend has none, the local estimate shows (`source: 'estimate'`).
+ *
  * @example
  * ```tsx
  * import { useTokenCount, type TokenMessage } from 'parlance';
@@ -79,7 +147,25 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
   const config = useParlanceConfig(options);
   const model = options.model ?? config.model;
   const { imageSize } = options;
+  const mode = options.tokenizer ?? 'auto';
+  const debounceMs = options.debounceMs ?? 250;
   const info = useMemo(() => getModelInfo(model), [model]);
+  const { baseUrl, fetch, apiKey } = config;
+  const headersKey = config.headers ? JSON.stringify(config.headers) : '';
+  const endpoint = useMemo(
+    () =>
+      options.tokenizerEndpoint !== undefined
+        ? options.tokenizerEndpoint
+        : baseUrl
+          ? sharedEndpoint({
+              baseUrl,
+              ...(fetch ? { fetch } : {}),
+              ...(apiKey ? { apiKey } : {}),
+              ...(headersKey ? { headers: JSON.parse(headersKey) as Record<string, string> } : {}),
+            })
+          : null,
+    [options.tokenizerEndpoint, baseUrl, fetch, apiKey, headersKey],
+  );
   const queryClient = useParlanceQueryClient();
   const tokenizer = useQuery(
     {
@@ -117,18 +203,74 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
     };
   }, [ready, now, input, model, imageSize]);
 
+  // The endpoint: asked after the debounce, never waited for — the local count shows meanwhile.
+  const [remote, setRemote] = useState<RemoteState>();
+  const remoteActive =
+    endpoint !== null &&
+    mode !== 'local' &&
+    (mode === 'remote' || !info.isKnown) &&
+    endpoint.status !== 'unavailable';
+  // A count asked for before (by this or another hook): shown at once, no request.
+  const cached = useMemo(
+    () => (remoteActive ? endpoint.peek(input, model) : undefined),
+    [remoteActive, endpoint, input, model],
+  );
+  useEffect(() => {
+    if (!remoteActive || cached) return;
+    const controller = new AbortController();
+    const signal = controller.signal;
+    sleep(debounceMs, signal)
+      .then(() =>
+        typeof input === 'string'
+          ? endpoint.count(input, { model: model ?? null, signal })
+          : endpoint.countChat(input, { model: model ?? null, signal }),
+      )
+      .then(
+        (result) => setRemote({ input, model, endpoint, result }),
+        (error: unknown) => {
+          if (!AbortError.isInstance(error)) setRemote({ input, model, endpoint, failed: true });
+        },
+      );
+    return () => controller.abort();
+  }, [remoteActive, cached, endpoint, input, model, debounceMs]);
+  const sameTarget = remoteActive && remote?.endpoint === endpoint && remote.model === model;
+  const remoteNow = cached ?? (sameTarget && remote.input === input ? remote.result : undefined);
+  const remoteFailed = sameTarget && remote.input === input && remote.failed === true;
+  const remoteWaiting = remoteActive && !remoteNow && !remoteFailed;
+  const remoteShown = remoteNow ?? (remoteWaiting && sameTarget ? remote.result : undefined);
+
   const current = now ?? (late && late.input === input && late.model === model ? late.result : undefined);
   const shown = current ?? (late && late.model === model ? late.result : undefined);
   const error = (tokenizer.error as Error | null) ?? countError;
-  const status: TokenCountStatus = error ? 'error' : !ready ? 'loading' : current ? 'ready' : 'counting';
+  const contextWindow = (!info.isKnown && remoteShown?.maxModelLen) || info.contextWindow;
+  if (remoteShown) {
+    return {
+      count: remoteShown.tokens,
+      status: remoteNow ? 'ready' : 'counting',
+      isApproximate: false,
+      contextWindow,
+      remaining: contextWindow - remoteShown.tokens,
+      encoding: info.encoding,
+      error: null,
+      source: 'remote',
+    };
+  }
+  const status: TokenCountStatus = error
+    ? 'error'
+    : !ready
+      ? 'loading'
+      : current && !remoteWaiting
+        ? 'ready'
+        : 'counting';
   const count = shown?.tokens;
   return {
     count,
     status,
     isApproximate: shown?.isApproximate ?? !info.isKnown,
-    contextWindow: info.contextWindow,
-    remaining: count === undefined ? undefined : info.contextWindow - count,
+    contextWindow,
+    remaining: count === undefined ? undefined : contextWindow - count,
     encoding: info.encoding,
     error,
+    source: info.isKnown && info.encoding !== 'approximate' ? 'local' : 'estimate',
   };
 }

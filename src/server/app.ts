@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
 import { createOfflineEngine, readForm, resolveRoute } from './offline/engine';
@@ -10,6 +10,7 @@ import {
   validateChatRequest,
   validateImageGeneration,
 } from './protocol/validate';
+import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from './protocol/tokenize';
 import { forward, redact, type UpstreamOptions } from './proxy';
 import { RateLimiter } from './rate-limit';
 
@@ -30,10 +31,17 @@ export interface ServerOptions {
    * `http://[::1]:*`, any port, and the same over `https`); proxy mode allows only these.
    */
   allowedOrigins?: readonly string[] | '*';
-  /** Per-client limits; `false` turns them off. Default: 60 chat requests and 50 images a minute. */
-  rateLimits?: { chatPerMinute?: number; imagesPerMinute?: number } | false;
-  /** Largest request bodies, in bytes. Default: JSON 4 MB, multipart 10 MB (two 4 MB images). */
-  bodyLimits?: { json?: number; multipart?: number };
+  /**
+   * Per-client limits; `false` turns them off. Default: 60 chat requests, 50 images and 600
+   * tokenizer requests (`/tokenize`, `/apply-template`: a meter asks once per pause in typing) a
+   * minute, each in its own bucket.
+   */
+  rateLimits?: { chatPerMinute?: number; imagesPerMinute?: number; tokenizePerMinute?: number } | false;
+  /**
+   * Largest request bodies, in bytes: JSON 4 MB, multipart 10 MB (two 4 MB images) by default.
+   * `tokenizeChars` caps the characters one tokenizer request counts (default 200,000; past it, 413).
+   */
+  bodyLimits?: { json?: number; multipart?: number; tokenizeChars?: number };
   /** Offline mode's documents. Default: none (`createServer` from the package reads README and docs/). */
   documents?: readonly OfflineDocument[];
   /** Offline streaming pace: pause before each word, in ms. Default 15. */
@@ -204,6 +212,8 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   const limits = options.rateLimits === false ? null : options.rateLimits;
   const chatLimiter = limits === null ? null : new RateLimiter(limits?.chatPerMinute ?? 60);
   const imageLimiter = limits === null ? null : new RateLimiter(limits?.imagesPerMinute ?? 50);
+  const tokenizeLimiter = limits === null ? null : new RateLimiter(limits?.tokenizePerMinute ?? 600);
+  const maxTokenizeChars = options.bodyLimits?.tokenizeChars ?? TOKENIZE_MAX_CHARS;
   const clientId = options.clientId ?? defaultClientId;
   const images = new ImageStore();
   const engine = upstream
@@ -212,6 +222,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
         documents: options.documents ?? [],
         chunkDelayMs: options.chunkDelayMs ?? 15,
         basePath: `${base}/v1`,
+        maxTokenizeChars,
         publishImage: (png, request) =>
           `${new URL(request.url).origin}${base}/generated/${images.put(png)}.png`,
       });
@@ -248,7 +259,9 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   // Everything below lives under the prefix; a path outside it reaches no route (404).
   const api = base ? app.basePath(base) : app;
 
-  api.use('/v1/*', async (c, next) => {
+  // The API: `/v1/*`, and the tokenizer routes beside it, at the root as llama.cpp and vLLM serve them.
+  const TOKENIZER_ROUTES = ['/tokenize', '/apply-template'] as const;
+  const guardOrigin: MiddlewareHandler = async (c, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && !isSameOrigin(c.req.raw, origin)) {
       const allowAll = allowed === '*';
@@ -270,7 +283,9 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     }
     if (c.req.method === 'OPTIONS') return new Response(null, { status: 204 });
     await next();
-  });
+  };
+  api.use('/v1/*', guardOrigin);
+  for (const route of TOKENIZER_ROUTES) api.use(route, guardOrigin);
 
   const tooLarge = () =>
     errorResponse(
@@ -286,6 +301,52 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
       ? multipartLimit(c, next)
       : jsonLimit(c, next),
   );
+  for (const route of TOKENIZER_ROUTES) api.use(route, jsonLimit);
+
+  // Proxy mode passes both through to the upstream's root; offline mode answers `/tokenize` itself
+  // (vLLM's shape, the kit's own count) and has no chat template for `/apply-template`.
+  for (const route of TOKENIZER_ROUTES) {
+    api.all(route, async (c) => {
+      const request = c.req.raw;
+      if (request.method !== 'POST') {
+        throw new HttpApiError({
+          status: 405,
+          message: `Method ${request.method} is not allowed for ${c.req.path}`,
+          code: 'method_not_allowed',
+        });
+      }
+      if (!upstream && route === '/apply-template') {
+        throw new HttpApiError({
+          status: 404,
+          message: `Invalid URL (POST ${c.req.path}): offline mode has no chat template.`,
+          code: 'unknown_url',
+        });
+      }
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      validateTokenizeRequest(parseJsonObject(new TextDecoder().decode(bytes)), route, maxTokenizeChars);
+      const decision = tokenizeLimiter?.take(clientId(request, c));
+      if (decision && !decision.ok) throw rateLimited(decision.retryAfterSeconds, 'tokenizer requests');
+      if (!upstream) {
+        return engine!.fetch(
+          new Request(request.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: bytes,
+            signal: request.signal,
+          }),
+        );
+      }
+      return forward(upstream, {
+        route,
+        atRoot: true,
+        method: 'POST',
+        body: bytes,
+        contentType: 'application/json',
+        signal: request.signal,
+        stream: false,
+      });
+    });
+  }
 
   api.all('/v1/*', async (c) => {
     const request = c.req.raw;

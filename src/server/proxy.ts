@@ -1,4 +1,5 @@
 import { encodeSSE } from '../core/stream/encode-sse';
+import { tokenizerRootUrl } from '../core/tokens/remote';
 import { HttpApiError, errorResponse } from './protocol/errors';
 
 /** Where proxy mode forwards to. */
@@ -43,6 +44,11 @@ function upstreamError(status: number, message: string, code: string): HttpApiEr
 export interface ForwardRequest {
   /** One of the API's routes, such as `/chat/completions`; never taken from the client's URL. */
   route: string;
+  /**
+   * The route is at the upstream's root rather than under its base URL (`/tokenize`, which
+   * llama.cpp and vLLM serve beside `/v1`): `https://host/v1` + `/tokenize` → `https://host/tokenize`.
+   */
+  atRoot?: boolean;
   method: 'GET' | 'POST';
   body?: Uint8Array;
   contentType?: string;
@@ -78,7 +84,9 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
   };
   if (request.contentType) headers['content-type'] = request.contentType;
   if (upstream.apiKey) headers.authorization = `Bearer ${upstream.apiKey}`;
-  const url = upstream.baseUrl.replace(/\/+$/, '') + request.route;
+  const url =
+    (request.atRoot ? tokenizerRootUrl(upstream.baseUrl) : upstream.baseUrl.replace(/\/+$/, '')) +
+    request.route;
 
   let response: Response;
   try {

@@ -8,6 +8,9 @@ import {
   validateImageGeneration,
   type ImageRequestFields,
 } from '../protocol/validate';
+import { countChatTokens, countTokens, type TokenMessage } from '../../core/tokens/count';
+import { getModelInfo } from '../../core/tokens/models';
+import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from '../protocol/tokenize';
 import { planReply, toCompletion, toEventStream, warmUpTokenizer } from './chat';
 import { editImages, generateImage, varyImages } from './images';
 import { encodePngRgba, type Rgba } from './png';
@@ -26,6 +29,8 @@ export interface OfflineEngineOptions {
    * Default: a `data:image/png;base64,` URL (nothing to serve, works in a browser transport).
    */
   publishImage?: (png: Uint8Array, request: Request) => string;
+  /** The most characters `/tokenize` counts in one request. Default 200,000. */
+  maxTokenizeChars?: number;
 }
 
 /**
@@ -36,7 +41,9 @@ export interface OfflineEngineOptions {
 export interface OfflineEngine {
   /**
    * A `fetch`-compatible handler for `{basePath}/chat/completions`, `/images/generations`,
-   * `/images/edits`, `/images/variations` and `/models`. Anything else is a 404 in OpenAI's envelope.
+   * `/images/edits`, `/images/variations` and `/models`, and for `POST /tokenize` beside
+   * `basePath` (at its root, as vLLM serves it: `{basePath without /v1}/tokenize`). Anything else
+   * is a 404 in OpenAI's envelope.
    *
    * @example
    * const client = createClient({ baseUrl: 'https://offline.invalid/v1', fetch: engine.fetch });
@@ -140,7 +147,34 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
     return jsonResponse(body);
   };
 
+  const tokenizePath = `${basePath.replace(/\/v1$/, '')}/tokenize`;
+  const maxTokenizeChars = options.maxTokenizeChars ?? TOKENIZE_MAX_CHARS;
+
+  // vLLM's answer shape, counted with the kit's own tokenizer: `usage.prompt_tokens` of a chat
+  // request with these messages is the same number. Offline mode keeps no token ids: `tokens` is [].
+  const tokenize = async (request: Request): Promise<Response> => {
+    if (request.method !== 'POST') {
+      throw new HttpApiError({
+        status: 405,
+        message: `Method ${request.method} is not allowed for ${tokenizePath}`,
+        code: 'method_not_allowed',
+      });
+    }
+    const input = validateTokenizeRequest(
+      parseJsonObject(await request.text()),
+      '/tokenize',
+      maxTokenizeChars,
+    );
+    const model = input.model ?? OFFLINE_MODELS.data[0]!.id;
+    const count =
+      input.kind === 'text'
+        ? await countTokens(input.text, model)
+        : await countChatTokens(input.messages as unknown as TokenMessage[], model);
+    return jsonResponse({ count, max_model_len: getModelInfo(model).contextWindow, tokens: [] });
+  };
+
   const handle = async (request: Request): Promise<Response> => {
+    if (new URL(request.url).pathname === tokenizePath) return tokenize(request);
     const route = resolveRoute(request, basePath);
     switch (route) {
       case '/models':
