@@ -41,7 +41,12 @@ export type TokenCountSource = 'local' | 'remote' | 'estimate';
 export interface UseTokenCountOptions extends ParlanceConfig, ChatCountOptions {
   /** The model to count for. Default: the provider's `model`; with none, the unknown-model fallback. */
   model?: string;
-  /** Where counts come from. Default `auto`. */
+  /**
+   * Where counts come from. Default `local`: nothing leaves the page before it is sent. `auto`
+   * asks the backend's tokenizer endpoint for models Parlance does not know — opt in where the
+   * backend has one (a backend without it answers the first request with an error the browser
+   * logs).
+   */
   tokenizer?: TokenizerMode;
   /**
    * The tokenizer endpoint to ask. Default: one for the provider's `baseUrl` (its root's
@@ -147,7 +152,7 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
   const config = useParlanceConfig(options);
   const model = options.model ?? config.model;
   const { imageSize } = options;
-  const mode = options.tokenizer ?? 'auto';
+  const mode = options.tokenizer ?? 'local';
   const debounceMs = options.debounceMs ?? 250;
   const info = useMemo(() => getModelInfo(model), [model]);
   const { baseUrl, fetch, apiKey } = config;

@@ -41,9 +41,12 @@ describe('useTokenCount with a tokenizer endpoint', () => {
   it('counts an unknown model through the endpoint: exact, after the debounce, with its context window', async () => {
     const { fetch, bodies } = vllmFetch();
     const text = 'antidisestablishmentarianism is long';
-    const { result } = renderHook(() => useTokenCount(text, { model: 'my-llama', debounceMs: 10 }), {
-      wrapper: wrapper(fetch),
-    });
+    const { result } = renderHook(
+      () => useTokenCount(text, { model: 'my-llama', tokenizer: 'auto', debounceMs: 10 }),
+      {
+        wrapper: wrapper(fetch),
+      },
+    );
     // The local estimate shows at once, marked as one, while the endpoint is asked.
     await waitFor(() => expect(result.current.count).toBeDefined());
     if (result.current.source !== 'remote') {
@@ -63,9 +66,12 @@ describe('useTokenCount with a tokenizer endpoint', () => {
 
     // Another hook with the same provider settings shares the endpoint: its cached count shows on
     // the first render, with no new request.
-    const again = renderHook(() => useTokenCount(text, { model: 'my-llama', debounceMs: 10 }), {
-      wrapper: wrapper(fetch),
-    });
+    const again = renderHook(
+      () => useTokenCount(text, { model: 'my-llama', tokenizer: 'auto', debounceMs: 10 }),
+      {
+        wrapper: wrapper(fetch),
+      },
+    );
     expect(again.result.current).toMatchObject({ source: 'remote', count: 3, status: 'ready' });
     expect(bodies).toHaveLength(1);
   });
@@ -78,20 +84,35 @@ describe('useTokenCount with a tokenizer endpoint', () => {
     ];
     const endpoint = createTokenizerEndpoint({ baseUrl: 'http://llm.test/v1', kind: 'vllm', fetch });
     const { result } = renderHook(() =>
-      useTokenCount(messages, { model: 'my-llama', tokenizerEndpoint: endpoint, debounceMs: 0 }),
+      useTokenCount(messages, {
+        model: 'my-llama',
+        tokenizer: 'auto',
+        tokenizerEndpoint: endpoint,
+        debounceMs: 0,
+      }),
     );
     await waitFor(() => expect(result.current.source).toBe('remote'));
     expect(result.current.count).toBe(2 + 5 + 1 + 5);
     expect(bodies[0]).toMatchObject({ messages, add_generation_prompt: true });
   });
 
-  it('keeps a known model local unless asked for remote, and never asks with tokenizer: local', async () => {
+  it('keeps a known model local unless asked for remote, and never asks by default or with tokenizer: local', async () => {
     const { fetch, bodies } = vllmFetch();
-    const auto = renderHook(() => useTokenCount('one two', { model: 'gpt-4o', debounceMs: 0 }), {
-      wrapper: wrapper(fetch),
-    });
+    const auto = renderHook(
+      () => useTokenCount('one two', { model: 'gpt-4o', tokenizer: 'auto', debounceMs: 0 }),
+      {
+        wrapper: wrapper(fetch),
+      },
+    );
     await waitFor(() => expect(auto.result.current.status).toBe('ready'));
     expect(auto.result.current).toMatchObject({ source: 'local', isApproximate: false, count: 2 });
+
+    // By default (`local`) nothing is asked, even for a model Parlance does not know.
+    const byDefault = renderHook(() => useTokenCount('ten eleven', { model: 'y', debounceMs: 0 }), {
+      wrapper: wrapper(fetch),
+    });
+    await waitFor(() => expect(byDefault.result.current.status).toBe('ready'));
+    expect(byDefault.result.current).toMatchObject({ source: 'estimate', isApproximate: true });
 
     const local = renderHook(() => useTokenCount('three four five', { model: 'x', tokenizer: 'local' }), {
       wrapper: wrapper(fetch),
@@ -112,7 +133,7 @@ describe('useTokenCount with a tokenizer endpoint', () => {
   it('falls back to the local estimate when the backend has no endpoint, and stops asking', async () => {
     const { fetch, bodies } = vllmFetch(404);
     const { result, rerender } = renderHook(
-      ({ text }) => useTokenCount(text, { model: 'missing-model', debounceMs: 0 }),
+      ({ text }) => useTokenCount(text, { model: 'missing-model', tokenizer: 'auto', debounceMs: 0 }),
       { wrapper: wrapper(fetch), initialProps: { text: 'first draft' } },
     );
     await waitFor(() => expect(bodies).toHaveLength(1));
@@ -141,7 +162,8 @@ describe('useTokenCount with a tokenizer endpoint', () => {
     );
     const endpoint = createTokenizerEndpoint({ baseUrl: 'http://llm.test', kind: 'vllm', fetch });
     const { result, rerender } = renderHook(
-      ({ text }) => useTokenCount(text, { model: 'm', tokenizerEndpoint: endpoint, debounceMs: 20 }),
+      ({ text }) =>
+        useTokenCount(text, { model: 'm', tokenizer: 'auto', tokenizerEndpoint: endpoint, debounceMs: 20 }),
       { initialProps: { text: 'a' } },
     );
     rerender({ text: 'ab' }); // within the debounce: 'a' is never sent
