@@ -63,7 +63,19 @@ export {
   type TokenImagePart,
   type TokenMessage,
   type TokenTextPart,
+  type TokenTool,
 } from './tokens/count';
+export {
+  estimateCost,
+  estimateRequestCost,
+  findModelPrice,
+  sumUsage,
+  type CostEstimate,
+  type CostTokens,
+  type ModelPrice,
+  type ModelPrices,
+  type RequestCostEstimate,
+} from './tokens/cost';
 export {
   getModelInfo,
   registerModel,
@@ -76,7 +88,13 @@ export {
   type ResolvedModel,
   type TokenEncoding,
 } from './tokens/models';
-export { imageTokens, type ImageTokenCost, type ImagePixelSize } from './tokens/images';
+export {
+  imageTokens,
+  imageSizeFromBytes,
+  imageSizeFromDataUrl,
+  type ImageTokenCost,
+  type ImagePixelSize,
+} from './tokens/images';
 export {
   Tokenizer,
   getTokenizer,
@@ -100,6 +118,14 @@ export {
 // chat
 export { ChatStore, ChatConfigError, createChatStore } from './chat/chat-store';
 export { createClientTransport } from './chat/client-transport';
+export {
+  buildChatRequest,
+  planChatRequest,
+  type ChatRequestDraft,
+  type ChatRequestMessage,
+  type ChatRequestOptions,
+  type ChatRequestPlan,
+} from './chat/request';
 export {
   ChatStorageError,
   createIndexedDBStorage,

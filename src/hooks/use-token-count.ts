@@ -11,13 +11,27 @@ import {
   type TokenCount,
   type TokenMessage,
 } from '../core/tokens/count';
+import {
+  estimateCost,
+  estimateRequestCost,
+  findModelPrice,
+  sumUsage,
+  type CostEstimate,
+  type RequestCostEstimate,
+} from '../core/tokens/cost';
 import { getModelInfo, type TokenEncoding } from '../core/tokens/models';
+import type { CompletionUsage } from '../core/wire/chat';
 import { useParlanceConfig, useParlanceQueryClient, type ParlanceConfig } from './parlance-provider';
 
 /** Options of {@link useTokenCount}: the model, plus any provider field to override. */
 export interface UseTokenCountOptions extends ParlanceConfig, ChatCountOptions {
   /** The model to count for. Default: the provider's `model`; with none, the unknown-model fallback. */
   model?: string;
+  /**
+   * The reply's `max_tokens` (or `max_completion_tokens`), for the most the reply can cost.
+   * Default: the model's maximum output.
+   */
+  maxTokens?: number;
 }
 
 /**
@@ -43,6 +57,19 @@ export interface UseTokenCountResult {
   encoding: TokenEncoding;
   /** Why `status` is `error`. */
   error: Error | null;
+  /**
+   * The estimated cost of sending the input as the next request, when a price for the model is
+   * known (`prices` here or on the provider): `input` (the count × the input price) and
+   * `maxOutput` (the most the reply can cost: the room left, at most `maxTokens` and the model's
+   * output limit, × the output price). `undefined` without a price or a count.
+   */
+  cost: RequestCostEstimate | undefined;
+  /**
+   * The cost of the conversation so far: the `usage` of each message of the input that has one
+   * (replies from `useChat`), summed, cached prompt tokens at the cached price. `undefined`
+   * without a price, or for a text input.
+   */
+  conversationCost: CostEstimate | undefined;
 }
 
 type Input = string | readonly TokenMessage[];
@@ -78,7 +105,7 @@ function measureNow(
 export function useTokenCount(input: Input, options: UseTokenCountOptions = {}): UseTokenCountResult {
   const config = useParlanceConfig(options);
   const model = options.model ?? config.model;
-  const { imageSize } = options;
+  const { imageSize, tools } = options;
   const info = useMemo(() => getModelInfo(model), [model]);
   const queryClient = useParlanceQueryClient();
   const tokenizer = useQuery(
@@ -95,8 +122,8 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
   const ready = info.encoding === 'approximate' || tokenizer.isSuccess;
 
   const now = useMemo(
-    () => (ready ? measureNow(input, model, { imageSize }) : undefined),
-    [ready, input, model, imageSize],
+    () => (ready ? measureNow(input, model, { imageSize, tools }) : undefined),
+    [ready, input, model, imageSize, tools],
   );
   const [late, setLate] = useState<{ input: Input; model: string | undefined; result: TokenCount }>();
   const [countError, setCountError] = useState<Error | null>(null);
@@ -107,7 +134,7 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
     const pending =
       typeof input === 'string'
         ? measureTokens(input, model)
-        : measureChatTokens(input, model, { imageSize });
+        : measureChatTokens(input, model, { imageSize, tools });
     Promise.resolve(pending).then(
       (result) => live && setLate({ input, model, result }),
       (error: unknown) => live && setCountError(error instanceof Error ? error : new Error(String(error))),
@@ -115,19 +142,31 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
     return () => {
       live = false;
     };
-  }, [ready, now, input, model, imageSize]);
+  }, [ready, now, input, model, imageSize, tools]);
 
   const current = now ?? (late && late.input === input && late.model === model ? late.result : undefined);
   const shown = current ?? (late && late.model === model ? late.result : undefined);
   const error = (tokenizer.error as Error | null) ?? countError;
   const status: TokenCountStatus = error ? 'error' : !ready ? 'loading' : current ? 'ready' : 'counting';
   const count = shown?.tokens;
+  const price = findModelPrice(config.prices, info.id);
+  const remaining = count === undefined ? undefined : info.contextWindow - count;
+  const limit = Math.min(options.maxTokens ?? info.maxOutputTokens, info.maxOutputTokens);
+  const usage = useMemo<CompletionUsage | undefined>(
+    () => (typeof input === 'string' ? undefined : sumUsage(input as readonly { usage?: CompletionUsage }[])),
+    [input],
+  );
   return {
+    cost:
+      price && count !== undefined
+        ? estimateRequestCost({ promptTokens: count, maxReplyTokens: Math.min(limit, remaining!) }, price)
+        : undefined,
+    conversationCost: price && usage ? estimateCost(usage, price) : undefined,
     count,
     status,
     isApproximate: shown?.isApproximate ?? !info.isKnown,
     contextWindow: info.contextWindow,
-    remaining: count === undefined ? undefined : info.contextWindow - count,
+    remaining,
     encoding: info.encoding,
     error,
   };

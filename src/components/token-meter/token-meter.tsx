@@ -1,10 +1,11 @@
 import type { CSSProperties } from 'react';
 
-import type { TokenMessage } from '../../core';
+import type { ChatContextOptions, ModelPrices, TokenMessage } from '../../core';
 import { format, type ChatStrings } from '../i18n/chat';
-import { useChatStrings, useLocale } from '../i18n/locale';
+import { useNumberFormat } from '../i18n/format';
+import { useChatStrings } from '../i18n/locale';
 import { cx, useThemeAttribute } from '../primitives/root';
-import { useTokenBudget, type TokenBudget } from './use-token-budget';
+import { useTokenBudget, type TokenBudget, type TokenBudgetRequest } from './use-token-budget';
 
 /** Props of {@link TokenMeter}. */
 export interface TokenMeterProps extends Partial<TokenBudget> {
@@ -13,10 +14,19 @@ export interface TokenMeterProps extends Partial<TokenBudget> {
    * it for `model` and plans the trimming itself; any figure passed as a prop wins.
    */
   messages?: readonly TokenMessage[];
+  /**
+   * The next request's wire body (`chat.store.previewRequest(draft)`), counted as sent: system
+   * message, instructions and tools included. Wins over `messages`.
+   */
+  request?: TokenBudgetRequest;
   /** The model to count for. Default: the provider's. */
   model?: string;
   /** The reply's `max_tokens`, kept free for the reply. Default: as `planContext` chooses. */
   maxTokens?: number;
+  /** How the request is trimmed (`false`: not at all, as `useChat` without `context`). Default `{}`. */
+  context?: ChatContextOptions | false;
+  /** Prices per model, for the cost figures. Default: the provider's `prices`. */
+  prices?: ModelPrices;
   /** Overrides of the UI strings. */
   strings?: Partial<ChatStrings>;
   theme?: 'light' | 'dark' | 'auto';
@@ -26,7 +36,8 @@ export interface TokenMeterProps extends Partial<TokenBudget> {
 
 /**
  * Prompt tokens, the room left for the reply and the context window, and what trimming will leave
- * out before the request is sent.
+ * out before the request is sent; with a price for the model (`prices`), what the next request
+ * can cost at most and what the conversation has cost. Figures use the locale's number format.
  *
  * @example
  * <TokenMeter messages={[...chat.messages, { role: 'user', content: draft }]} model="gpt-4o" />
@@ -34,8 +45,13 @@ export interface TokenMeterProps extends Partial<TokenBudget> {
 export function TokenMeter(props: TokenMeterProps) {
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
-  const locale = useLocale();
-  const counted = useTokenBudget(props.messages ?? NONE, { model: props.model, maxTokens: props.maxTokens });
+  const formatter = useNumberFormat();
+  const counted = useTokenBudget(props.request ?? props.messages ?? NONE, {
+    model: props.model,
+    maxTokens: props.maxTokens,
+    context: props.context,
+    prices: props.prices,
+  });
   const figures: TokenBudget = {
     promptTokens: props.promptTokens ?? counted.promptTokens,
     replyRoom: props.replyRoom ?? counted.replyRoom,
@@ -44,8 +60,11 @@ export function TokenMeter(props: TokenMeterProps) {
     droppedTokens: props.droppedTokens ?? counted.droppedTokens,
     overflow: props.overflow ?? counted.overflow,
     isApproximate: props.isApproximate ?? counted.isApproximate,
+    cost: 'cost' in props ? props.cost : counted.cost,
+    conversationCost: 'conversationCost' in props ? props.conversationCost : counted.conversationCost,
   };
-  const number = (value: number | undefined) => (value === undefined ? '—' : value.toLocaleString(locale));
+  const number = formatter.number;
+  const { cost, conversationCost } = figures;
   const used = figures.promptTokens ?? 0;
   const state = figures.overflow ? 'overflow' : figures.droppedCount > 0 ? 'trimming' : 'fits';
   return (
@@ -81,6 +100,28 @@ export function TokenMeter(props: TokenMeterProps) {
           <dt>{strings.contextWindow}</dt>
           <dd data-slot="context-window">{number(figures.contextWindow)}</dd>
         </div>
+        {cost && (
+          <div>
+            <dt>{strings.requestCost}</dt>
+            <dd
+              data-slot="request-cost"
+              title={format(strings.requestCostDetail, {
+                input: formatter.money(cost.input, cost.currency),
+                output: formatter.money(cost.maxOutput, cost.currency),
+              })}
+            >
+              {format(strings.requestCostValue, { total: formatter.money(cost.total, cost.currency) })}
+            </dd>
+          </div>
+        )}
+        {conversationCost && (
+          <div>
+            <dt>{strings.conversationCost}</dt>
+            <dd data-slot="conversation-cost">
+              {formatter.money(conversationCost.total, conversationCost.currency)}
+            </dd>
+          </div>
+        )}
       </dl>
       <p className="parlance-token-meter-note" data-slot="token-meter-note">
         {figures.overflow
@@ -88,7 +129,7 @@ export function TokenMeter(props: TokenMeterProps) {
           : figures.droppedCount > 0
             ? format(strings.willDrop, {
                 count: figures.droppedCount,
-                tokens: figures.droppedTokens.toLocaleString(locale),
+                tokens: number(figures.droppedTokens),
               })
             : strings.nothingDropped}
       </p>

@@ -95,11 +95,16 @@ function isComplete(input: ChatMessageInput): input is ChatMessage {
 
 function addUsage(a: CompletionUsage, b: CompletionUsage | null): CompletionUsage {
   if (!b) return a;
-  return {
+  const sum: CompletionUsage = {
     prompt_tokens: a.prompt_tokens + b.prompt_tokens,
     completion_tokens: a.completion_tokens + b.completion_tokens,
     total_tokens: a.total_tokens + b.total_tokens,
   };
+  // Cached prompt tokens are priced apart (see `estimateCost`), so they are summed too.
+  const cached =
+    (a.prompt_tokens_details?.cached_tokens ?? 0) + (b.prompt_tokens_details?.cached_tokens ?? 0);
+  if (cached > 0) sum.prompt_tokens_details = { cached_tokens: cached };
+  return sum;
 }
 
 function toError(error: unknown): Error {

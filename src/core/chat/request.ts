@@ -107,6 +107,8 @@ export interface ChatRequestPlan {
   body: ChatTransportRequest;
   /** Ids of history messages left out to fit the window. */
   droppedIds: string[];
+  /** How many messages were left out (with or without ids). */
+  droppedCount: number;
   /** Prompt tokens of `body`, as `usage.prompt_tokens` will report them. */
   promptTokens: number;
   /** Prompt tokens of the messages left out. */
@@ -157,6 +159,7 @@ export function planChatRequest(
       return {
         body: { ...body, messages: body.messages.filter((_, i) => kept.has(tagged[i]!)) },
         droppedIds,
+        droppedCount: p.dropped.length,
         promptTokens: p.promptTokens,
         droppedTokens: p.droppedTokens,
         replyRoom: p.replyRoom,
@@ -171,6 +174,7 @@ export function planChatRequest(
     return {
       body,
       droppedIds: [],
+      droppedCount: 0,
       promptTokens: count.tokens,
       droppedTokens: 0,
       replyRoom,
