@@ -356,6 +356,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
           droppedTokens={budget.droppedTokens}
           overflow={budget.overflow}
           isApproximate={budget.isApproximate}
+          status={budget.status}
           cost={budget.cost}
           conversationCost={budget.conversationCost}
         />

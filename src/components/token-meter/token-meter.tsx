@@ -60,6 +60,7 @@ export function TokenMeter(props: TokenMeterProps) {
     droppedTokens: props.droppedTokens ?? counted.droppedTokens,
     overflow: props.overflow ?? counted.overflow,
     isApproximate: props.isApproximate ?? counted.isApproximate,
+    status: props.status ?? (props.request || props.messages ? counted.status : undefined),
     cost: 'cost' in props ? props.cost : counted.cost,
     conversationCost: 'conversationCost' in props ? props.conversationCost : counted.conversationCost,
   };
@@ -73,6 +74,7 @@ export function TokenMeter(props: TokenMeterProps) {
       data-theme={theme}
       data-slot="token-meter"
       data-state={state}
+      data-status={figures.status}
       aria-label={strings.tokenMeterLabel}
       style={props.style}
     >

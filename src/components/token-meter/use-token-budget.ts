@@ -37,6 +37,11 @@ export interface TokenBudget {
   /** Nothing fits even after trimming. */
   overflow: boolean;
   isApproximate: boolean;
+  /**
+   * `ready` when the figures are those of the current input; `loading` while the tokenizer
+   * loads, `counting` while the input is counted (figures of the previous input), `error`.
+   */
+  status?: 'loading' | 'counting' | 'ready' | 'error';
   /** The estimated cost of the next request, when a price for the model is known. */
   cost?: RequestCostEstimate | undefined;
   /** The cost of the conversation so far (from each reply's `usage`), when a price is known. */
@@ -164,6 +169,7 @@ export function useTokenBudget(
       droppedTokens: p.droppedTokens,
       overflow: p.maxReplyTokens <= 0,
       isApproximate: p.isApproximate,
+      status: 'ready',
       cost: price ? estimateRequestCost(p, price) : undefined,
       conversationCost,
     };
@@ -176,6 +182,12 @@ export function useTokenBudget(
     droppedTokens: 0,
     overflow: current !== null && current.plan === null,
     isApproximate: total.isApproximate,
+    status:
+      current !== null || (total.status === 'ready' && body.messages.length === 0)
+        ? 'ready'
+        : total.status === 'ready'
+          ? 'counting'
+          : total.status,
     cost: undefined,
     conversationCost,
   };
