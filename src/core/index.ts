@@ -7,6 +7,7 @@ export type { ClientOptions, FetchFunction, RequestOptions, RetryEvent, RetryPol
 export {
   AbortError,
   ApiError,
+  BudgetExceededError,
   ConfigurationError,
   MalformedResponseError,
   NetworkError,

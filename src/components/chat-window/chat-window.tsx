@@ -10,13 +10,16 @@ import {
 } from 'react';
 
 import {
+  BudgetExceededError,
   buildChatRequest,
   DEFAULT_CHAT_MODEL,
   type ChatMessage,
   type ChatMessageContent,
   type ChatRequestOptions,
   type ChatStatus,
+  type ChatTurnResult,
   type CompletionUsage,
+  type ModelPrices,
   type TokenMessage,
 } from '../../core';
 import { useLatest } from '../../hooks/internal/use-latest';
@@ -26,6 +29,7 @@ import { useTokenCount } from '../../hooks/use-token-count';
 import { readAsDataUrl, type ComposerAttachment } from '../composer/attachments';
 import { Composer } from '../composer/composer';
 import { format, type ChatStrings } from '../i18n/chat';
+import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';
 import type { MessageSlots } from '../message-list/message-item';
@@ -174,7 +178,9 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const latest = useLatest(props);
   const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
   const { send, stop } = chat;
-  const onSend = useCallback((content: ChatMessageContent) => void send(content), [send]);
+  const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
+  const formatter = useNumberFormat();
+  const prices = props.chat ? chat.store.options.prices : props.prices;
 
   const [dismissed, setDismissed] = useState<Error | null>(null);
   const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
@@ -219,7 +225,17 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       )}
       {error && (
         <div className="parlance-banner" data-kind="error" role="alert">
-          <span>{error.message || strings.error}</span>
+          <span>
+            {BudgetExceededError.isInstance(error)
+              ? format(
+                  error.limit === 'request' ? strings.budgetExceeded : strings.budgetExceededConversation,
+                  {
+                    cost: formatter.money(error.estimatedCost, error.currency),
+                    limit: formatter.money(error.cap, error.currency),
+                  },
+                )
+              : error.message || strings.error}
+          </span>
           <button
             type="button"
             className="parlance-button parlance-button-ghost"
@@ -259,6 +275,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       <ChatFooter
         conversation={conversation}
         requestOptions={requestOptions}
+        prices={prices}
         usage={chat.isBusy ? null : chat.usage}
         showTokenMeter={showTokenMeter}
         status={chat.status}
@@ -285,6 +302,7 @@ function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | 
 interface ChatFooterProps {
   conversation: readonly ChatMessage[];
   requestOptions: ChatRequestOptions;
+  prices: ModelPrices | undefined;
   /** The conversation's usage so far (`null` while a reply streams, so the footer holds still). */
   usage: CompletionUsage | null;
   showTokenMeter: boolean;
@@ -292,7 +310,7 @@ interface ChatFooterProps {
   draft: string | undefined;
   defaultDraft: string | undefined;
   onDraftChange: (value: string) => void;
-  onSend: (content: ChatMessageContent) => void;
+  onSend: (content: ChatMessageContent) => Promise<ChatTurnResult>;
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
@@ -336,7 +354,22 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
   const budget = useTokenBudget(showTokenMeter || content ? request : NO_REQUEST, {
     context: requestOptions.context ?? false,
     usage: lastUsage,
+    prices: props.prices,
   });
+  // A request the budget refused was not sent: its text comes back to the composer.
+  const { onSend: send } = props;
+  const onSend = useCallback(
+    (sent: ChatMessageContent) => {
+      void send(sent).then((result) => {
+        if (result.type === 'not-sent' && result.reason === 'budget') {
+          setDraft(
+            typeof sent === 'string' ? sent : sent.map((p) => (p.type === 'text' ? p.text : '')).join(''),
+          );
+        }
+      });
+    },
+    [send, setDraft],
+  );
   const draftTurn = useMemo<readonly TokenMessage[]>(() => {
     const last = request.messages.at(-1);
     return content !== undefined && last ? [last] : EMPTY;
@@ -364,7 +397,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
       <Composer
         value={draft}
         onValueChange={setDraft}
-        onSend={props.onSend}
+        onSend={onSend}
         onStop={props.onStop}
         status={props.status}
         disabled={props.disabled}

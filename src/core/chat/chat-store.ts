@@ -3,6 +3,7 @@ import { retryDelay } from '../client/retry';
 import {
   AbortError,
   ApiError,
+  BudgetExceededError,
   ConfigurationError,
   MalformedResponseError,
   NetworkError,
@@ -11,12 +12,14 @@ import {
 } from '../errors';
 import { brand, hasMarker } from '../internal/brand';
 import { sleep } from '../internal/sleep';
+import { estimateCost, estimateRequestCost, findModelPrice } from '../tokens/cost';
 import type { MaybePromise } from '../tokens/tokenizer';
 import type { ChatCompletionChunk, CompletionUsage, FinishReason } from '../wire/chat';
 import { mapErrorToEndState, mapFinishReason } from '../wire/finish-reason';
 import { chatStorageKey, fromPersisted, toPersisted } from './persisted';
 import { ChatStorageError } from './storage';
 import { buildChatRequest, planChatRequest, type ChatRequestDraft } from './request';
+import { DEFAULT_CHAT_MODEL } from './types';
 import type {
   ChatFinishEvent,
   ChatFinishReason,
@@ -421,7 +424,70 @@ export class ChatStore {
     return this.#run({ kind, messages: messages.slice(0, at), placeholder });
   }
 
+  /** The budget's refusal of `turn`, or `null` when it may be sent (or no cap is set). */
+  #checkBudget(turn: Turn): MaybePromise<Error | null> {
+    const options = this.#options;
+    const { maxCost, maxCostPerRequest } = options.budget ?? {};
+    if (maxCost === undefined && maxCostPerRequest === undefined) return null;
+    const model = options.model || DEFAULT_CHAT_MODEL;
+    const price = findModelPrice(options.prices, model);
+    if (!price) {
+      return new ChatConfigError(
+        `A budget is set but there is no price for ${model}: add it to \`prices\` (per million tokens).`,
+        { option: 'prices' },
+      );
+    }
+    const draft = buildChatRequest(
+      options,
+      turn.messages,
+      turn.kind === 'continue' ? { continue: true } : undefined,
+    );
+    let plan;
+    try {
+      plan = planChatRequest(draft, options.context);
+    } catch {
+      return null; // cannot fit at all: the request fails the same way when it is built
+    }
+    return mapPlan(plan, (p) => {
+      const cost = estimateRequestCost(p, price).total;
+      const spent = estimateCost(this.#state.usage, price).total;
+      const figures = {
+        spent,
+        currency: price.currency ?? 'USD',
+        model,
+        promptTokens: p.promptTokens,
+        maxReplyTokens: p.maxReplyTokens,
+      };
+      if (maxCostPerRequest !== undefined && cost > maxCostPerRequest) {
+        return new BudgetExceededError({
+          limit: 'request',
+          cap: maxCostPerRequest,
+          estimatedCost: cost,
+          ...figures,
+        });
+      }
+      if (maxCost !== undefined && spent + cost > maxCost) {
+        return new BudgetExceededError({
+          limit: 'conversation',
+          cap: maxCost,
+          estimatedCost: spent + cost,
+          ...figures,
+        });
+      }
+      return null;
+    });
+  }
+
   async #run(turn: Turn): Promise<ChatTurnResult> {
+    const check = this.#checkBudget(turn);
+    const refusal = check instanceof Promise ? await check.catch(() => null) : check;
+    if (refusal) {
+      // Nothing was sent and nothing is added: the caller keeps the draft.
+      this.#commit({ status: 'error', error: refusal, retryWait: null });
+      this.#report(refusal);
+      return { type: 'not-sent', reason: 'budget', error: refusal };
+    }
+    if (check instanceof Promise && this.#active) return { type: 'not-sent', reason: 'busy' };
     const transport = this.#options.transport;
     const controller = new AbortController();
     const { signal } = controller;
