@@ -137,6 +137,7 @@ export {
 } from './chat/storage';
 export { CHAT_FORMAT, CHAT_FORMAT_VERSION, chatStorageKey, type PersistedChat } from './chat/persisted';
 export type {
+  ChatBudget,
   ChatContextOptions,
   ChatDroppedContext,
   ChatFinishEvent,
