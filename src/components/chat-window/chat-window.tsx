@@ -12,6 +12,7 @@ import {
 import {
   BudgetExceededError,
   buildChatRequest,
+  type ChatBudget,
   DEFAULT_CHAT_MODEL,
   type ChatMessage,
   type ChatMessageContent,
@@ -180,7 +181,19 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const { send, stop } = chat;
   const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
   const formatter = useNumberFormat();
-  const prices = props.chat ? chat.store.options.prices : props.prices;
+  const givenPrices = props.chat ? chat.store.options.prices : props.prices;
+  const pricesKey = givenPrices ? JSON.stringify(givenPrices) : '';
+  // Stable while the prices are the same values (an inline object is new on every render).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const prices = useMemo(() => givenPrices, [pricesKey]);
+  // By value: an inline `budget={{ … }}` must not re-render the memoised footer on every frame.
+  const caps = props.chat ? chat.store.options.budget : props.budget;
+  const { maxCost, maxCostPerRequest } = caps ?? {};
+  const budgetCaps = useMemo<ChatBudget | undefined>(
+    () =>
+      maxCost === undefined && maxCostPerRequest === undefined ? undefined : { maxCost, maxCostPerRequest },
+    [maxCost, maxCostPerRequest],
+  );
 
   const [dismissed, setDismissed] = useState<Error | null>(null);
   const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
@@ -276,6 +289,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         conversation={conversation}
         requestOptions={requestOptions}
         prices={prices}
+        budget={budgetCaps}
         usage={chat.isBusy ? null : chat.usage}
         showTokenMeter={showTokenMeter}
         status={chat.status}
@@ -303,6 +317,7 @@ interface ChatFooterProps {
   conversation: readonly ChatMessage[];
   requestOptions: ChatRequestOptions;
   prices: ModelPrices | undefined;
+  budget: ChatBudget | undefined;
   /** The conversation's usage so far (`null` while a reply streams, so the footer holds still). */
   usage: CompletionUsage | null;
   showTokenMeter: boolean;
@@ -392,6 +407,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
           status={budget.status}
           cost={budget.cost}
           conversationCost={budget.conversationCost}
+          budget={props.budget}
         />
       )}
       <Composer

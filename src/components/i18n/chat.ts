@@ -93,6 +93,9 @@ export interface ChatStrings {
   requestCostDetail: string;
   /** What the conversation has cost so far. */
   conversationCost: string;
+  /** The next request would pass a cap (shown before sending); `{cost}` and `{limit}`. */
+  overBudget: string;
+  overBudgetConversation: string;
   /** A request refused by the budget; `{cost}` its estimate, `{limit}` the cap. */
   budgetExceeded: string;
   /** The conversation would pass its cost cap; `{cost}` the total with this request, `{limit}` the cap. */
@@ -167,6 +170,8 @@ const en: ChatStrings = {
   requestCostValue: 'up to {total}',
   requestCostDetail: 'Prompt {input} + reply at most {output}',
   conversationCost: 'Spent',
+  overBudget: 'This request could cost up to {cost}, over the limit of {limit} per request.',
+  overBudgetConversation: 'With this request the conversation could cost {cost}, over its limit of {limit}.',
   budgetExceeded: 'Not sent: this request could cost up to {cost}, over the limit of {limit} per request.',
   budgetExceededConversation:
     'Not sent: with this request the conversation could cost {cost}, over its limit of {limit}.',
@@ -237,6 +242,8 @@ const zhCN: ChatStrings = {
   requestCostValue: '最多 {total}',
   requestCostDetail: '提示 {input} + 回复最多 {output}',
   conversationCost: '已花费',
+  overBudget: '此请求最多可能花费 {cost}，超过每次请求 {limit} 的上限。',
+  overBudgetConversation: '加上此请求，对话最多可能花费 {cost}，超过 {limit} 的上限。',
   budgetExceeded: '未发送：此请求最多可能花费 {cost}，超过每次请求 {limit} 的上限。',
   budgetExceededConversation: '未发送：加上此请求，对话最多可能花费 {cost}，超过 {limit} 的上限。',
   title: '聊天',

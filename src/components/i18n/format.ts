@@ -34,7 +34,7 @@ export function createNumberFormatter(locale: ParlanceLocale): NumberFormatter {
       return formatter(locale, `${currency}|${small}`, {
         style: 'currency',
         currency,
-        ...(small ? { maximumSignificantDigits: 4, minimumSignificantDigits: 2 } : {}),
+        ...(small ? { maximumSignificantDigits: 4, minimumSignificantDigits: 1 } : {}),
       }).format(value);
     },
   };

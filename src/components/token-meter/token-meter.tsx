@@ -1,6 +1,6 @@
 import type { CSSProperties } from 'react';
 
-import type { ChatContextOptions, ModelPrices, TokenMessage } from '../../core';
+import type { ChatBudget, ChatContextOptions, ModelPrices, TokenMessage } from '../../core';
 import { format, type ChatStrings } from '../i18n/chat';
 import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
@@ -27,6 +27,11 @@ export interface TokenMeterProps extends Partial<TokenBudget> {
   context?: ChatContextOptions | false;
   /** Prices per model, for the cost figures. Default: the provider's `prices`. */
   prices?: ModelPrices;
+  /**
+   * The chat's spending caps (`useChat({ budget })`): when the next request's estimate passes one,
+   * the meter says so (`data-state="over-budget"`) before anything is sent.
+   */
+  budget?: ChatBudget;
   /** Overrides of the UI strings. */
   strings?: Partial<ChatStrings>;
   theme?: 'light' | 'dark' | 'auto';
@@ -67,7 +72,14 @@ export function TokenMeter(props: TokenMeterProps) {
   const number = formatter.number;
   const { cost, conversationCost } = figures;
   const used = figures.promptTokens ?? 0;
-  const state = figures.overflow ? 'overflow' : figures.droppedCount > 0 ? 'trimming' : 'fits';
+  const over = overBudget(cost, conversationCost?.total ?? 0, props.budget);
+  const state = figures.overflow
+    ? 'overflow'
+    : over
+      ? 'over-budget'
+      : figures.droppedCount > 0
+        ? 'trimming'
+        : 'fits';
   return (
     <section
       className={cx('parlance-root parlance-token-meter', props.className)}
@@ -128,15 +140,37 @@ export function TokenMeter(props: TokenMeterProps) {
       <p className="parlance-token-meter-note" data-slot="token-meter-note">
         {figures.overflow
           ? strings.overflow
-          : figures.droppedCount > 0
-            ? format(strings.willDrop, {
-                count: figures.droppedCount,
-                tokens: number(figures.droppedTokens),
+          : over
+            ? format(over.limit === 'request' ? strings.overBudget : strings.overBudgetConversation, {
+                cost: formatter.money(over.estimate, over.currency),
+                limit: formatter.money(over.cap, over.currency),
               })
-            : strings.nothingDropped}
+            : figures.droppedCount > 0
+              ? format(strings.willDrop, {
+                  count: figures.droppedCount,
+                  tokens: number(figures.droppedTokens),
+                })
+              : strings.nothingDropped}
       </p>
     </section>
   );
 }
 
 const NONE: readonly TokenMessage[] = [];
+
+/** The cap the next request would pass (the same test `useChat({ budget })` applies), if any. */
+function overBudget(
+  cost: TokenBudget['cost'],
+  spent: number,
+  budget: ChatBudget | undefined,
+): { limit: 'request' | 'conversation'; estimate: number; cap: number; currency: string } | null {
+  if (!cost || !budget) return null;
+  const { maxCostPerRequest, maxCost } = budget;
+  if (maxCostPerRequest !== undefined && cost.total > maxCostPerRequest) {
+    return { limit: 'request', estimate: cost.total, cap: maxCostPerRequest, currency: cost.currency };
+  }
+  if (maxCost !== undefined && spent + cost.total > maxCost) {
+    return { limit: 'conversation', estimate: spent + cost.total, cap: maxCost, currency: cost.currency };
+  }
+  return null;
+}

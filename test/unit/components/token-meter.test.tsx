@@ -1,10 +1,17 @@
 // @vitest-environment jsdom
-import { cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 
-import { ParlanceProvider, TokenMeter, useTokenBudget, useTokenCount, type TokenMessage } from 'parlance';
-import { configureTokenizer, countChatTokens, type ModelPrices } from 'parlance/core';
+import {
+  ChatWindow,
+  ParlanceProvider,
+  TokenMeter,
+  useTokenBudget,
+  useTokenCount,
+  type TokenMessage,
+} from 'parlance';
+import { configureTokenizer, countChatTokens, type ChatTransport, type ModelPrices } from 'parlance/core';
 
 beforeEach(() => {
   configureTokenizer({ engine: 'in-process' });
@@ -79,7 +86,7 @@ describe('cost before sending', () => {
       style: 'currency',
       currency: 'USD',
       maximumSignificantDigits: 4,
-      minimumSignificantDigits: 2,
+      minimumSignificantDigits: 1,
     }).format(total);
     expect(cost.textContent).toBe(`最多 ${money}`);
     expect(screen.getByText('下一次请求')).toBeTruthy();
@@ -95,5 +102,34 @@ describe('cost before sending', () => {
       },
     );
     expect(document.querySelector('[data-slot="request-cost"]')).toBeNull();
+  });
+});
+
+describe('budget in ChatWindow', () => {
+  test('warns before sending, refuses to send, shows why and keeps the draft', async () => {
+    const send = vi.fn<ChatTransport['send']>();
+    const { container } = render(
+      <ParlanceProvider locale="en" prices={prices}>
+        <ChatWindow
+          model="gpt-4o"
+          transport={{ send }}
+          maxTokens={2_000}
+          budget={{ maxCostPerRequest: 0.01 }}
+        />
+      </ParlanceProvider>,
+    );
+    const box = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.change(box, { target: { value: 'Write me a long story.' } });
+    const meter = container.querySelector<HTMLElement>('[data-slot="token-meter"]')!;
+    // Up to 2,000 reply tokens × $10 per million = $0.02: over the $0.01 cap.
+    await waitFor(() => expect(meter.dataset.state).toBe('over-budget'), { timeout: 15_000 });
+    expect(meter.textContent).toMatch(/could cost up to \$0\.02\d*, over the limit of \$0\.01 per request/);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/^Not sent: this request could cost up to \$0\.02/);
+    expect(send).not.toHaveBeenCalled();
+    await waitFor(() => expect((box as HTMLTextAreaElement).value).toBe('Write me a long story.'));
+    expect(container.querySelectorAll('[data-role="user"]')).toHaveLength(0);
   });
 });
