@@ -237,7 +237,8 @@ function measureChat(
 ): MaybePromise<ChatTokenCount> | undefined {
   const info = getModelInfo(model);
   const plans = messages.map((m) => planMessage(m, info, options));
-  const toolText = options.tools?.length ? formatTools(options.tools) : undefined;
+  const toolText =
+    Array.isArray(options.tools) && options.tools.length > 0 ? formatTools(options.tools) : undefined;
   const texts = plans.flatMap((p) => p.texts);
   if (toolText !== undefined) texts.push(toolText);
   const primer = 3;
@@ -295,7 +296,9 @@ function schemaType(schema: Schema, indent: string): string {
 function formatProperties(schema: Schema, indent: string): string {
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   return Object.entries(schema.properties ?? {})
-    .map(([name, prop]) => {
+    .map(([name, value]) => {
+      // Untrusted input on the server: anything that is not a schema object counts as `any`.
+      const prop: Schema = typeof value === 'object' && value !== null ? value : {};
       const doc = prop.description ? `${indent}// ${prop.description}\n` : '';
       return `${doc}${indent}${name}${required.has(name) ? '' : '?'}: ${schemaType(prop, indent)},`;
     })
@@ -306,11 +309,11 @@ function formatProperties(schema: Schema, indent: string): string {
 function formatTools(tools: readonly TokenTool[]): string {
   const lines = ['namespace functions {', ''];
   for (const tool of tools) {
-    const fn = tool.function;
-    if (!fn) continue;
+    const fn = (tool as TokenTool | null)?.function;
+    if (typeof fn !== 'object' || fn === null) continue;
     if (fn.description) lines.push(`// ${fn.description}`);
     const parameters = fn.parameters as Schema | undefined;
-    if (parameters?.properties && Object.keys(parameters.properties).length > 0) {
+    if (typeof parameters?.properties === 'object' && Object.keys(parameters.properties ?? {}).length > 0) {
       lines.push(`type ${fn.name} = (_: {`, formatProperties(parameters, ''), '}) => any;');
     } else lines.push(`type ${fn.name} = () => any;`);
     lines.push('');

@@ -17,6 +17,8 @@ import {
   type ModelPrices,
 } from 'parlance/core';
 
+import { createOfflineEngine } from '../../../src/server/offline/index';
+
 const o200k = getEncoding('o200k_base');
 const tokens = (text: string) => o200k.encode(text, [], []).length;
 
@@ -273,5 +275,53 @@ describe('buildChatRequest and planChatRequest', () => {
     expect(withTools.isApproximate).toBe(true);
     const draft = buildChatRequest({ model: 'gpt-4o', body: { tools } }, [], 'Weather in Paris?');
     expect((await planChatRequest(draft)).promptTokens).toBe(withTools.tokens);
+  });
+});
+
+describe('the offline reference server counts as the client does', () => {
+  const engine = createOfflineEngine({
+    documents: [{ path: 'docs/a.md', text: '# Kites\n\nFly in steady wind.' }],
+  });
+  const usageOf = async (body: object) => {
+    const response = await engine.fetch('https://offline.invalid/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { usage: { prompt_tokens: number } }).usage.prompt_tokens;
+  };
+
+  test('system message, instructions, a data-URL image and tools', async () => {
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+      },
+    ];
+    const image = dataUrl('image/png', png(1024, 600));
+    const draft = buildChatRequest(
+      { model: 'gpt-4o', system: 'Be brief.', instructions: 'Answer in English.', body: { tools } },
+      [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello!' },
+      ],
+      [
+        { type: 'text', text: 'What is in this picture?' },
+        { type: 'image_url', image_url: { url: image } },
+      ],
+    );
+    const plan = await planChatRequest(draft);
+    expect(await usageOf(draft.body)).toBe(plan.promptTokens);
+  });
+
+  test('malformed tool definitions are counted as far as they go, never a server error', async () => {
+    const tools = [
+      null,
+      'x',
+      { type: 'function', function: { name: 'f', parameters: { properties: { a: null, b: 5 } } } },
+    ];
+    const usage = await usageOf({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], tools });
+    expect(usage).toBeGreaterThan(await countChatTokens([{ role: 'user', content: 'Hi' }], 'gpt-4o'));
   });
 });
