@@ -16,10 +16,12 @@ export {
   type UseTokenCountOptions,
   type UseTokenCountResult,
 } from './hooks/use-token-count';
-export type { TokenMessage } from './core/tokens/count';
+export type { TokenMessage, TokenTool } from './core/tokens/count';
+export type { CostEstimate, ModelPrice, ModelPrices, RequestCostEstimate } from './core/tokens/cost';
 // chat
 export { useChat, type UseChatOptions, type UseChatResult } from './hooks/use-chat';
 export type {
+  ChatBudget,
   ChatContextOptions,
   ChatFinishEvent,
   ChatFinishReason,
@@ -73,8 +75,14 @@ export { MessageList, type MessageListProps } from './components/message-list/me
 export type { MessageSlots } from './components/message-list/message-item';
 export type { MessageActionHandlers, MessageListMessage } from './components/message-list/types';
 export { Composer, type ComposerProps, type ComposerTokenInfo } from './components/composer/composer';
+export type { ComposerAttachment } from './components/composer/attachments';
 export { TokenMeter, type TokenMeterProps } from './components/token-meter/token-meter';
-export { useTokenBudget, type TokenBudget } from './components/token-meter/use-token-budget';
+export {
+  useTokenBudget,
+  type TokenBudget,
+  type TokenBudgetRequest,
+  type UseTokenBudgetOptions,
+} from './components/token-meter/use-token-budget';
 export { Markdown, type MarkdownProps } from './components/markdown/markdown';
 export { safeHref, isImageAllowed, type UrlPolicy } from './components/markdown/safe-url';
 export { chatCatalogs, type ChatStrings } from './components/i18n/chat';

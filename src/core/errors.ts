@@ -278,3 +278,65 @@ export class MalformedResponseError extends ParlanceError {
   }
 }
 const MALFORMED_MARKER = brand(MalformedResponseError, 'MalformedResponseError');
+
+/**
+ * A request was not sent because its estimated cost would pass a cap of `useChat({ budget })`
+ * (or `createChatStore({ budget })`): `limit` says which. The message is not added to the
+ * conversation, so the draft can be kept; amounts are in `currency` (the price's).
+ *
+ * @example
+ * ```ts
+ * if (BudgetExceededError.isInstance(chat.error)) show(`${chat.error.estimatedCost} > ${chat.error.cap}`);
+ * ```
+ */
+export class BudgetExceededError extends ParlanceError {
+  override readonly name = 'BudgetExceededError';
+  /** `request`: `maxCostPerRequest`; `conversation`: `maxCost` (spent so far plus this request). */
+  readonly limit: 'request' | 'conversation';
+  /** The cap that would be passed. */
+  readonly cap: number;
+  /** The estimate compared with it: the request's most (prompt plus the longest reply), plus what was spent for `conversation`. */
+  readonly estimatedCost: number;
+  /** The cost of the conversation so far (from each reply's `usage`). */
+  readonly spent: number;
+  /** ISO 4217 code of the amounts. */
+  readonly currency: string;
+  /** The model the request was for. */
+  readonly model: string;
+  /** Prompt tokens of the request. */
+  readonly promptTokens: number;
+  /** The most reply tokens priced (the reply room, at most `max_tokens`). */
+  readonly maxReplyTokens: number;
+
+  constructor(init: {
+    limit: 'request' | 'conversation';
+    cap: number;
+    estimatedCost: number;
+    spent: number;
+    currency: string;
+    model: string;
+    promptTokens: number;
+    maxReplyTokens: number;
+  }) {
+    super(
+      init.limit === 'request'
+        ? `Not sent: the request to ${init.model} could cost up to ${init.estimatedCost.toPrecision(3)} ${init.currency} ` +
+            `(${init.promptTokens} prompt tokens, up to ${init.maxReplyTokens} reply tokens), over maxCostPerRequest ${init.cap} ${init.currency}.`
+        : `Not sent: with this request the conversation could cost ${init.estimatedCost.toPrecision(3)} ${init.currency} ` +
+            `(${init.spent.toPrecision(3)} spent so far), over maxCost ${init.cap} ${init.currency}.`,
+    );
+    this.limit = init.limit;
+    this.cap = init.cap;
+    this.estimatedCost = init.estimatedCost;
+    this.spent = init.spent;
+    this.currency = init.currency;
+    this.model = init.model;
+    this.promptTokens = init.promptTokens;
+    this.maxReplyTokens = init.maxReplyTokens;
+  }
+
+  static override isInstance(error: unknown): error is BudgetExceededError {
+    return hasMarker(error, BUDGET_MARKER);
+  }
+}
+const BUDGET_MARKER = brand(BudgetExceededError, 'BudgetExceededError');

@@ -7,6 +7,7 @@ export type { ClientOptions, FetchFunction, RequestOptions, RetryEvent, RetryPol
 export {
   AbortError,
   ApiError,
+  BudgetExceededError,
   ConfigurationError,
   MalformedResponseError,
   NetworkError,
@@ -63,7 +64,19 @@ export {
   type TokenImagePart,
   type TokenMessage,
   type TokenTextPart,
+  type TokenTool,
 } from './tokens/count';
+export {
+  estimateCost,
+  estimateRequestCost,
+  findModelPrice,
+  sumUsage,
+  type CostEstimate,
+  type CostTokens,
+  type ModelPrice,
+  type ModelPrices,
+  type RequestCostEstimate,
+} from './tokens/cost';
 export {
   getModelInfo,
   registerModel,
@@ -76,7 +89,13 @@ export {
   type ResolvedModel,
   type TokenEncoding,
 } from './tokens/models';
-export { imageTokens, type ImageTokenCost, type ImagePixelSize } from './tokens/images';
+export {
+  imageTokens,
+  imageSizeFromBytes,
+  imageSizeFromDataUrl,
+  type ImageTokenCost,
+  type ImagePixelSize,
+} from './tokens/images';
 export {
   Tokenizer,
   getTokenizer,
@@ -101,6 +120,14 @@ export {
 export { ChatStore, ChatConfigError, createChatStore } from './chat/chat-store';
 export { createClientTransport } from './chat/client-transport';
 export {
+  buildChatRequest,
+  planChatRequest,
+  type ChatRequestDraft,
+  type ChatRequestMessage,
+  type ChatRequestOptions,
+  type ChatRequestPlan,
+} from './chat/request';
+export {
   ChatStorageError,
   createIndexedDBStorage,
   createLocalStorage,
@@ -110,6 +137,7 @@ export {
 } from './chat/storage';
 export { CHAT_FORMAT, CHAT_FORMAT_VERSION, chatStorageKey, type PersistedChat } from './chat/persisted';
 export type {
+  ChatBudget,
   ChatContextOptions,
   ChatDroppedContext,
   ChatFinishEvent,

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 
 import type { ChatStorage } from '../core/chat/storage';
+import type { ModelPrices } from '../core/tokens/cost';
 
 /** A UI language Parlance ships strings for. */
 export type ParlanceLocale = 'en' | 'zh-CN';
@@ -45,6 +46,12 @@ export interface ParlanceConfig {
   storage?: ParlanceStorage;
   /** A `fetch` to use instead of the global one (tests, stories, custom transports). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * What each model costs, per million tokens (`{ 'gpt-4o': { input: 2.5, cachedInput: 1.25,
+   * output: 10 } }`). Token counts then come with cost estimates, `TokenMeter` shows them, and
+   * `useChat({ budget })` can cap spending. Parlance ships no prices: give your provider's.
+   */
+  prices?: ModelPrices;
 }
 
 /** Props of {@link ParlanceProvider}. */
@@ -82,13 +89,13 @@ export function ParlanceProvider({ queryClient, children, ...config }: ParlanceP
   const [own] = useState(() => (queryClient || ambient ? undefined : new QueryClient()));
   const client = queryClient ?? ambient ?? own!;
   const parent = useContext(ConfigContext);
-  const { baseUrl, headers, apiKey, model, locale, theme, storage, fetch } = config;
+  const { baseUrl, headers, apiKey, model, locale, theme, storage, fetch, prices } = config;
   const value = useMemo<ParlanceConfig>(
     () => ({
       ...parent,
-      ...definedOnly({ baseUrl, headers, apiKey, model, locale, theme, storage, fetch }),
+      ...definedOnly({ baseUrl, headers, apiKey, model, locale, theme, storage, fetch, prices }),
     }),
-    [parent, baseUrl, headers, apiKey, model, locale, theme, storage, fetch],
+    [parent, baseUrl, headers, apiKey, model, locale, theme, storage, fetch, prices],
   );
   return (
     <ConfigContext.Provider value={value}>

@@ -131,6 +131,7 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
       ...o,
       id: o.id ?? anonymousId,
       model: c.model,
+      prices: o.prices ?? c.prices,
       headers: o.headers,
       storage,
       transport: o.transport ?? defaultTransport,

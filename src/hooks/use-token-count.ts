@@ -11,6 +11,14 @@ import {
   type TokenCount,
   type TokenMessage,
 } from '../core/tokens/count';
+import {
+  estimateCost,
+  estimateRequestCost,
+  findModelPrice,
+  sumUsage,
+  type CostEstimate,
+  type RequestCostEstimate,
+} from '../core/tokens/cost';
 import { getModelInfo, type TokenEncoding } from '../core/tokens/models';
 import { AbortError } from '../core/errors';
 import { sleep } from '../core/internal/sleep';
@@ -19,6 +27,7 @@ import {
   type RemoteTokenCount,
   type TokenizerEndpoint,
 } from '../core/tokens/remote';
+import type { CompletionUsage } from '../core/wire/chat';
 import { useParlanceConfig, useParlanceQueryClient, type ParlanceConfig } from './parlance-provider';
 
 /**
@@ -55,6 +64,11 @@ export interface UseTokenCountOptions extends ParlanceConfig, ChatCountOptions {
   tokenizerEndpoint?: TokenizerEndpoint | null;
   /** How long the input must stay unchanged before the endpoint is asked, in ms. Default 250. */
   debounceMs?: number;
+  /**
+   * The reply's `max_tokens` (or `max_completion_tokens`), for the most the reply can cost.
+   * Default: the model's maximum output.
+   */
+  maxTokens?: number;
 }
 
 /**
@@ -82,6 +96,19 @@ export interface UseTokenCountResult {
   error: Error | null;
   /** Where `count` came from; `remote` and `local` counts are exact. */
   source: TokenCountSource;
+  /**
+   * The estimated cost of sending the input as the next request, when a price for the model is
+   * known (`prices` here or on the provider): `input` (the count × the input price) and
+   * `maxOutput` (the most the reply can cost: the room left, at most `maxTokens` and the model's
+   * output limit, × the output price). `undefined` without a price or a count.
+   */
+  cost: RequestCostEstimate | undefined;
+  /**
+   * The cost of the conversation so far: the `usage` of each message of the input that has one
+   * (replies from `useChat`), summed, cached prompt tokens at the cached price. `undefined`
+   * without a price, or for a text input.
+   */
+  conversationCost: CostEstimate | undefined;
 }
 
 type Input = string | readonly TokenMessage[];
@@ -151,7 +178,7 @@ function measureNow(
 export function useTokenCount(input: Input, options: UseTokenCountOptions = {}): UseTokenCountResult {
   const config = useParlanceConfig(options);
   const model = options.model ?? config.model;
-  const { imageSize } = options;
+  const { imageSize, tools } = options;
   const mode = options.tokenizer ?? 'local';
   const debounceMs = options.debounceMs ?? 250;
   const info = useMemo(() => getModelInfo(model), [model]);
@@ -186,8 +213,8 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
   const ready = info.encoding === 'approximate' || tokenizer.isSuccess;
 
   const now = useMemo(
-    () => (ready ? measureNow(input, model, { imageSize }) : undefined),
-    [ready, input, model, imageSize],
+    () => (ready ? measureNow(input, model, { imageSize, tools }) : undefined),
+    [ready, input, model, imageSize, tools],
   );
   const [late, setLate] = useState<{ input: Input; model: string | undefined; result: TokenCount }>();
   const [countError, setCountError] = useState<Error | null>(null);
@@ -198,7 +225,7 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
     const pending =
       typeof input === 'string'
         ? measureTokens(input, model)
-        : measureChatTokens(input, model, { imageSize });
+        : measureChatTokens(input, model, { imageSize, tools });
     Promise.resolve(pending).then(
       (result) => live && setLate({ input, model, result }),
       (error: unknown) => live && setCountError(error instanceof Error ? error : new Error(String(error))),
@@ -206,7 +233,7 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
     return () => {
       live = false;
     };
-  }, [ready, now, input, model, imageSize]);
+  }, [ready, now, input, model, imageSize, tools]);
 
   // The endpoint: asked after the debounce, never waited for — the local count shows meanwhile.
   const [remote, setRemote] = useState<RemoteState>();
@@ -248,13 +275,28 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
   const shown = current ?? (late && late.model === model ? late.result : undefined);
   const error = (tokenizer.error as Error | null) ?? countError;
   const contextWindow = (!info.isKnown && remoteShown?.maxModelLen) || info.contextWindow;
+  const price = findModelPrice(config.prices, info.id);
+  const usage = useMemo<CompletionUsage | undefined>(
+    () => (typeof input === 'string' ? undefined : sumUsage(input as readonly { usage?: CompletionUsage }[])),
+    [input],
+  );
+  const limit = Math.min(options.maxTokens ?? info.maxOutputTokens, info.maxOutputTokens);
+  const costs = (count: number | undefined, remaining: number | undefined) => ({
+    cost:
+      price && count !== undefined && remaining !== undefined
+        ? estimateRequestCost({ promptTokens: count, maxReplyTokens: Math.min(limit, remaining) }, price)
+        : undefined,
+    conversationCost: price && usage ? estimateCost(usage, price) : undefined,
+  });
   if (remoteShown) {
+    const remaining = contextWindow - remoteShown.tokens;
     return {
+      ...costs(remoteShown.tokens, remaining),
       count: remoteShown.tokens,
       status: remoteNow ? 'ready' : 'counting',
       isApproximate: false,
       contextWindow,
-      remaining: contextWindow - remoteShown.tokens,
+      remaining,
       encoding: info.encoding,
       error: null,
       source: 'remote',
@@ -268,12 +310,14 @@ export function useTokenCount(input: Input, options: UseTokenCountOptions = {}):
         ? 'ready'
         : 'counting';
   const count = shown?.tokens;
+  const remaining = count === undefined ? undefined : contextWindow - count;
   return {
+    ...costs(count, remaining),
     count,
     status,
     isApproximate: shown?.isApproximate ?? !info.isKnown,
     contextWindow,
-    remaining: count === undefined ? undefined : contextWindow - count,
+    remaining,
     encoding: info.encoding,
     error,
     source: info.isKnown && info.encoding !== 'approximate' ? 'local' : 'estimate',

@@ -50,7 +50,7 @@ export const Disabled: Story = {
 export const WithTokenCount: Story = {
   args: { defaultValue: 'How long is this?', tokens: { count: 5, remaining: 4011 } },
   play: async ({ canvas }) => {
-    await expect(canvas.getByText('5 tokens · 4011 left')).toBeVisible();
+    await expect(canvas.getByText('5 tokens · 4,011 left')).toBeVisible();
   },
 };
 

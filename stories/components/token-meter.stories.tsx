@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor } from 'storybook/test';
 
-import { TokenMeter } from 'parlance';
+import { TokenMeter, type TokenMessage } from 'parlance';
 
 const meta = { title: 'Components/TokenMeter', component: TokenMeter } satisfies Meta<typeof TokenMeter>;
 
@@ -55,5 +55,51 @@ export const ZhCN: Story = {
   args: { promptTokens: 3000, replyRoom: 1096, contextWindow: 4096, droppedCount: 2, droppedTokens: 800 },
   play: async ({ canvas }) => {
     await expect(canvas.getByText('裁剪将省略之前的 2 条消息（800 个 token）。')).toBeVisible();
+  },
+};
+
+/** Example prices only (per million tokens): Parlance ships none; apps give their provider's. */
+const EXAMPLE_PRICES = { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } };
+
+/** With a price for the model: what the next request can cost at most, and what was spent. */
+export const WithCost: Story = {
+  args: {
+    model: 'gpt-4o',
+    maxTokens: 500,
+    prices: EXAMPLE_PRICES,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Hello!' },
+      {
+        role: 'assistant',
+        content: 'Hi! How can I help?',
+        usage: { prompt_tokens: 1_200, completion_tokens: 300, total_tokens: 1_500 },
+      } as TokenMessage,
+      { role: 'user', content: 'Plan a three-day trip to Kyoto.' },
+    ],
+  },
+  play: async ({ canvasElement }) => {
+    const cost = () => canvasElement.querySelector('[data-slot="request-cost"]');
+    await waitFor(() => expect(cost()?.textContent).toMatch(/^up to \$0\.00\d+$/), { timeout: 10_000 });
+    await expect(canvasElement.querySelector('[data-slot="reply-room"]')).toHaveTextContent('500');
+    // 1,200 × $2.5 + 300 × $10 per million.
+    await expect(canvasElement.querySelector('[data-slot="conversation-cost"]')).toHaveTextContent('$0.006');
+  },
+};
+
+export const WithCostZhCN: Story = {
+  parameters: { parlance: { locale: 'zh-CN' } },
+  args: {
+    promptTokens: 12_345,
+    replyRoom: 4_096,
+    contextWindow: 128_000,
+    droppedCount: 0,
+    cost: { input: 0.0308625, maxOutput: 0.04096, total: 0.0718225, currency: 'USD' },
+    conversationCost: { input: 1.5, cachedInput: 0, output: 2, total: 3.5, currency: 'USD' },
+  },
+  play: async ({ canvas }) => {
+    await expect(canvas.getByText('12,345')).toBeVisible();
+    await expect(canvas.getByText('最多 US$0.07182')).toBeVisible();
+    await expect(canvas.getByText('US$3.50')).toBeVisible();
   },
 };

@@ -5,6 +5,8 @@
  */
 import type { TestProject } from 'vitest/node';
 
+import { createServer } from '../../src/server/index';
+
 import { startFakeOpenAI, type FakeReply } from '../support/fake-openai-server';
 import { naiveSSEData, readResponseFixture, readStreamFixture } from '../support/fixtures';
 
@@ -12,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL (ending in `/v1`) of the fake OpenAI server on 127.0.0.1. */
     testServerUrl: string;
+    /** Base URL (ending in `/v1`) of the reference server in offline mode on 127.0.0.1. */
+    offlineServerUrl: string;
   }
 }
 
@@ -66,5 +70,13 @@ export default async function setup(project: TestProject) {
     },
   });
   project.provide('testServerUrl', server.url);
-  return () => server.close();
+  const offline = await createServer({ staticDir: null, chunkDelayMs: 0 }).listen({
+    port: 0,
+    host: '127.0.0.1',
+  });
+  project.provide('offlineServerUrl', `${offline.url}/v1`);
+  return async () => {
+    await offline.close();
+    await server.close();
+  };
 }

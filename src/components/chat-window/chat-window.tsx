@@ -1,12 +1,36 @@
-import { memo, useCallback, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useReducer,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+} from 'react';
 
-import { DEFAULT_CHAT_MODEL, type ChatMessageContent, type ChatStatus, type TokenMessage } from '../../core';
+import {
+  BudgetExceededError,
+  buildChatRequest,
+  type ChatBudget,
+  DEFAULT_CHAT_MODEL,
+  type ChatMessage,
+  type ChatMessageContent,
+  type ChatRequestOptions,
+  type ChatStatus,
+  type ChatTurnResult,
+  type CompletionUsage,
+  type ModelPrices,
+  type TokenMessage,
+} from '../../core';
 import { useLatest } from '../../hooks/internal/use-latest';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
 import { useTokenCount } from '../../hooks/use-token-count';
+import { readAsDataUrl, type ComposerAttachment } from '../composer/attachments';
 import { Composer } from '../composer/composer';
 import { format, type ChatStrings } from '../i18n/chat';
+import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';
 import type { MessageSlots } from '../message-list/message-item';
@@ -99,6 +123,43 @@ function ChatWindowWithChat(props: ChatWindowProps) {
 
 const EMPTY: readonly TokenMessage[] = [];
 
+/** A key that changes when an option that shapes the request does (inline objects compare by value). */
+function requestKey(o: ChatRequestOptions): string {
+  const c = o.context;
+  return JSON.stringify([
+    o.model,
+    o.system,
+    o.instructions,
+    o.temperature,
+    o.maxTokens,
+    o.body,
+    o.continuePrompt,
+    c ? [typeof c.policy === 'function' ? 'custom' : c.policy, c.reserve, c.contextWindow] : null,
+  ]);
+}
+
+/**
+ * The options the chat store builds its next request with: the window's own props when it runs
+ * its own `useChat`, else the store's (which the app's `useChat` pushes after rendering, so they
+ * are read again after each commit).
+ */
+function useRequestOptions(props: ChatWindowProps, chat: UseChatResult, model: string): ChatRequestOptions {
+  const source: ChatRequestOptions = props.chat ? chat.store.options : { ...props, model };
+  const key = requestKey(source);
+  const [, refresh] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (props.chat && requestKey(chat.store.options) !== key) refresh();
+  });
+  // Stable while the key is: a policy function is read from the latest options.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => pickRequestOptions(source), [key]);
+}
+
+function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
+  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context } = o;
+  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context };
+}
+
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const { chat, showTokenMeter = true } = props;
   const strings = useChatStrings(props.strings);
@@ -107,17 +168,32 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   // The model the chat asks: the chat store falls back to the same default.
   const model = config.model ?? DEFAULT_CHAT_MODEL;
   const online = useOnline();
+  const requestOptions = useRequestOptions(props, chat, model);
 
   // The budget is planned between replies: re-planning on every streamed chunk would cost the
   // stream frames and show figures that change again a moment later.
-  const [conversation, setConversation] = useState<readonly TokenMessage[]>(chat.messages);
+  const [conversation, setConversation] = useState<readonly ChatMessage[]>(chat.messages);
   if (!chat.isBusy && conversation !== chat.messages) setConversation(chat.messages);
 
   // The footer is memoised, so its callbacks are stable and read the latest props.
   const latest = useLatest(props);
   const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
   const { send, stop } = chat;
-  const onSend = useCallback((content: ChatMessageContent) => void send(content), [send]);
+  const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
+  const formatter = useNumberFormat();
+  const givenPrices = props.chat ? chat.store.options.prices : props.prices;
+  const pricesKey = givenPrices ? JSON.stringify(givenPrices) : '';
+  // Stable while the prices are the same values (an inline object is new on every render).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const prices = useMemo(() => givenPrices, [pricesKey]);
+  // By value: an inline `budget={{ … }}` must not re-render the memoised footer on every frame.
+  const caps = props.chat ? chat.store.options.budget : props.budget;
+  const { maxCost, maxCostPerRequest } = caps ?? {};
+  const budgetCaps = useMemo<ChatBudget | undefined>(
+    () =>
+      maxCost === undefined && maxCostPerRequest === undefined ? undefined : { maxCost, maxCostPerRequest },
+    [maxCost, maxCostPerRequest],
+  );
 
   const [dismissed, setDismissed] = useState<Error | null>(null);
   const error = chat.status === 'error' && chat.error !== dismissed ? chat.error : null;
@@ -162,7 +238,17 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       )}
       {error && (
         <div className="parlance-banner" data-kind="error" role="alert">
-          <span>{error.message || strings.error}</span>
+          <span>
+            {BudgetExceededError.isInstance(error)
+              ? format(
+                  error.limit === 'request' ? strings.budgetExceeded : strings.budgetExceededConversation,
+                  {
+                    cost: formatter.money(error.estimatedCost, error.currency),
+                    limit: formatter.money(error.cap, error.currency),
+                  },
+                )
+              : error.message || strings.error}
+          </span>
           <button
             type="button"
             className="parlance-button parlance-button-ghost"
@@ -201,8 +287,10 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       />
       <ChatFooter
         conversation={conversation}
-        model={model}
-        maxTokens={props.maxTokens}
+        requestOptions={requestOptions}
+        prices={prices}
+        budget={budgetCaps}
+        usage={chat.isBusy ? null : chat.usage}
         showTokenMeter={showTokenMeter}
         status={chat.status}
         draft={props.draft}
@@ -226,15 +314,18 @@ function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | 
 }
 
 interface ChatFooterProps {
-  conversation: readonly TokenMessage[];
-  model: string;
-  maxTokens: number | undefined;
+  conversation: readonly ChatMessage[];
+  requestOptions: ChatRequestOptions;
+  prices: ModelPrices | undefined;
+  budget: ChatBudget | undefined;
+  /** The conversation's usage so far (`null` while a reply streams, so the footer holds still). */
+  usage: CompletionUsage | null;
   showTokenMeter: boolean;
   status: ChatStatus;
   draft: string | undefined;
   defaultDraft: string | undefined;
   onDraftChange: (value: string) => void;
-  onSend: (content: ChatMessageContent) => void;
+  onSend: (content: ChatMessageContent) => Promise<ChatTurnResult>;
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
@@ -247,7 +338,7 @@ interface ChatFooterProps {
  * it counts is the one between replies), so it does not re-render, nor recount, per frame.
  */
 const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
-  const { conversation, model, showTokenMeter, onDraftChange } = props;
+  const { conversation, requestOptions, showTokenMeter, onDraftChange } = props;
   const [draftState, setDraftState] = useState(props.defaultDraft ?? '');
   const draft = props.draft ?? draftState;
   const controlled = props.draft !== undefined;
@@ -259,12 +350,46 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     [controlled, onDraftChange],
   );
 
-  const nextRequest = useMemo<readonly TokenMessage[]>(
-    () => (draft.trim() ? [...conversation, { role: 'user', content: draft }] : conversation),
-    [conversation, draft],
+  // The draft as the composer will send it: trimmed text, then the attached images inline.
+  const images = useAttachedImages();
+  const text = draft.trim();
+  const content = useMemo<ChatMessageContent | undefined>(() => {
+    if (images.urls.length === 0) return text || undefined;
+    return [
+      ...(text ? [{ type: 'text' as const, text }] : []),
+      ...images.urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
+    ];
+  }, [text, images.urls]);
+  // Exactly what the chat store will send: system message, instructions, `max_tokens`, `body`.
+  const request = useMemo(
+    () => buildChatRequest(requestOptions, conversation, content).body,
+    [requestOptions, conversation, content],
   );
-  const budget = useTokenBudget(showTokenMeter ? nextRequest : EMPTY, { model, maxTokens: props.maxTokens });
-  const draftCount = useTokenCount(draft, { model });
+  const lastUsage = useLatestDefined(props.usage);
+  const budget = useTokenBudget(showTokenMeter || content ? request : NO_REQUEST, {
+    context: requestOptions.context ?? false,
+    usage: lastUsage,
+    prices: props.prices,
+  });
+  // A request the budget refused was not sent: its text comes back to the composer.
+  const { onSend: send } = props;
+  const onSend = useCallback(
+    (sent: ChatMessageContent) => {
+      void send(sent).then((result) => {
+        if (result.type === 'not-sent' && result.reason === 'budget') {
+          setDraft(
+            typeof sent === 'string' ? sent : sent.map((p) => (p.type === 'text' ? p.text : '')).join(''),
+          );
+        }
+      });
+    },
+    [send, setDraft],
+  );
+  const draftTurn = useMemo<readonly TokenMessage[]>(() => {
+    const last = request.messages.at(-1);
+    return content !== undefined && last ? [last] : EMPTY;
+  }, [request, content]);
+  const draftCount = useTokenCount(draftTurn, { model: request.model });
 
   return (
     <>
@@ -279,24 +404,30 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
           droppedTokens={budget.droppedTokens}
           overflow={budget.overflow}
           isApproximate={budget.isApproximate}
+          status={budget.status}
+          cost={budget.cost}
+          conversationCost={budget.conversationCost}
+          budget={props.budget}
         />
       )}
       <Composer
         value={draft}
         onValueChange={setDraft}
-        onSend={props.onSend}
+        onSend={onSend}
         onStop={props.onStop}
         status={props.status}
         disabled={props.disabled}
         allowImages={props.allowImages}
+        onAttachmentsChange={images.onChange}
         strings={props.strings}
         theme={props.theme}
         tokens={
-          draft.trim()
+          content !== undefined
             ? {
-                count: draftCount.count ?? null,
+                // The turn's own tokens: a one-message count less the 3 that prime the reply.
+                count: draftCount.count === undefined ? null : draftCount.count - REPLY_PRIMER,
                 remaining: budget.replyRoom ?? null,
-                isApproximate: draftCount.isApproximate,
+                isApproximate: budget.isApproximate,
               }
             : undefined
         }
@@ -304,3 +435,39 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     </>
   );
 });
+
+const REPLY_PRIMER = 3;
+const NO_REQUEST = { model: '', messages: EMPTY };
+
+/** The last value that was not `null` (the usage is held while a reply streams). */
+function useLatestDefined<T>(value: T | null): T | undefined {
+  const [kept, setKept] = useState<T | undefined>(value ?? undefined);
+  if (value !== null && value !== kept) setKept(value);
+  return value ?? kept;
+}
+
+/** The composer's attachments read as `data:` URLs, the form they are sent in, for counting. */
+function useAttachedImages(): {
+  urls: readonly string[];
+  onChange: (attachments: readonly ComposerAttachment[]) => void;
+} {
+  const [read, setRead] = useState<{ for: readonly ComposerAttachment[]; urls: readonly string[] } | null>(
+    null,
+  );
+  const [attachments, setAttachments] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
+  useEffect(() => {
+    if (attachments.length === 0) return;
+    let live = true;
+    Promise.all(attachments.map((a) => readAsDataUrl(a.file))).then(
+      (urls) => live && setRead({ for: attachments, urls }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [attachments]);
+  return { urls: read?.for === attachments ? read.urls : NO_URLS, onChange: setAttachments };
+}
+
+const NO_URLS: readonly string[] = [];
+const NO_ATTACHMENTS: readonly ComposerAttachment[] = [];

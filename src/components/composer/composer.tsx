@@ -13,15 +13,16 @@ import type { ChatMessageContent, ChatStatus } from '../../core';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
 import { useLatest } from '../../hooks/internal/use-latest';
 import { format, type ChatStrings } from '../i18n/chat';
+import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { imageFiles, readAsDataUrl, toAttachment, type ComposerAttachment } from './attachments';
 
-/** The draft's token figures, as `useTokenCount` gives them. */
+/** The draft's token figures, as `useTokenBudget` gives them. */
 export interface ComposerTokenInfo {
-  /** Tokens the draft costs. */
+  /** Tokens the draft costs as sent: its user turn with formatting, images and instructions. */
   count: number | null;
-  /** Tokens left in the context window after the draft (negative: too long). */
+  /** Room left for the reply with the draft sent (the meter's "reply room"; negative: too long). */
   remaining?: number | null;
   /** The count is an estimate (the tokenizer is still loading). */
   isApproximate?: boolean;
@@ -52,6 +53,8 @@ export interface ComposerProps {
   maxImages?: number;
   /** The draft's token count and the room left, shown under the textarea. */
   tokens?: ComposerTokenInfo;
+  /** Called when images are attached or removed (to count them before sending). */
+  onAttachmentsChange?: (attachments: readonly ComposerAttachment[]) => void;
   /** The textarea's accessible name. Default: the locale's "Message". */
   label?: string;
   placeholder?: string;
@@ -80,6 +83,7 @@ export function Composer(props: ComposerProps) {
     tokens,
   } = props;
   const strings = useChatStrings(props.strings);
+  const formatter = useNumberFormat();
   const theme = useThemeAttribute(props.theme);
   const [value, setValue] = useControllableState({
     prop: props.value,
@@ -108,6 +112,13 @@ export function Composer(props: ComposerProps) {
   }, [value]);
 
   const latestAttachments = useLatest(attachments);
+  const onAttachmentsChange = useLatest(props.onAttachmentsChange);
+  const reported = useRef<readonly ComposerAttachment[]>(attachments);
+  useEffect(() => {
+    if (reported.current === attachments) return;
+    reported.current = attachments;
+    onAttachmentsChange.current?.(attachments);
+  }, [attachments, onAttachmentsChange]);
   useEffect(
     () => () => latestAttachments.current.forEach((a) => URL.revokeObjectURL(a.previewUrl)),
     [latestAttachments],
@@ -294,10 +305,10 @@ export function Composer(props: ComposerProps) {
             data-over={tokens.remaining != null && tokens.remaining < 0 ? true : undefined}
           >
             {tokens.remaining != null && tokens.remaining < 0
-              ? format(strings.draftTooLong, { over: -tokens.remaining })
+              ? format(strings.draftTooLong, { over: formatter.number(-tokens.remaining) })
               : format(strings.draftTokens, {
-                  count: `${tokens.isApproximate ? '≈' : ''}${tokens.count}`,
-                  remaining: tokens.remaining ?? '—',
+                  count: `${tokens.isApproximate ? '≈' : ''}${formatter.number(tokens.count)}`,
+                  remaining: formatter.number(tokens.remaining ?? undefined),
                 })}
           </p>
         )}

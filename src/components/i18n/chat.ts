@@ -87,6 +87,19 @@ export interface ChatStrings {
   nothingDropped: string;
   /** The prompt does not fit even after trimming. */
   overflow: string;
+  /** The next request's cost: label, value (`{total}`, the most it can cost) and detail (`{input}`, `{output}`). */
+  requestCost: string;
+  requestCostValue: string;
+  requestCostDetail: string;
+  /** What the conversation has cost so far. */
+  conversationCost: string;
+  /** The next request would pass a cap (shown before sending); `{cost}` and `{limit}`. */
+  overBudget: string;
+  overBudgetConversation: string;
+  /** A request refused by the budget; `{cost}` its estimate, `{limit}` the cap. */
+  budgetExceeded: string;
+  /** The conversation would pass its cost cap; `{cost}` the total with this request, `{limit}` the cap. */
+  budgetExceededConversation: string;
   /** Chat window. */
   title: string;
   newConversation: string;
@@ -153,6 +166,15 @@ const en: ChatStrings = {
   willDrop: 'Trimming will leave out {count} earlier messages ({tokens} tokens).',
   nothingDropped: 'Everything fits.',
   overflow: 'This does not fit in the context window even after trimming.',
+  requestCost: 'Next request',
+  requestCostValue: 'up to {total}',
+  requestCostDetail: 'Prompt {input} + reply at most {output}',
+  conversationCost: 'Spent',
+  overBudget: 'This request could cost up to {cost}, over the limit of {limit} per request.',
+  overBudgetConversation: 'With this request the conversation could cost {cost}, over its limit of {limit}.',
+  budgetExceeded: 'Not sent: this request could cost up to {cost}, over the limit of {limit} per request.',
+  budgetExceededConversation:
+    'Not sent: with this request the conversation could cost {cost}, over its limit of {limit}.',
   title: 'Chat',
   newConversation: 'New conversation',
   model: 'Model',
@@ -216,6 +238,14 @@ const zhCN: ChatStrings = {
   willDrop: '裁剪将省略之前的 {count} 条消息（{tokens} 个 token）。',
   nothingDropped: '全部放得下。',
   overflow: '即使裁剪后也放不进上下文窗口。',
+  requestCost: '下一次请求',
+  requestCostValue: '最多 {total}',
+  requestCostDetail: '提示 {input} + 回复最多 {output}',
+  conversationCost: '已花费',
+  overBudget: '此请求最多可能花费 {cost}，超过每次请求 {limit} 的上限。',
+  overBudgetConversation: '加上此请求，对话最多可能花费 {cost}，超过 {limit} 的上限。',
+  budgetExceeded: '未发送：此请求最多可能花费 {cost}，超过每次请求 {limit} 的上限。',
+  budgetExceededConversation: '未发送：加上此请求，对话最多可能花费 {cost}，超过 {limit} 的上限。',
   title: '聊天',
   newConversation: '新对话',
   model: '模型',

@@ -1,6 +1,7 @@
 import { memo, useId, useState, type ReactNode } from 'react';
 
 import { format, type ChatStrings } from '../i18n/chat';
+import { useNumberFormat } from '../i18n/format';
 import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
@@ -51,6 +52,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const text = messageText(message);
   const inProgress = message.status === 'pending' || message.status === 'streaming';
   const label = roleLabel(message.role, strings);
+  const formatter = useNumberFormat();
 
   const content =
     message.role === 'assistant' || props.userMarkdown ? (
@@ -182,9 +184,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         {message.role === 'assistant' && message.usage && !inProgress && (
           <p className="parlance-message-usage">
             {format(strings.usage, {
-              prompt: message.usage.prompt_tokens,
-              completion: message.usage.completion_tokens,
-              total: message.usage.total_tokens,
+              prompt: formatter.number(message.usage.prompt_tokens),
+              completion: formatter.number(message.usage.completion_tokens),
+              total: formatter.number(message.usage.total_tokens),
             })}
           </p>
         )}

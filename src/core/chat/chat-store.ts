@@ -3,6 +3,7 @@ import { retryDelay } from '../client/retry';
 import {
   AbortError,
   ApiError,
+  BudgetExceededError,
   ConfigurationError,
   MalformedResponseError,
   NetworkError,
@@ -11,18 +12,13 @@ import {
 } from '../errors';
 import { brand, hasMarker } from '../internal/brand';
 import { sleep } from '../internal/sleep';
-import { planContext } from '../tokens/plan';
+import { estimateCost, estimateRequestCost, findModelPrice } from '../tokens/cost';
 import type { MaybePromise } from '../tokens/tokenizer';
-import type {
-  ChatCompletionChunk,
-  ChatCompletionContentPart,
-  ChatCompletionMessageParam,
-  CompletionUsage,
-  FinishReason,
-} from '../wire/chat';
+import type { ChatCompletionChunk, CompletionUsage, FinishReason } from '../wire/chat';
 import { mapErrorToEndState, mapFinishReason } from '../wire/finish-reason';
 import { chatStorageKey, fromPersisted, toPersisted } from './persisted';
 import { ChatStorageError } from './storage';
+import { buildChatRequest, planChatRequest, type ChatRequestDraft } from './request';
 import { DEFAULT_CHAT_MODEL } from './types';
 import type {
   ChatFinishEvent,
@@ -38,7 +34,6 @@ import type {
 } from './types';
 
 const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-const DEFAULT_CONTINUE_PROMPT = 'Continue exactly where your last reply stopped, without repeating anything.';
 const FRAME_MS = 16;
 const STATUS_BY_REASON: Partial<Record<ChatFinishReason, ChatMessage['status']>> = {
   cancelled: 'stopped',
@@ -103,11 +98,16 @@ function isComplete(input: ChatMessageInput): input is ChatMessage {
 
 function addUsage(a: CompletionUsage, b: CompletionUsage | null): CompletionUsage {
   if (!b) return a;
-  return {
+  const sum: CompletionUsage = {
     prompt_tokens: a.prompt_tokens + b.prompt_tokens,
     completion_tokens: a.completion_tokens + b.completion_tokens,
     total_tokens: a.total_tokens + b.total_tokens,
   };
+  // Cached prompt tokens are priced apart (see `estimateCost`), so they are summed too.
+  const cached =
+    (a.prompt_tokens_details?.cached_tokens ?? 0) + (b.prompt_tokens_details?.cached_tokens ?? 0);
+  if (cached > 0) sum.prompt_tokens_details = { cached_tokens: cached };
+  return sum;
 }
 
 function toError(error: unknown): Error {
@@ -424,7 +424,70 @@ export class ChatStore {
     return this.#run({ kind, messages: messages.slice(0, at), placeholder });
   }
 
+  /** The budget's refusal of `turn`, or `null` when it may be sent (or no cap is set). */
+  #checkBudget(turn: Turn): MaybePromise<Error | null> {
+    const options = this.#options;
+    const { maxCost, maxCostPerRequest } = options.budget ?? {};
+    if (maxCost === undefined && maxCostPerRequest === undefined) return null;
+    const model = options.model || DEFAULT_CHAT_MODEL;
+    const price = findModelPrice(options.prices, model);
+    if (!price) {
+      return new ChatConfigError(
+        `A budget is set but there is no price for ${model}: add it to \`prices\` (per million tokens).`,
+        { option: 'prices' },
+      );
+    }
+    const draft = buildChatRequest(
+      options,
+      turn.messages,
+      turn.kind === 'continue' ? { continue: true } : undefined,
+    );
+    let plan;
+    try {
+      plan = planChatRequest(draft, options.context);
+    } catch {
+      return null; // cannot fit at all: the request fails the same way when it is built
+    }
+    return mapPlan(plan, (p) => {
+      const cost = estimateRequestCost(p, price).total;
+      const spent = estimateCost(this.#state.usage, price).total;
+      const figures = {
+        spent,
+        currency: price.currency ?? 'USD',
+        model,
+        promptTokens: p.promptTokens,
+        maxReplyTokens: p.maxReplyTokens,
+      };
+      if (maxCostPerRequest !== undefined && cost > maxCostPerRequest) {
+        return new BudgetExceededError({
+          limit: 'request',
+          cap: maxCostPerRequest,
+          estimatedCost: cost,
+          ...figures,
+        });
+      }
+      if (maxCost !== undefined && spent + cost > maxCost) {
+        return new BudgetExceededError({
+          limit: 'conversation',
+          cap: maxCost,
+          estimatedCost: spent + cost,
+          ...figures,
+        });
+      }
+      return null;
+    });
+  }
+
   async #run(turn: Turn): Promise<ChatTurnResult> {
+    const check = this.#checkBudget(turn);
+    const refusal = check instanceof Promise ? await check.catch(() => null) : check;
+    if (refusal) {
+      // Nothing was sent and nothing is added: the caller keeps the draft.
+      this.#commit({ status: 'error', error: refusal, retryWait: null });
+      this.#report(refusal);
+      return { type: 'not-sent', reason: 'budget', error: refusal };
+    }
+    if (check instanceof Promise && this.#active) return { type: 'not-sent', reason: 'busy' };
     const transport = this.#options.transport;
     const controller = new AbortController();
     const { signal } = controller;
@@ -606,45 +669,28 @@ export class ChatStore {
 
   #buildRequest(history: ChatMessage[], replyId: string, isContinue: boolean): MaybePromise<BuiltRequest> {
     const options = this.#options;
-    const model = options.model || DEFAULT_CHAT_MODEL;
-    // Replies with no text add nothing (and some servers reject an empty assistant turn).
-    const sendable = history.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
-    const build = (kept: ChatMessage[], droppedIds: string[]): BuiltRequest => {
-      const wire: ChatCompletionMessageParam[] = kept.map(toWire);
-      if (isContinue) wire.push({ role: 'user', content: options.continuePrompt ?? DEFAULT_CONTINUE_PROMPT });
-      if (options.instructions) {
-        const at = wire.findLastIndex((m) => m.role === 'user');
-        const user = wire[at];
-        if (user?.role === 'user') {
-          wire[at] = { ...user, content: withInstructions(options.instructions, user.content) };
-        }
-      }
-      if (options.system) wire.unshift({ role: 'system', content: options.system });
-      const body: ChatTransportRequest = { ...options.body, model, messages: wire };
-      if (options.temperature !== undefined) body.temperature = options.temperature;
-      if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
-      return { body, dropped: droppedIds.length > 0 ? { messageId: replyId, droppedIds } : null };
-    };
+    const draft = buildChatRequest(options, history, isContinue ? { continue: true } : undefined);
     const context = options.context;
-    if (!context) return build(sendable, []);
-    // The system message is counted (never dropped); it is added to the request by `build`.
-    const system: ChatMessage[] = options.system
-      ? [this.#message({ role: 'system', content: options.system, status: 'done', id: '\0system' })]
-      : [];
-    const plan = planContext<ChatMessage>({
-      messages: [...system, ...sendable],
-      model,
-      maxTokens: options.maxTokens,
-      reserve: context.reserve,
-      policy: context.policy,
-      contextWindow: context.contextWindow,
-    });
-    return mapPlan(plan, (p) =>
-      build(
-        p.messages.filter((m) => !system.includes(m)),
-        p.dropped.map((m) => m.id),
-      ),
-    );
+    if (!context) return { body: draft.body, dropped: null };
+    // The same plan a token meter shows: system message and instructions counted, never dropped.
+    return mapPlan(planChatRequest(draft, context), (p) => ({
+      body: p.body,
+      dropped: p.droppedIds.length > 0 ? { messageId: replyId, droppedIds: p.droppedIds } : null,
+    }));
+  }
+
+  /**
+   * The request `send(content)` would make now, before any trimming: system message,
+   * instructions, `max_tokens` and extra `body` fields included. Count it with `planChatRequest`
+   * (or `useTokenBudget`) to show what the next request costs. Sends nothing.
+   */
+  previewRequest(content?: ChatMessageContent): ChatRequestDraft {
+    return buildChatRequest(this.#options, this.#state.messages, content);
+  }
+
+  /** The options last given (by `createChatStore` or `setOptions`). */
+  get options(): Readonly<ChatOptions> {
+    return this.#options;
   }
 
   // ——— state ———
@@ -838,25 +884,6 @@ interface BuiltRequest {
 
 function mapPlan<T, U>(value: MaybePromise<T>, map: (value: T) => U): MaybePromise<U> {
   return value instanceof Promise ? value.then(map) : map(value);
-}
-
-function toWire(message: ChatMessage): ChatCompletionMessageParam {
-  if (message.role === 'user') return { role: 'user', content: message.content };
-  const content =
-    typeof message.content === 'string'
-      ? message.content
-      : message.content.filter(
-          (p): p is Extract<ChatCompletionContentPart, { type: 'text' }> => p.type === 'text',
-        );
-  return { role: message.role, content };
-}
-
-function withInstructions(
-  instructions: string,
-  content: string | ChatCompletionContentPart[],
-): string | ChatCompletionContentPart[] {
-  if (typeof content === 'string') return `${instructions}\n\n${content}`;
-  return [{ type: 'text', text: instructions }, ...content];
 }
 
 /** `array.with(at, item)`, by `slice` (a plain copy V8 does fast; `with` is far slower on long arrays). */

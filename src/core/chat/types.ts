@@ -7,6 +7,7 @@ import type {
   CompletionUsage,
   FinishReason,
 } from '../wire/chat';
+import type { ModelPrices } from '../tokens/cost';
 import type { ContextPolicy } from '../tokens/plan';
 import type { ChatStorage } from './storage';
 
@@ -175,7 +176,28 @@ export interface ChatFinishEvent {
  * `nothing-to-do` (no reply to regenerate, continue or retry).
  */
 export type ChatTurnResult =
-  ({ type: 'finished' } & ChatFinishEvent) | { type: 'not-sent'; reason: 'empty' | 'busy' | 'nothing-to-do' };
+  | ({ type: 'finished' } & ChatFinishEvent)
+  | { type: 'not-sent'; reason: 'empty' | 'busy' | 'nothing-to-do' }
+  | {
+      type: 'not-sent';
+      reason: 'budget';
+      /** `BudgetExceededError` with the figures, or `ChatConfigError` when the model has no price. */
+      error: Error;
+    };
+
+/**
+ * Spending caps, in the currency of the model's price (see {@link ChatOptions.prices}). A request
+ * whose estimated cost would pass one is not sent: the status turns `error` with a
+ * `BudgetExceededError`, the message is not added, and the action resolves to
+ * `{ type: 'not-sent', reason: 'budget' }`. A request is estimated at its most: prompt tokens ×
+ * input price plus the reply room (at most `max_tokens`) × output price.
+ */
+export interface ChatBudget {
+  /** The most one request may cost. */
+  maxCostPerRequest?: number;
+  /** The most the conversation may cost: spent so far (each reply's `usage`) plus the next request. */
+  maxCost?: number;
+}
 
 /**
  * Fitting a long conversation into the model's context window before it is sent, with
@@ -257,6 +279,16 @@ export interface ChatOptions {
    * alone fails with `ContextOverflowError` before anything is sent.
    */
   context?: ChatContextOptions;
+  /**
+   * Prices per model, per million tokens (`{ 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } }`),
+   * for `budget` and cost estimates. `useChat` defaults to the provider's `prices`. None are built in.
+   */
+  prices?: ModelPrices;
+  /**
+   * Caps on spending (see {@link ChatBudget}). Needs a price for the model: without one, requests
+   * are refused with a `ChatConfigError` rather than sent unpriced.
+   */
+  budget?: ChatBudget;
   /** Called when a reply ends, whatever the ending. */
   onFinish?: (event: ChatFinishEvent) => void;
   /** Called on request failures and storage problems (never thrown into render). */

@@ -1,5 +1,5 @@
 import { approximateTokenCount } from './approximate';
-import { imageTokens, type ImagePixelSize } from './images';
+import { imageSizeFromDataUrl, imageTokens, type ImagePixelSize } from './images';
 import { getModelInfo, type EncodingName, type ResolvedModel, type TokenEncoding } from './models';
 import { getTokenizer, mapMaybe, type MaybePromise } from './tokenizer';
 
@@ -39,10 +39,25 @@ export interface TokenCount {
   model: ResolvedModel;
 }
 
+/**
+ * A tool the request offers the model (the wire `tools` entry). Only the fields that cost tokens
+ * are read.
+ */
+export interface TokenTool {
+  type: string;
+  function?: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
 /** The count of a conversation, as the API will charge it for the prompt. */
 export interface ChatTokenCount extends TokenCount {
   /** Each message's tokens, its formatting overhead included. */
   perMessage: number[];
+  /**
+   * Tokens of the tool definitions (`tools`), 0 without tools. OpenAI does not publish how it
+   * formats them: this is the widely used TypeScript-namespace estimate, and the count is flagged
+   * approximate whenever it is not 0.
+   */
+  tools: number;
   /**
    * The tokens that prime the reply: 3 for every model. (Older write-ups give 2 for
    * gpt-3.5-turbo-0301, but the API's own count of the cookbook's example, 127, needs 3.)
@@ -57,6 +72,12 @@ export interface ChatCountOptions {
    * charged the worst case and the count is flagged approximate.
    */
   imageSize?: (url: string) => ImagePixelSize | undefined;
+  /**
+   * The request's tool definitions (the wire `tools` field), counted with the prompt. The chat
+   * store has no tools of its own yet; a request that carries them (through `body`) is counted
+   * with them here, so the meter and the API agree on the seam.
+   */
+  tools?: readonly TokenTool[] | null;
 }
 
 function estimate(info: ResolvedModel, text: string): TokenCount {
@@ -156,7 +177,7 @@ function planMessage(message: TokenMessage, info: ResolvedModel, options: ChatCo
       if (text !== undefined) texts.push(text);
       else if (part.type === 'image_url') {
         const { url, detail } = (part as TokenImagePart).image_url;
-        const cost = imageTokens(info.image, detail, options.imageSize?.(url));
+        const cost = imageTokens(info.image, detail, options.imageSize?.(url) ?? imageSizeFromDataUrl(url));
         fixed += cost.tokens;
         isApproximate ||= cost.isApproximate;
       } else isApproximate = true;
@@ -216,7 +237,10 @@ function measureChat(
 ): MaybePromise<ChatTokenCount> | undefined {
   const info = getModelInfo(model);
   const plans = messages.map((m) => planMessage(m, info, options));
+  const toolText =
+    Array.isArray(options.tools) && options.tools.length > 0 ? formatTools(options.tools) : undefined;
   const texts = plans.flatMap((p) => p.texts);
+  if (toolText !== undefined) texts.push(toolText);
   const primer = 3;
   const counted = countTexts(info.encoding, texts, mode);
   if (counted === undefined) return undefined;
@@ -229,9 +253,73 @@ function measureChat(
       isApproximate ||= p.isApproximate;
       return sum;
     });
-    const tokens = perMessage.reduce((a, b) => a + b, primer);
-    return { tokens, perMessage, primer, isApproximate, encoding: info.encoding, model: info };
+    let tools = 0;
+    if (toolText !== undefined) {
+      // The estimate's constants: 9 around the block, 4 fewer when a system message holds it.
+      const hasSystem = messages.some((m) => m.role === 'system' || m.role === 'developer');
+      tools = counts[at]! + 9 - (hasSystem ? 4 : 0);
+      isApproximate = true;
+    }
+    const tokens = perMessage.reduce((a, b) => a + b, primer + tools);
+    return { tokens, perMessage, primer, tools, isApproximate, encoding: info.encoding, model: info };
   });
+}
+
+type Schema = {
+  type?: unknown;
+  properties?: Record<string, Schema>;
+  required?: unknown;
+  items?: Schema;
+  enum?: unknown[];
+  description?: string;
+};
+
+function schemaType(schema: Schema, indent: string): string {
+  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+  switch (schema.type) {
+    case 'object':
+      return schema.properties ? `{\n${formatProperties(schema, `${indent}  `)}\n${indent}}` : 'object';
+    case 'array':
+      return schema.items ? `${schemaType(schema.items, indent)}[]` : 'any[]';
+    case 'integer':
+      return 'number';
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+      return schema.type;
+    default:
+      return 'any';
+  }
+}
+
+function formatProperties(schema: Schema, indent: string): string {
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  return Object.entries(schema.properties ?? {})
+    .map(([name, value]) => {
+      // Untrusted input on the server: anything that is not a schema object counts as `any`.
+      const prop: Schema = typeof value === 'object' && value !== null ? value : {};
+      const doc = prop.description ? `${indent}// ${prop.description}\n` : '';
+      return `${doc}${indent}${name}${required.has(name) ? '' : '?'}: ${schemaType(prop, indent)},`;
+    })
+    .join('\n');
+}
+
+/** The tool definitions as the model is believed to read them: a TypeScript namespace. */
+function formatTools(tools: readonly TokenTool[]): string {
+  const lines = ['namespace functions {', ''];
+  for (const tool of tools) {
+    const fn = (tool as TokenTool | null)?.function;
+    if (typeof fn !== 'object' || fn === null) continue;
+    if (fn.description) lines.push(`// ${fn.description}`);
+    const parameters = fn.parameters as Schema | undefined;
+    if (typeof parameters?.properties === 'object' && Object.keys(parameters.properties ?? {}).length > 0) {
+      lines.push(`type ${fn.name} = (_: {`, formatProperties(parameters, ''), '}) => any;');
+    } else lines.push(`type ${fn.name} = () => any;`);
+    lines.push('');
+  }
+  lines.push('} // namespace functions');
+  return lines.join('\n');
 }
 
 /**

@@ -167,8 +167,15 @@ export interface ContextPlan<M extends TokenMessage> {
   dropped: M[];
   /** Prompt tokens of `messages`, as `usage.prompt_tokens` will report them. */
   promptTokens: number;
+  /** Tokens of the `dropped` messages, formatting included. */
+  droppedTokens: number;
   /** Tokens left in the window for the reply. */
   replyRoom: number;
+  /**
+   * The most tokens the reply can have: the smaller of `replyRoom`, `maxTokens` (the request's
+   * `max_tokens`, when given) and the model's maximum output. What a meter shows as reply room.
+   */
+  maxReplyTokens: number;
   /** The window used. */
   contextWindow: number;
   /** True when any count is an estimate (unknown model, unsized image, tool calls). */
@@ -216,7 +223,8 @@ export function planContext<M extends TokenMessage>(
     });
     const newest = turns.pop();
     if (newest) pinned.push(...newest.indices);
-    const pinnedTokens = count.primer + pinned.reduce((sum, i) => sum + count.perMessage[i]!, 0);
+    const pinnedTokens =
+      count.primer + count.tools + pinned.reduce((sum, i) => sum + count.perMessage[i]!, 0);
     if (pinnedTokens >= contextWindow) {
       throw new ContextOverflowError({ promptTokens: pinnedTokens, contextWindow, model: info.id });
     }
@@ -234,19 +242,28 @@ export function planContext<M extends TokenMessage>(
     for (const turn of kept) for (const i of turn.indices) keep.add(i);
     const sent: M[] = [];
     const dropped: M[] = [];
-    let promptTokens = count.primer;
+    let promptTokens = count.primer + count.tools;
+    let droppedTokens = 0;
     messages.forEach((message, i) => {
       if (keep.has(i)) {
         sent.push(message);
         promptTokens += count.perMessage[i]!;
-      } else dropped.push(message);
+      } else {
+        dropped.push(message);
+        droppedTokens += count.perMessage[i]!;
+      }
     });
     const replyRoom = contextWindow - promptTokens;
     const plan: ContextPlan<M> = {
       messages: sent,
       dropped,
       promptTokens,
+      droppedTokens,
       replyRoom,
+      maxReplyTokens: Math.max(
+        0,
+        Math.min(replyRoom, options.maxTokens ?? info.maxOutputTokens, info.maxOutputTokens),
+      ),
       contextWindow,
       isApproximate: count.isApproximate,
     };

@@ -1,5 +1,11 @@
 import { encodeSSE } from '../../core/stream/encode-sse';
-import { countChatTokens, countTokens, preloadTokenizer, type TokenMessage } from '../../core/tokens/count';
+import {
+  countChatTokens,
+  countTokens,
+  preloadTokenizer,
+  type TokenMessage,
+  type TokenTool,
+} from '../../core/tokens/count';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -135,7 +141,9 @@ export async function planReply(index: DocsIndex, request: ChatCompletionRequest
   const reply = composeReply(index, request.messages);
   const max = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
   const limited = await limitReply(reply, request.model, max);
-  const promptTokens = await countChatTokens(request.messages as TokenMessage[], request.model);
+  // The client's own counting functions, so a meter's figure and this usage agree.
+  const tools = (request as { tools?: readonly TokenTool[] }).tools;
+  const promptTokens = await countChatTokens(request.messages as TokenMessage[], request.model, { tools });
   return {
     id: completionId(),
     created: Math.floor(Date.now() / 1000),
