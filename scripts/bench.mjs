@@ -16,7 +16,7 @@ const run = (cmd, args) => {
 
 run('npx', ['vitest', 'bench', '--run', '--config', 'bench/vitest.config.ts', ...(filter ? [filter] : [])]);
 for (const file of readdirSync('bench/node')
-  .filter((f) => f.endsWith('.ts') && !f.includes('-run') && !f.includes('pieces') && f.includes(filter))
+  .filter((f) => f.endsWith('.ts') && !f.includes('-run') && f.includes(filter))
   .sort()) {
   run('npx', ['tsx', `bench/node/${file}`]);
 }

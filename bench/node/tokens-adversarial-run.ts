@@ -5,7 +5,7 @@ import { getEncoding } from 'js-tiktoken';
 
 import { configureTokenizer, countTokens, preloadTokenizer } from '../../src/core/index';
 
-import { adversarialPieces } from './tokens-pieces';
+import { adversarialPieces } from '../../test/support/adversarial-pieces';
 
 const [library, piece, size] = process.argv.slice(2) as [string, string, string];
 const text = adversarialPieces[piece]!(Number(size));

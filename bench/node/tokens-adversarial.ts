@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { adversarialPieces } from './tokens-pieces';
+import { adversarialPieces } from '../../test/support/adversarial-pieces';
 
 const LIMIT_MS = Number(process.env.LIMIT_S ?? 30) * 1000;
 const SIZES = [16_000, 64_000, 256_000, 1_000_000];

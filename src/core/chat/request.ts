@@ -1,4 +1,4 @@
-import { measureChatTokens, type TokenTool } from '../tokens/count';
+import { measureChatTokens, type TokenMessage, type TokenTool } from '../tokens/count';
 import { getModelInfo } from '../tokens/models';
 import { planContext, type ContextPlan, type ContextPolicy } from '../tokens/plan';
 import { mapMaybe, type MaybePromise } from '../tokens/tokenizer';
@@ -102,25 +102,16 @@ export function buildChatRequest(
 type Tagged = ChatCompletionMessageParam & { id?: string };
 
 /** The plan of a request: what is sent, what is left out, and its tokens. */
-export interface ChatRequestPlan {
+export interface ChatRequestPlan extends Pick<
+  ContextPlan<TokenMessage>,
+  'promptTokens' | 'droppedTokens' | 'replyRoom' | 'maxReplyTokens' | 'contextWindow' | 'isApproximate'
+> {
   /** The body to send (its `messages` trimmed when a context policy is given). */
   body: ChatTransportRequest;
   /** Ids of history messages left out to fit the window. */
   droppedIds: string[];
   /** How many messages were left out (with or without ids). */
   droppedCount: number;
-  /** Prompt tokens of `body`, as `usage.prompt_tokens` will report them. */
-  promptTokens: number;
-  /** Prompt tokens of the messages left out. */
-  droppedTokens: number;
-  /** Tokens left in the window for the reply. */
-  replyRoom: number;
-  /** The most tokens the reply can have: `replyRoom`, capped by `max_tokens` and the model's output limit. */
-  maxReplyTokens: number;
-  /** The window used. */
-  contextWindow: number;
-  /** True when any count is an estimate (unknown model, unsized image, tools). */
-  isApproximate: boolean;
 }
 
 /** The reply's token limit a body asks for: `max_completion_tokens`, else `max_tokens`. */

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { configureTokenizer, countTokens, measureTokens, tryCountTokens } from 'parlance/core';
 
+import { adversarialPieces } from '../../support/adversarial-pieces';
+
 const corpus = JSON.parse(
   readFileSync(new URL('../../fixtures/tokens/corpus.json', import.meta.url), 'utf8'),
 ) as Record<string, string[]>;
@@ -115,38 +117,12 @@ describe.each(Object.entries(models))('%s, long runs without spaces', (encoding,
   });
 });
 
-// Inputs that make a byte-pair merge slow: one long piece the split pattern cannot cut. The merge
-// must agree with the reference on every one of them, at every size.
-const adversarial: Record<string, (size: number) => string> = {
-  'one repeated letter': (size) => 'a'.repeat(size),
-  'a long pseudo-random word': (size) => {
-    let seed = 7;
-    return Array.from({ length: size }, () => {
-      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-      return String.fromCharCode(97 + (seed % 26));
-    }).join('');
-  },
-  'a CJK run': (size) => {
-    const chars = [
-      ...'的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子',
-    ];
-    return Array.from({ length: size }, (_, i) => chars[(i * 7919 + (i >> 4)) % chars.length]).join('');
-  },
-  'an emoji run': (size) =>
-    [...'🚀👨‍👩‍👧🎉✨']
-      .join('')
-      .repeat(Math.ceil(size / 12))
-      .slice(0, size),
-  'a digit run': (size) => Array.from({ length: size }, (_, i) => String((i * 31) % 10)).join(''),
-  base64: (size) =>
-    Buffer.from(Array.from({ length: size }, (_, i) => (i * 151 + 7) & 255))
-      .toString('base64')
-      .slice(0, size),
-};
-
+// Inputs that make a byte-pair merge slow (test/support/adversarial-pieces.ts, shared with the
+// bench): one long piece the split pattern cannot cut. The merge must agree with the reference on
+// every one of them, at every size.
 describe.each(Object.entries(models))('%s, adversarial pieces', (encoding, model) => {
   const ref = reference[encoding as keyof typeof reference];
-  describe.each(Object.entries(adversarial))('%s', (_, make) => {
+  describe.each(Object.entries(adversarialPieces))('%s', (_, make) => {
     it.each([16, 256, 2_000])('agrees with the reference at %i characters', async (size) => {
       const text = make(size);
       expect(await countTokens(text, model)).toBe(ref.encode(text, [], []).length);
