@@ -117,6 +117,7 @@ export default defineConfig({
           ],
           exclude: ['test/unit/react18/**'],
           environment: 'node',
+          setupFiles: ['test/support/cleanup-dom.ts'],
         },
       },
       {
@@ -149,6 +150,7 @@ export default defineConfig({
             'test/unit/react18/*.test.tsx',
           ],
           environment: 'node',
+          setupFiles: ['test/support/cleanup-dom.ts'],
           server: { deps: { inline: [/@testing-library\/react/, /@tanstack\/react-/] } },
         },
       },
