@@ -12,7 +12,7 @@ import {
 } from './protocol/validate';
 import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from './protocol/tokenize';
 import { forward, redact, type UpstreamOptions } from './proxy';
-import { RateLimiter } from './rate-limit';
+import { createMemoryStore, type BucketRule, type ServerStore } from './store/index';
 
 /** Options of `createServer`. Every field is optional; {@link optionsFromEnv} reads them from the environment. */
 export interface ServerOptions {
@@ -61,6 +61,11 @@ export interface ServerOptions {
    * or platform that sets a trusted header (such as `x-forwarded-for`), name clients by it.
    */
   clientId?: (request: Request, context: Context) => string;
+  /**
+   * Where rate-limit buckets, budgets and generated images live. Default: this process's memory
+   * ({@link createMemoryStore}); share one Redis between instances with `createRedisStore`.
+   */
+  store?: ServerStore;
 }
 
 /** The server's web handler, before it listens anywhere. */
@@ -75,33 +80,9 @@ export interface ParlanceApp {
   readonly hono: Hono;
 }
 
-/**
- * Offline images asked for as `url`: kept in memory for an hour (the API's own URL lifetime), at
- * most {@link MAX_STORED_IMAGES}, oldest dropped first.
- */
-class ImageStore {
-  readonly #images = new Map<string, { png: Uint8Array; expires: number }>();
-
-  put(png: Uint8Array): string {
-    const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
-      b.toString(16).padStart(2, '0'),
-    ).join('');
-    this.#images.set(id, { png, expires: Date.now() + IMAGE_LIFETIME_MS });
-    while (this.#images.size > MAX_STORED_IMAGES) this.#images.delete(this.#images.keys().next().value!);
-    return id;
-  }
-
-  get(id: string): Uint8Array | undefined {
-    const entry = this.#images.get(id);
-    if (entry && entry.expires < Date.now()) this.#images.delete(id);
-    return entry && entry.expires >= Date.now() ? entry.png : undefined;
-  }
-}
-
 const JSON_LIMIT = 4 * 1024 * 1024;
 const MULTIPART_LIMIT = 10 * 1024 * 1024;
 const IMAGE_LIFETIME_MS = 60 * 60 * 1000;
-const MAX_STORED_IMAGES = 200;
 
 /** The remote address the Node listener (`@hono/node-server`) passes in its bindings, if any. */
 function defaultClientId(_request: Request, context: Context): string {
@@ -210,12 +191,26 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   // Offline mode holds no secret: a dev server on this machine may call it from any port.
   const allowLoopback = !upstream;
   const limits = options.rateLimits === false ? null : options.rateLimits;
-  const chatLimiter = limits === null ? null : new RateLimiter(limits?.chatPerMinute ?? 60);
-  const imageLimiter = limits === null ? null : new RateLimiter(limits?.imagesPerMinute ?? 50);
-  const tokenizeLimiter = limits === null ? null : new RateLimiter(limits?.tokenizePerMinute ?? 600);
+  const store = options.store ?? createMemoryStore();
+  const perMinute = (capacity: number): BucketRule => ({ capacity, windowMs: 60_000 });
+  const rules =
+    limits === null
+      ? null
+      : {
+          chat: perMinute(limits?.chatPerMinute ?? 60),
+          images: perMinute(limits?.imagesPerMinute ?? 50),
+          tokenize: perMinute(limits?.tokenizePerMinute ?? 600),
+        };
+  /** Takes `cost` from `client`'s bucket of `kind`, or throws the 429. */
+  const limit = async (kind: 'chat' | 'images' | 'tokenize', client: string, cost: number, what: string) => {
+    if (rules === null) return;
+    const decision = await store.take(`rate:${kind}:${client}`, cost, rules[kind]);
+    if (!decision.ok) throw rateLimited(decision.retryAfterSeconds, what);
+  };
   const maxTokenizeChars = options.bodyLimits?.tokenizeChars ?? TOKENIZE_MAX_CHARS;
   const clientId = options.clientId ?? defaultClientId;
-  const images = new ImageStore();
+  const newImageId = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
   const engine = upstream
     ? null
     : createOfflineEngine({
@@ -223,8 +218,11 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
         chunkDelayMs: options.chunkDelayMs ?? 15,
         basePath: `${base}/v1`,
         maxTokenizeChars,
-        publishImage: (png, request) =>
-          `${new URL(request.url).origin}${base}/generated/${images.put(png)}.png`,
+        publishImage: async (png, request) => {
+          const id = newImageId();
+          await store.putImage(id, png, IMAGE_LIFETIME_MS);
+          return `${new URL(request.url).origin}${base}/generated/${id}.png`;
+        },
       });
 
   const app = new Hono();
@@ -324,8 +322,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
       }
       const bytes = new Uint8Array(await request.arrayBuffer());
       validateTokenizeRequest(parseJsonObject(new TextDecoder().decode(bytes)), route, maxTokenizeChars);
-      const decision = tokenizeLimiter?.take(clientId(request, c));
-      if (decision && !decision.ok) throw rateLimited(decision.retryAfterSeconds, 'tokenizer requests');
+      await limit('tokenize', clientId(request, c), 1, 'tokenizer requests');
       if (!upstream) {
         return engine!.fetch(
           new Request(request.url, {
@@ -371,8 +368,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     if (route === '/chat/completions') {
       const body = validateChatRequest(parseJsonObject(new TextDecoder().decode(bytes)));
       stream = body.stream === true;
-      const decision = chatLimiter?.take(client);
-      if (decision && !decision.ok) throw rateLimited(decision.retryAfterSeconds, 'chat completions');
+      await limit('chat', client, 1, 'chat completions');
     } else {
       const rules = upstream ? 'generic' : 'default';
       const fields =
@@ -383,8 +379,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
               route === '/images/edits' ? 'edit' : 'variation',
               rules,
             );
-      const decision = imageLimiter?.take(client, fields.n);
-      if (decision && !decision.ok) throw rateLimited(decision.retryAfterSeconds, 'images');
+      await limit('images', client, fields.n, 'images');
     }
     if (!upstream) return engine!.fetch(copy());
     return forward(upstream, {
@@ -397,8 +392,8 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     });
   });
 
-  api.get('/generated/:file{[0-9a-f]{24}\\.png}', (c) => {
-    const png = images.get(c.req.param('file').slice(0, 24));
+  api.get('/generated/:file{[0-9a-f]{24}\\.png}', async (c) => {
+    const png = await store.getImage(c.req.param('file').slice(0, 24));
     if (!png) return c.text('This image has expired or never existed.', 404);
     return new Response(png as BodyInit, {
       headers: {

@@ -17,3 +17,10 @@ export {
   type OfflineEngine,
   type OfflineEngineOptions,
 } from './offline/index';
+export {
+  createMemoryStore,
+  type BucketRule,
+  type MemoryStoreOptions,
+  type RateDecision,
+  type ServerStore,
+} from './store/index';

@@ -28,7 +28,7 @@ export interface OfflineEngineOptions {
    * Where a `response_format: 'url'` image is published: given its PNG bytes, return its URL.
    * Default: a `data:image/png;base64,` URL (nothing to serve, works in a browser transport).
    */
-  publishImage?: (png: Uint8Array, request: Request) => string;
+  publishImage?: (png: Uint8Array, request: Request) => string | Promise<string>;
   /** The most characters `/tokenize` counts in one request. Default 200,000. */
   maxTokenizeChars?: number;
 }
@@ -134,15 +134,21 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
   const delay = options.chunkDelayMs ?? 0;
   const publish = options.publishImage ?? ((png: Uint8Array) => `data:image/png;base64,${toBase64(png)}`);
 
-  const imagesResponse = (images: Rgba[], fields: ImageRequestFields, request: Request): Response => {
+  const imagesResponse = async (
+    images: Rgba[],
+    fields: ImageRequestFields,
+    request: Request,
+  ): Promise<Response> => {
     const body: ImagesResponse = {
       created: Math.floor(Date.now() / 1000),
-      data: images.map((image) => {
-        const png = encodePngRgba(image);
-        return fields.responseFormat === 'b64_json'
-          ? { b64_json: toBase64(png) }
-          : { url: publish(png, request) };
-      }),
+      data: await Promise.all(
+        images.map(async (image) => {
+          const png = encodePngRgba(image);
+          return fields.responseFormat === 'b64_json'
+            ? { b64_json: toBase64(png) }
+            : { url: await publish(png, request) };
+        }),
+      ),
     };
     return jsonResponse(body);
   };
