@@ -596,11 +596,16 @@ export class ChatStore {
   }
 
   #apply(chunk: ChatCompletionChunk, stream: ActiveStream): void {
-    if (typeof chunk !== 'object' || chunk === null || !Array.isArray(chunk.choices)) {
+    if (typeof chunk !== 'object' || chunk === null) {
+      throw new MalformedResponseError('A chunk of the reply has an unexpected shape', safeJson(chunk));
+    }
+    // A usage-only chunk may leave out `choices` (some servers do).
+    const choices: unknown = chunk.choices;
+    if (!Array.isArray(choices) && (choices !== undefined || !chunk.usage)) {
       throw new MalformedResponseError('A chunk of the reply has an unexpected shape', safeJson(chunk));
     }
     if (chunk.usage) stream.usage = chunk.usage;
-    const choice = chunk.choices[0];
+    const choice = chunk.choices?.[0];
     const text = choice?.delta?.content;
     if (typeof text === 'string' && text !== '') {
       stream.text += text;

@@ -1,21 +1,32 @@
 import { NetworkError, StreamInterruptedError } from '../errors';
+import { everyChoiceFinished } from '../stream/accumulate';
 import { type ByteSource, readSSE } from '../stream/parse-sse-stream';
 import type { ChatCompletionChunk } from '../wire/chat';
 
+/**
+ * A chunk has a `choices` array. A usage-only chunk may leave the key out (some servers do): it
+ * gets an empty `choices` here, so readers can always index it. The value is our own fresh parse.
+ */
 function isChunk(value: unknown): value is ChatCompletionChunk {
-  return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletionChunk).choices);
+  if (typeof value !== 'object' || value === null) return false;
+  const chunk = value as { choices?: unknown; usage?: unknown };
+  if (Array.isArray(chunk.choices)) return true;
+  if (chunk.choices !== undefined || typeof chunk.usage !== 'object' || chunk.usage === null) return false;
+  chunk.choices = [];
+  return true;
 }
 
 /**
  * The result of `chat.completions.create({ stream: true })`: an async iterable of
  * `chat.completion.chunk` objects, readable once.
  *
- * The iteration throws a typed error and never ends silently on a fault: `ApiError` for an
- * `error` event, `StreamInterruptedError` when the body ends before `[DONE]`
- * (or the connection breaks), `MalformedResponseError` for a chunk that is not JSON,
- * `TimeoutError` after `timeoutMs` of silence. Aborting the request's signal mid-stream
- * makes the pending step throw `AbortError`; every chunk already yielded stays yours. Leaving the
- * loop early (`break`) cancels the request.
+ * The stream is complete at `data: [DONE]`, or when the body ends after every choice has a
+ * `finish_reason` (servers such as `transformers serve` never send `[DONE]`). The iteration
+ * throws a typed error and never ends silently on a fault: `ApiError` for an `error` event,
+ * `StreamInterruptedError` when the body ends before either (or the connection breaks),
+ * `MalformedResponseError` for a chunk that is not JSON, `TimeoutError` after `timeoutMs` of
+ * silence. Aborting the request's signal mid-stream makes the pending step throw `AbortError`;
+ * every chunk already yielded stays yours. Leaving the loop early (`break`) cancels the request.
  *
  * @example
  * ```ts
@@ -66,7 +77,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
 
   #iterate(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
     // One loop from the body's bytes to the chunks.
-    return readSSE(this.#body, { validate: isChunk }, (error, received) =>
+    return readSSE(this.#body, { validate: isChunk, isComplete: everyChoiceFinished }, (error, received) =>
       // Once headers arrived the stream has begun: a broken connection is an interruption.
       NetworkError.isInstance(error)
         ? new StreamInterruptedError(received, 'The connection broke before [DONE]', { cause: error })

@@ -120,3 +120,25 @@ export function accumulateChunks(chunks: Iterable<ChatCompletionChunk>): ChatCom
   for (const chunk of chunks) acc.add(chunk);
   return acc.toChatCompletion();
 }
+
+/**
+ * Whether streamed chunks make a whole reply: at least one choice arrived and every choice that
+ * arrived has a `finish_reason`. Servers that never send `data: [DONE]` (Hugging Face
+ * `transformers serve`, for one) end their streams this way; the official clients accept them.
+ *
+ * @example
+ * ```ts
+ * everyChoiceFinished([chunk('Hi'), chunk('', 'stop')]); // true
+ * ```
+ */
+export function everyChoiceFinished(chunks: readonly ChatCompletionChunk[]): boolean {
+  const finished = new Map<number, boolean>();
+  for (const chunk of chunks) {
+    for (const { index, finish_reason } of chunk.choices) {
+      finished.set(index, finished.get(index) === true || Boolean(finish_reason));
+    }
+  }
+  if (finished.size === 0) return false;
+  for (const done of finished.values()) if (!done) return false;
+  return true;
+}

@@ -1,7 +1,7 @@
 import { createParser } from 'eventsource-parser';
 
 import { StreamInterruptedError } from '../errors';
-import { DONE, decodeEvent, type SSEJsonStreamOptions } from './sse-json-stream';
+import { DONE, SKIP, decodeEvent, type SSEJsonStreamOptions } from './sse-json-stream';
 
 /** Where {@link readSSE} pulls bytes from: a stream's reader, or the client's guarded body. */
 export interface ByteSource {
@@ -13,12 +13,13 @@ export interface ByteSource {
 
 /**
  * Turns an SSE response body into a stream of parsed JSON events. Exact however the network
- * splits the bytes (inside a UTF-8 character, inside `data:`, between CR and LF); CRLF and LF
- * line ends and `: comment` lines are handled by the parser (`eventsource-parser`).
+ * splits the bytes (inside a UTF-8 character, inside `data:`, between CR and LF); CRLF, LF and
+ * CR line ends and `: comment` lines are handled by the parser (`eventsource-parser`), and a CR
+ * that ends the body ends its line. Events with empty data are skipped.
  *
  * Errors with `ApiError` on an `error` event, `MalformedResponseError` on bad JSON and
- * `StreamInterruptedError` when the body ends before `[DONE]`, always after delivering every
- * earlier event. Errors of `body` itself pass through unchanged. `[DONE]` ends the output and
+ * `StreamInterruptedError` when the body ends before `[DONE]` (unless `isComplete` accepts what
+ * arrived), always after delivering every earlier event. Errors of `body` itself pass through unchanged. `[DONE]` ends the output and
  * cancels the body, so a connection held open after it does not keep the reader waiting.
  *
  * @example
@@ -59,7 +60,7 @@ export function parseSSEStream<T = unknown>(
  */
 export async function* readSSE<T>(
   source: ByteSource,
-  { validate }: SSEJsonStreamOptions<T> = {},
+  { validate, isComplete }: SSEJsonStreamOptions<T> = {},
   readError?: (error: unknown, received: T[]) => unknown,
 ): AsyncGenerator<T, void, undefined> {
   const received: T[] = [];
@@ -74,7 +75,7 @@ export async function* readSSE<T>(
       try {
         const value = decodeEvent(event, validate);
         if (value === DONE) doneSeen = true;
-        else batch.push(value);
+        else if (value !== SKIP) batch.push(value);
       } catch (error) {
         failed = true;
         failure = error;
@@ -83,6 +84,8 @@ export async function* readSSE<T>(
   });
   // Whether the body may still hold bytes: then leaving the loop cancels it.
   let open = true;
+  // Whether the text so far ends with CR: the parser keeps it until it knows whether LF follows.
+  let endsWithCR = false;
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
@@ -92,9 +95,19 @@ export async function* readSSE<T>(
         open = false;
         throw readError ? readError(error, received) : error;
       }
-      // Bytes of a character cut at the very end cannot complete a line: nothing to flush.
-      if (result.done) open = false;
-      else parser.feed(decoder.decode(result.value, { stream: true }));
+      if (result.done) {
+        open = false;
+        // No LF can follow a CR at the end of the body: it ended a line (with bare-CR line ends,
+        // the blank line that dispatches the last event). Bytes of a character cut at the very
+        // end cannot complete a line: nothing else to flush.
+        if (endsWithCR) parser.feed('\n');
+      } else {
+        const text = decoder.decode(result.value, { stream: true });
+        if (text !== '') {
+          endsWithCR = text.charCodeAt(text.length - 1) === 13;
+          parser.feed(text);
+        }
+      }
       if (batch.length > 0) {
         const values = batch;
         batch = [];
@@ -106,7 +119,10 @@ export async function* readSSE<T>(
       }
       if (failed) throw failure;
       if (doneSeen) return;
-      if (!open) throw new StreamInterruptedError<T>(received);
+      if (!open) {
+        if (isComplete?.(received)) return;
+        throw new StreamInterruptedError<T>(received);
+      }
     }
   } finally {
     if (open) {

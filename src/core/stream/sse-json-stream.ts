@@ -10,6 +10,12 @@ export interface SSEJsonStreamOptions<T> {
    * {@link MalformedResponseError}. Default: any JSON value is accepted.
    */
   validate?: (value: unknown) => value is T;
+  /**
+   * Whether the values received make a whole stream when the body ends without `data: [DONE]`
+   * (some servers never send it). `true` ends the output normally; `false` errors it with
+   * {@link StreamInterruptedError}. Default: only `[DONE]` completes a stream.
+   */
+  isComplete?: (received: readonly T[]) => boolean;
 }
 
 /**
@@ -18,9 +24,10 @@ export interface SSEJsonStreamOptions<T> {
  * - `data: [DONE]` is dropped and recorded ({@link SSEJsonStream.doneSeen}); it ends the output and
  *   cancels the input, so a connection held open after it does not keep the reader waiting.
  * - An `{"error": {...}}` event (or one with `event: error`) errors the stream with {@link ApiError}.
+ * - An event whose data is empty (`data:`) is skipped.
  * - Data that is not JSON, or fails `validate`, errors it with {@link MalformedResponseError}.
- * - If the input ends before `[DONE]`, the output errors with {@link StreamInterruptedError}
- *   after every earlier value was delivered.
+ * - If the input ends before `[DONE]` (and `isComplete` does not accept what arrived), the
+ *   output errors with {@link StreamInterruptedError} after every earlier value was delivered.
  *
  * @example
  * ```ts
@@ -32,12 +39,13 @@ export interface SSEJsonStreamOptions<T> {
 export class SSEJsonStream<T = unknown> extends TransformStream<EventSourceMessage, T> {
   #doneSeen = false;
 
-  constructor({ validate }: SSEJsonStreamOptions<T> = {}) {
+  constructor({ validate, isComplete }: SSEJsonStreamOptions<T> = {}) {
     const received: T[] = [];
     super({
       transform: (event, controller) => {
         if (this.#doneSeen) return;
         const value = decodeEvent(event, validate);
+        if (value === SKIP) return;
         if (value === DONE) {
           this.#doneSeen = true;
           // Some proxies hold the connection open after [DONE]: end here and cancel the body.
@@ -48,7 +56,7 @@ export class SSEJsonStream<T = unknown> extends TransformStream<EventSourceMessa
         controller.enqueue(value);
       },
       flush: () => {
-        if (!this.#doneSeen) throw new StreamInterruptedError<T>(received);
+        if (!this.#doneSeen && !isComplete?.(received)) throw new StreamInterruptedError<T>(received);
       },
     });
   }
@@ -62,19 +70,27 @@ export class SSEJsonStream<T = unknown> extends TransformStream<EventSourceMessa
 /** What {@link decodeEvent} returns for `data: [DONE]`. */
 export const DONE: unique symbol = Symbol('[DONE]');
 
+/** What {@link decodeEvent} returns for an event to skip: empty data (`data:` alone). */
+export const SKIP: unique symbol = Symbol('skip');
+
 /**
- * One SSE event to its JSON value, or {@link DONE}. Throws `ApiError` for an error event and
+ * One SSE event to its JSON value, {@link DONE} or {@link SKIP}. Throws `ApiError` for an error event and
  * `MalformedResponseError` for data that is not JSON or fails `validate`. Shared by
  * {@link SSEJsonStream} and the single-loop reader of `parseSSEStream`, so both treat events alike.
  */
 export function decodeEvent<T>(
   event: EventSourceMessage,
   validate: ((value: unknown) => value is T) | undefined,
-): T | typeof DONE {
+): T | typeof DONE | typeof SKIP {
   const data = event.data;
-  // A chunk starts with `{`; only other data can be a (possibly padded) `[DONE]`. This skips a
-  // `trim()` per chunk; `JSON.parse` ignores surrounding whitespace itself.
-  if (data.charCodeAt(0) !== 123 && data.trim() === '[DONE]') return DONE;
+  // A chunk starts with `{`; only other data can be a (possibly padded) `[DONE]` or be empty
+  // (some servers send `data:` alone as a keep-alive). This skips a `trim()` per chunk;
+  // `JSON.parse` ignores surrounding whitespace itself.
+  if (data.charCodeAt(0) !== 123) {
+    const trimmed = data.trim();
+    if (trimmed === '[DONE]') return DONE;
+    if (trimmed === '') return SKIP;
+  }
   let value: unknown;
   try {
     value = JSON.parse(data);
