@@ -238,9 +238,10 @@ export class AbortError extends ParlanceError {
 const ABORT_MARKER = brand(AbortError, 'AbortError');
 
 /**
- * A stream's body ended without `data: [DONE]`, or its connection broke after the stream began
- * (then `cause` is the {@link NetworkError}). Everything that arrived before was already
- * delivered; `chunks` holds it too.
+ * A stream's body ended without `data: [DONE]` (for a chat completion stream: before every
+ * choice had a `finish_reason`), or its connection broke after the stream began (then `cause` is
+ * the {@link NetworkError}). Everything that arrived before was already delivered; `chunks` holds
+ * it too.
  */
 export class StreamInterruptedError<T = unknown> extends ParlanceError {
   override readonly name = 'StreamInterruptedError';
