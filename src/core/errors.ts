@@ -165,7 +165,8 @@ function str(value: unknown): string | null {
 
 /**
  * OpenAI sends `{"error": {...}}`; Ollama and others send `{"error": "text"}`; FastAPI servers
- * send `{"detail": ...}`.
+ * send `{"detail": ...}`; vLLM sends `{"object": "error", "message", "type", "param", "code"}`
+ * and Portkey `{"status": "failure", "message"}`.
  */
 function readErrorFields(body: unknown): {
   message?: string;
@@ -186,7 +187,9 @@ function readErrorFields(body: unknown): {
     };
   }
   const text = str(error) ?? str(record.message) ?? str(record.detail);
-  return text === null ? {} : { message: text };
+  if (text === null) return {};
+  if (str(record.message) !== text) return { message: text };
+  return { message: text, type: str(record.type), code: str(record.code), param: str(record.param) };
 }
 
 /** The request failed before a response arrived, or the connection broke while reading it. */

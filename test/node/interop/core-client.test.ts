@@ -154,4 +154,11 @@ describe('error bodies of other servers, read by the core client', () => {
     expect(apiError.message).toMatch(message);
     expect(apiError.body).toEqual(JSON.parse(fixture(REPLAYS[name].file)));
   });
+
+  test('vLLM’s type and code come along', async () => {
+    const error = await client(replay.baseUrl('vllm'))
+      .chat.completions.create(ask('Hi'))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 404, type: 'NotFoundError', code: '404' });
+  });
 });

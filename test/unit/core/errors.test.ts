@@ -80,6 +80,22 @@ describe('ApiError.fromResponse with other bodies', () => {
     expect(fail(500, '{"status":"down"}').body).toEqual({ status: 'down' });
   });
 
+  test('a top-level message keeps its type, code and param (vLLM), or none (Portkey)', () => {
+    const vllm =
+      '{"object":"error","message":"No such model","type":"NotFoundError","param":null,"code":404}';
+    expect(fail(404, vllm)).toMatchObject({
+      message: 'No such model',
+      type: 'NotFoundError',
+      code: '404',
+      param: null,
+    });
+    expect(fail(400, '{"status":"failure","message":"Header missing"}')).toMatchObject({
+      message: 'Header missing',
+      type: null,
+      code: null,
+    });
+  });
+
   test('retryAfterMs reads retry-after-ms, then Retry-After seconds or HTTP date', () => {
     expect(fail(429, '', { 'retry-after-ms': '1500', 'retry-after': '9' }).retryAfterMs).toBe(1500);
     expect(fail(429, '', { 'retry-after': '20' }).retryAfterMs).toBe(20_000);
