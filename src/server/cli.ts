@@ -31,9 +31,17 @@ try {
 
 // Everything the server would load on demand is loaded before it listens, so that replacing the
 // files it runs from (a new build of the package) cannot break a running server. The token
-// counters of offline usage, one per encoding, are the only modules loaded on demand.
+// counters of offline usage, one per encoding, and the Redis client are the only modules loaded
+// on demand. Asking the store once also tells the operator now whether Redis can be reached.
 if (server.mode === 'offline') {
   await Promise.all([preloadTokenizer('gpt-4'), preloadTokenizer('gpt-4o')]).catch(() => undefined);
+}
+if (options.store) {
+  await options.store.count('startup').catch((error: unknown) => {
+    console.warn(
+      `Warning: ${error instanceof Error ? error.message : String(error)}. Requests get a 503 until it can be reached.`,
+    );
+  });
 }
 
 try {
