@@ -116,11 +116,14 @@ describe('authorize', () => {
       documents: [],
       rateLimits: { chatPerMinute: 1 },
       // As docs/server.md shows it.
-      authorize: async (request) => {
+      async authorize(request) {
+        const cookie = /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
         const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
-        if (!bearer) return new Response(null, { status: 401 });
-        const { payload } = await jwtVerify(bearer, secret, { algorithms: ['HS256'] });
-        return payload.sub ?? new Response(null, { status: 403 });
+        const token = cookie ?? bearer;
+        if (!token) return new Response('Sign in first', { status: 401 });
+        // Throws for a bad signature, another algorithm or an expired token: a 401.
+        const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
+        return payload.sub ?? new Response('The token names no user', { status: 403 });
       },
     });
     const bearer = async (value: Promise<string> | string) => ({ authorization: `Bearer ${await value}` });
@@ -128,6 +131,22 @@ describe('authorize', () => {
     test('a valid token is served, and its subject keys the limits', async () => {
       expect(await statuses(server, 2, await bearer(token('carol')))).toEqual([200, 429]);
       expect(await statuses(server, 1, await bearer(token('dave')))).toEqual([200]);
+    });
+
+    test('a session cookie holding the token works the same', async () => {
+      const cookie = { cookie: `theme=dark; session=${await token('frank')}` };
+      expect(await statuses(server, 2, cookie)).toEqual([200, 429]);
+      expect(await statuses(server, 1, { cookie: `session=${await token('frank', other)}` })).toEqual([401]);
+    });
+
+    test('a token that names no user is refused by the hook’s own Response', async () => {
+      const anonymous = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('5m')
+        .sign(secret);
+      const response = await postJson(server, '/v1/chat/completions', CHAT, await bearer(anonymous));
+      expect(response.status).toBe(403);
+      expect(await response.text()).toBe('The token names no user');
     });
 
     test('a token signed with another key, an expired one, an unsigned one or none is refused', async () => {
