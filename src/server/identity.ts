@@ -93,7 +93,6 @@ export function createIdentity(options: IdentityOptions) {
   };
 
   return {
-    address,
     /**
      * Decides who sent `request` and remembers it for {@link of}; resolves to a `Response` when
      * the request is refused.

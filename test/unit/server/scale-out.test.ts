@@ -141,9 +141,10 @@ describe('two instances, one Redis', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await chat('198.51.100.10')).status);
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+    // Both instances took their turns: 6 and 5 of the 11.
     const backends = balancer.served.slice(before);
-    expect(backends.filter((index) => index === 0)).toHaveLength(6);
-    expect(backends.filter((index) => index === 1)).toHaveLength(5);
+    const counts = [0, 1].map((index) => backends.filter((served) => served === index).length);
+    expect(counts.sort()).toEqual([5, 6]);
     // Another client (forwarded address) has its own 10.
     expect((await chat('198.51.100.11')).status).toBe(200);
   });
