@@ -1,6 +1,8 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
+import { checkHost, listenerOf, normalizeAllowedHosts } from './hosts';
+import { createIdentity, type Authorize, type TrustProxy } from './identity';
 import { createOfflineEngine, readForm, resolveRoute } from './offline/engine';
 import type { OfflineDocument } from './offline/retrieval';
 import { HttpApiError, errorResponse } from './protocol/errors';
@@ -12,7 +14,7 @@ import {
 } from './protocol/validate';
 import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from './protocol/tokenize';
 import { forward, redact, type UpstreamOptions } from './proxy';
-import { createMemoryStore, type BucketRule, type ServerStore } from './store/index';
+import { StoreUnavailableError, createMemoryStore, type BucketRule, type ServerStore } from './store/index';
 
 /** Options of `createServer`. Every field is optional; {@link optionsFromEnv} reads them from the environment. */
 export interface ServerOptions {
@@ -31,6 +33,31 @@ export interface ServerOptions {
    * `http://[::1]:*`, any port, and the same over `https`); proxy mode allows only these.
    */
   allowedOrigins?: readonly string[] | '*';
+  /**
+   * Host names the server answers besides loopback ones (`localhost`, `*.localhost`,
+   * `127.0.0.1`, `[::1]`, any port): such as `chat.example.com`, `.example.com` for it and its
+   * subdomains, or `'*'` for any. Other `Host` headers get a 403, which stops DNS rebinding (a
+   * page on `attacker.example` that points its name at this machine). Default: when `listen`
+   * binds to loopback, loopback names only; bound beyond loopback, or `fetch` called with no
+   * listener (a framework's route handler, whose framework checks its own hosts), any host,
+   * unless this option is given.
+   */
+  allowedHosts?: readonly string[] | '*';
+  /**
+   * Who is calling: resolves to the caller's user id (rate limits and budgets then count per
+   * user), or to a `Response` that refuses the request as it is, such as a 401. Throwing refuses
+   * with a 401 in OpenAI's error envelope. Runs for every API request (not for preflights, static
+   * files or generated images, whose URLs are unguessable). For example, verify a session cookie
+   * or a JWT. Default: none, and callers are told apart by address.
+   */
+  authorize?: Authorize;
+  /**
+   * Proxies in front of this server whose `X-Forwarded-For` is believed: addresses, CIDR ranges
+   * (`'10.0.0.0/8'`), or `loopback`, `linklocal`, `uniquelocal`. When the socket's peer is one of
+   * them, the client is the right-most address in `X-Forwarded-For` that is not; otherwise the
+   * header is ignored. Default: none (the socket's address counts).
+   */
+  trustProxy?: TrustProxy;
   /**
    * Per-client limits; `false` turns them off. Default: 60 chat requests, 50 images and 600
    * tokenizer requests (`/tokenize`, `/apply-template`: a meter asks once per pause in typing) a
@@ -55,10 +82,11 @@ export interface ServerOptions {
   /** One line per request (method, path, status, time), and the startup lines. Default: no logging. */
   log?: (line: string) => void;
   /**
-   * Names the client for rate limits. Default: the socket's remote address when the Node listener
-   * serves the request; with no socket (`fetch` called by a framework's route handler), every
-   * request shares one client, `local`, so the limits apply to the whole server. Behind a proxy
-   * or platform that sets a trusted header (such as `x-forwarded-for`), name clients by it.
+   * Names the client for rate limits when there is no `authorize` hook. Default: the socket's
+   * remote address when the Node listener serves the request (behind a proxy named in
+   * `trustProxy`, the forwarded address); with no socket (`fetch` called by a framework's route
+   * handler), every request shares one client, `local`, so the limits apply to the whole server.
+   * Behind a platform that sets a trusted header, name clients by it.
    */
   clientId?: (request: Request, context: Context) => string;
   /**
@@ -83,13 +111,6 @@ export interface ParlanceApp {
 const JSON_LIMIT = 4 * 1024 * 1024;
 const MULTIPART_LIMIT = 10 * 1024 * 1024;
 const IMAGE_LIFETIME_MS = 60 * 60 * 1000;
-
-/** The remote address the Node listener (`@hono/node-server`) passes in its bindings, if any. */
-function defaultClientId(_request: Request, context: Context): string {
-  type Bindings = { incoming?: { socket?: { remoteAddress?: string } } };
-  const env = context.env as (Bindings & { server?: Bindings }) | undefined;
-  return (env?.server ?? env)?.incoming?.socket?.remoteAddress ?? 'local';
-}
 
 /** `http(s)://localhost`, `127.0.0.1` or `[::1]`, with any port or none. */
 const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
@@ -208,7 +229,14 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     if (!decision.ok) throw rateLimited(decision.retryAfterSeconds, what);
   };
   const maxTokenizeChars = options.bodyLimits?.tokenizeChars ?? TOKENIZE_MAX_CHARS;
-  const clientId = options.clientId ?? defaultClientId;
+  const allowedHosts =
+    options.allowedHosts === undefined ? undefined : normalizeAllowedHosts(options.allowedHosts);
+  const identity = createIdentity({
+    authorize: options.authorize,
+    clientId: options.clientId,
+    trustProxy: options.trustProxy,
+    say,
+  });
   const newImageId = () =>
     Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
   const engine = upstream
@@ -230,6 +258,18 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
 
   app.onError((error, c) => {
     if (HttpApiError.isInstance(error)) return errorResponse(error);
+    if (StoreUnavailableError.isInstance(error)) {
+      say(`error ${c.req.method} ${c.req.path}: ${error.message}`);
+      return errorResponse(
+        new HttpApiError({
+          status: 503,
+          message: 'The server cannot reach its shared store right now. Please try again shortly.',
+          type: 'server_error',
+          code: 'store_unavailable',
+          headers: { 'retry-after': '1' },
+        }),
+      );
+    }
     say(`error ${c.req.method} ${c.req.path}: ${error instanceof Error ? error.name : 'unknown'}`);
     return errorResponse(
       new HttpApiError({
@@ -253,6 +293,9 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     }
     say(`${c.req.method} ${raw} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
   });
+
+  // DNS rebinding: a `Host` this server does not answer is refused before anything else.
+  app.use('*', async (c, next) => checkHost(c.req.raw, listenerOf(c), allowedHosts) ?? next());
 
   // Everything below lives under the prefix; a path outside it reaches no route (404).
   const api = base ? app.basePath(base) : app;
@@ -282,8 +325,15 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     if (c.req.method === 'OPTIONS') return new Response(null, { status: 204 });
     await next();
   };
-  api.use('/v1/*', guardOrigin);
-  for (const route of TOKENIZER_ROUTES) api.use(route, guardOrigin);
+  // Who is calling, before any body is read; a refusal still carries the CORS headers.
+  const identify: MiddlewareHandler = async (c, next) => {
+    const refusal = await identity.identify(c.req.raw, c);
+    if (!refusal) return next();
+    // A copy: the hook's own Response may have immutable headers.
+    return new Response(refusal.body, refusal);
+  };
+  api.use('/v1/*', guardOrigin, identify);
+  for (const route of TOKENIZER_ROUTES) api.use(route, guardOrigin, identify);
 
   const tooLarge = () =>
     errorResponse(
@@ -322,7 +372,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
       }
       const bytes = new Uint8Array(await request.arrayBuffer());
       validateTokenizeRequest(parseJsonObject(new TextDecoder().decode(bytes)), route, maxTokenizeChars);
-      await limit('tokenize', clientId(request, c), 1, 'tokenizer requests');
+      await limit('tokenize', identity.of(c), 1, 'tokenizer requests');
       if (!upstream) {
         return engine!.fetch(
           new Request(request.url, {
@@ -348,7 +398,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   api.all('/v1/*', async (c) => {
     const request = c.req.raw;
     const route = resolveRoute(request, `${base}/v1`);
-    const client = clientId(request, c);
+    const client = identity.of(c);
     if (route === '/models')
       return upstream
         ? forward(upstream, { route, method: 'GET', signal: request.signal, stream: false })

@@ -22,6 +22,15 @@ Environment variables:
                                 or * for any. Offline mode also allows http://localhost:*,
                                 http://127.0.0.1:* and http://[::1]:*; proxy mode allows only
                                 the listed ones.
+  PARLANCE_ALLOWED_HOSTS        Host names the server answers besides localhost, 127.0.0.1 and
+                                [::1], comma-separated (.example.com: it and its subdomains),
+                                or * for any. Bound to loopback, other Host headers get a 403
+                                (DNS rebinding); bound beyond it, any host is answered unless
+                                this is set.
+  PARLANCE_TRUST_PROXY          Proxies whose X-Forwarded-For names the client, comma-separated
+                                addresses or ranges (127.0.0.1, 10.0.0.0/8, loopback)
+  PARLANCE_REDIS_URL            Keep rate limits and generated images in this Redis
+                                (redis://host:6379), shared by every instance that names it
   PARLANCE_CHAT_RPM             Chat requests a minute per client (default 60)
   PARLANCE_IMAGES_PER_MINUTE    Images a minute per client (default 50)
   PARLANCE_QUIET=1              No line per request

@@ -17,15 +17,31 @@ if (command.kind === 'error') {
 }
 
 const { port, host } = command;
-const options = optionsFromEnv(process.env);
 const quiet = process.env.PARLANCE_QUIET === '1';
-const server = createServer({ ...options, log: quiet ? undefined : (line) => console.log(line) });
+let options: ReturnType<typeof optionsFromEnv>;
+let server: ReturnType<typeof createServer>;
+try {
+  options = optionsFromEnv(process.env);
+  server = createServer({ ...options, log: quiet ? undefined : (line) => console.log(line) });
+} catch (error) {
+  // A setting it cannot use (PARLANCE_REDIS_URL, PARLANCE_TRUST_PROXY, …): say which, no stack.
+  process.stderr.write(`parlance-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
 
 // Everything the server would load on demand is loaded before it listens, so that replacing the
 // files it runs from (a new build of the package) cannot break a running server. The token
-// counters of offline usage, one per encoding, are the only modules loaded on demand.
+// counters of offline usage, one per encoding, and the Redis client are the only modules loaded
+// on demand. Asking the store once also tells the operator now whether Redis can be reached.
 if (server.mode === 'offline') {
   await Promise.all([preloadTokenizer('gpt-4'), preloadTokenizer('gpt-4o')]).catch(() => undefined);
+}
+if (options.store) {
+  await options.store.count('startup').catch((error: unknown) => {
+    console.warn(
+      `Warning: ${error instanceof Error ? error.message : String(error)}. Requests get a 503 until it can be reached.`,
+    );
+  });
 }
 
 try {
@@ -36,7 +52,9 @@ try {
   else console.log(`  Try it:     ${curlExample(`${url}/v1`, server.mode)}`);
   console.log(`Mode: ${describeMode(options)}`);
   const stop = () => {
-    void close().then(() => process.exit(0));
+    void close()
+      .then(() => options.store?.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,10 +1,21 @@
 import type { CreateServerOptions } from './node';
+import { createRedisStore } from './store/redis';
+
+/** A comma-separated list, trimmed, without empty entries. */
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 /**
  * Reads the server's configuration from environment variables:
  * `OPENAI_API_KEY` (+ `OPENAI_BASE_URL`) or `PARLANCE_UPSTREAM_URL` (+ `PARLANCE_UPSTREAM_KEY`)
  * for proxy mode, `PARLANCE_UPSTREAM_TIMEOUT_MS`, `PARLANCE_ALLOWED_ORIGINS` (comma-separated, or
- * `*`), `PARLANCE_CHAT_RPM` and `PARLANCE_IMAGES_PER_MINUTE`. Nothing set: offline mode.
+ * `*`), `PARLANCE_ALLOWED_HOSTS` (comma-separated, or `*`), `PARLANCE_TRUST_PROXY`
+ * (comma-separated addresses and ranges), `PARLANCE_REDIS_URL` (a Redis store, shared by every
+ * instance that names it), `PARLANCE_CHAT_RPM` and `PARLANCE_IMAGES_PER_MINUTE`. Nothing set:
+ * offline mode, in memory. Throws a `TypeError` for a value it cannot use.
  *
  * @example createServer(optionsFromEnv(process.env))
  */
@@ -35,6 +46,12 @@ export function optionsFromEnv(env: Record<string, string | undefined>): CreateS
             .map((o) => o.trim().replace(/\/+$/, ''))
             .filter(Boolean);
   }
+  const hosts = env.PARLANCE_ALLOWED_HOSTS?.trim();
+  if (hosts) options.allowedHosts = hosts === '*' ? '*' : list(hosts);
+  const proxies = env.PARLANCE_TRUST_PROXY?.trim();
+  if (proxies) options.trustProxy = list(proxies);
+  const redis = env.PARLANCE_REDIS_URL?.trim();
+  if (redis) options.store = createRedisStore({ url: redis });
   const chat = Number(env.PARLANCE_CHAT_RPM);
   const images = Number(env.PARLANCE_IMAGES_PER_MINUTE);
   if (chat > 0 || images > 0) {

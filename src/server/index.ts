@@ -8,6 +8,7 @@ export {
 } from './node';
 export { optionsFromEnv, describeMode } from './env';
 export type { ServerOptions } from './app';
+export type { Authorize, TrustProxy } from './identity';
 export type { UpstreamOptions } from './proxy';
 export {
   createOfflineEngine,
@@ -19,8 +20,11 @@ export {
 } from './offline/index';
 export {
   createMemoryStore,
+  createRedisStore,
+  StoreUnavailableError,
   type BucketRule,
   type MemoryStoreOptions,
   type RateDecision,
+  type RedisStoreOptions,
   type ServerStore,
 } from './store/index';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createApp, normalizeBasePath, type ParlanceApp, type ServerOptions } from './app';
+import { LISTENER, isLoopbackAddress, type ListenerInfo } from './hosts';
 import type { OfflineDocument } from './offline/retrieval';
 
 /**
@@ -236,9 +237,20 @@ export function createServer(options: CreateServerOptions = {}): ParlanceServer 
     fetch: app.fetch,
     async listen({ port = 8787, host = '127.0.0.1' } = {}) {
       const { serve } = await import('@hono/node-server');
+      // Tells the app whether it is bound to loopback (then it answers only loopback `Host` names).
+      const listener: ListenerInfo = { loopback: isLoopbackAddress(host) };
+      const fetch = (request: Request, env: object) =>
+        app.hono.fetch(request, { ...env, [LISTENER]: listener });
       return new Promise((resolve, reject) => {
-        const server = serve({ fetch: app.hono.fetch, port, hostname: host }, (info) => {
+        const server = serve({ fetch, port, hostname: host }, (info) => {
+          listener.loopback = isLoopbackAddress(info.address);
           const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+          if (!listener.loopback && !options.authorize) {
+            const warn = options.log ?? ((line: string) => console.warn(line));
+            warn(
+              `Warning: listening on ${shown}, beyond loopback, with no authorize hook: anyone who can reach this address can use the API${app.mode === 'proxy' ? ' and its key' : ''}. Pass authorize (see docs/server.md), or listen on 127.0.0.1.`,
+            );
+          }
           resolve({
             url: `http://${shown}:${info.port}`,
             close: () =>

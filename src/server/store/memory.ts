@@ -1,11 +1,24 @@
-import type { BucketRule, RateDecision, ServerStore } from './types';
+import { LRUCache } from 'lru-cache';
+
+import {
+  DEFAULT_MAX_BYTES_PER_IMAGE,
+  checkImageSize,
+  type BucketRule,
+  type RateDecision,
+  type ServerStore,
+} from './types';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Buckets kept before full ones are forgotten. Default 10,000. */
   maxClients?: number;
-  /** Generated images kept at most. Default 200. */
-  maxImages?: number;
+  /**
+   * Bytes of generated images kept in all: past it, the least recently used images are dropped
+   * first. Default 256 MB.
+   */
+  maxImageBytes?: number;
+  /** The largest image kept, in bytes. Default 16 MB. */
+  maxBytesPerImage?: number;
 }
 
 /**
@@ -14,10 +27,15 @@ export interface MemoryStoreOptions {
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ServerStore {
   const maxClients = options.maxClients ?? 10_000;
-  const maxImages = options.maxImages ?? 200;
+  const maxImageBytes = options.maxImageBytes ?? 256 * 1024 * 1024;
+  const maxBytesPerImage = Math.min(options.maxBytesPerImage ?? DEFAULT_MAX_BYTES_PER_IMAGE, maxImageBytes);
   const buckets = new Map<string, { tokens: number; at: number; rule: BucketRule }>();
   const counters = new Map<string, { total: number; expires: number }>();
-  const images = new Map<string, { png: Uint8Array; expires: number }>();
+  // Bounded by bytes, not by count: a few large images cannot hold gigabytes.
+  const images = new LRUCache<string, Uint8Array>({
+    maxSize: maxImageBytes,
+    sizeCalculation: (png) => Math.max(1, png.byteLength),
+  });
 
   const refill = (bucket: { tokens: number; at: number; rule: BucketRule }, now: number) =>
     Math.min(
@@ -78,13 +96,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ServerStore
       return counter && counter.expires > Date.now() ? counter.total : 0;
     },
     async putImage(id, png, ttlMs) {
-      images.set(id, { png, expires: Date.now() + ttlMs });
-      while (images.size > maxImages) images.delete(images.keys().next().value!);
+      checkImageSize(png, maxBytesPerImage);
+      images.set(id, png, { ttl: ttlMs });
     },
     async getImage(id) {
-      const entry = images.get(id);
-      if (entry && entry.expires < Date.now()) images.delete(id);
-      return entry && entry.expires >= Date.now() ? entry.png : undefined;
+      return images.get(id);
     },
     async close() {
       buckets.clear();
