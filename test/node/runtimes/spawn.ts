@@ -1,0 +1,112 @@
+/**
+ * Starts the built server (dist/server) on Node, Bun or Deno as a child process: each runtime's
+ * entry in this folder serves `createServer(options).fetch` with its own server on 127.0.0.1 and
+ * prints its URL. Bun and Deno come from the `bun` and `deno` npm packages (node_modules/.bin),
+ * never through npx, so nothing is fetched when they are missing.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const here = path.join(repoRoot, 'test/node/runtimes');
+const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
+
+export type RuntimeName = 'node' | 'bun' | 'deno';
+
+/** How each runtime runs its entry; Deno with the least it needs: loopback sockets, reads in the repository. */
+const commands: Record<RuntimeName, { command: string; args: (entry: string) => string[] }> = {
+  node: { command: process.execPath, args: (entry) => [entry] },
+  bun: { command: bin('bun'), args: (entry) => ['--no-install', entry] },
+  deno: {
+    command: bin('deno'),
+    args: (entry) => [
+      'run',
+      '--no-prompt',
+      '--no-lock',
+      '--allow-net=127.0.0.1',
+      `--allow-read=${repoRoot}`,
+      entry,
+    ],
+  },
+};
+
+/** No update checks, no telemetry: these runs must not reach for the network. */
+const quietEnv = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1', NO_COLOR: '1' };
+
+/** `bun --version` / `deno --version`, or an error saying why the runtime cannot run here. */
+export function runtimeVersion(name: RuntimeName): string {
+  if (name === 'node') return process.version;
+  const { command } = commands[name];
+  if (!existsSync(command))
+    throw new Error(`${command} is missing: npm ci installs the ${name} package (a devDependency).`);
+  const result = spawnSync(command, ['--version'], { env: quietEnv, encoding: 'utf8', timeout: 15_000 });
+  if (result.status !== 0)
+    throw new Error(
+      `${name} --version failed (status ${result.status}, ${result.error?.message ?? ''}): ${result.stderr}`,
+    );
+  return result.stdout.split('\n')[0]!.trim();
+}
+
+export interface RunningServer {
+  /** Such as `http://127.0.0.1:41234`, no trailing slash. */
+  url: string;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Ends the process (SIGTERM, then SIGKILL after 3 s) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `name`'s entry with `createServer` options (JSON); resolves once it printed its URL. */
+export function startServer(
+  name: RuntimeName,
+  options: Record<string, unknown> = {},
+  timeoutMs = 30_000,
+): Promise<RunningServer> {
+  const entry = path.join(here, `${name}.mjs`);
+  const { command, args } = commands[name];
+  const child = spawn(command, [...args(entry), JSON.stringify(options)], {
+    cwd: repoRoot,
+    env: quietEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => (stderr += text));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = () => kill(child, exited);
+
+  return new Promise<RunningServer>((resolve, reject) => {
+    let settled = false;
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void stop();
+      reject(new Error(`${name} ${path.relative(repoRoot, entry)}: ${why}\nstderr:\n${stderr.slice(-4000)}`));
+    };
+    const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
+    child.once('error', (error) => fail(`could not start: ${error.message}`));
+    child.once('exit', (code, signal) => fail(`exited (code ${code}, signal ${signal}) before listening`));
+    child.stdout!.on('data', (text: string) => {
+      stdout += text;
+      const url = /^(http:\/\/127\.0\.0\.1:\d+)\s*$/m.exec(stdout)?.[1];
+      if (!url) return;
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ url, stderr: () => stderr, stop });
+    });
+  });
+}
+
+async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
