@@ -10,7 +10,7 @@ import { createClient } from 'parlance/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { chunk, sse, startUpstream, type FakeUpstream } from '../../unit/server/upstream';
-import { repoRoot, runtimeVersion, startServer, type RunningServer } from './spawn';
+import { repoRoot, runtimeVersion, startCli, startServer, type RunningServer } from './spawn';
 
 const OFFLINE = { chunkDelayMs: 0, rateLimits: false };
 const BASE = '/api/parlance';
@@ -293,6 +293,43 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
       );
       expect([outside, here]).toEqual([outside, 404]);
       expect(there).toBe(404);
+    }
+  });
+
+  test("rate limits hold on the runtime's own server: with no socket to tell clients apart, the whole server is one client", async () => {
+    const limited = await startServer(name, { ...OFFLINE, rateLimits: { chatPerMinute: 2 } });
+    try {
+      const statuses: number[] = [];
+      let last: Response | undefined;
+      for (let i = 0; i < 3; i++) {
+        // Two "clients" (another Origin, another forwarded address): one bucket all the same.
+        last = await postJson(`${limited.url}/v1/chat/completions`, chatBody, {
+          'x-forwarded-for': `10.0.0.${i}`,
+          ...(i === 1 ? { origin: LOOPBACK_PAGE } : {}),
+        });
+        statuses.push(last.status);
+        if (last.status === 200) await last.arrayBuffer();
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await last!.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  test("the package's command (parlance-server, Node's listener) runs too, and answers as on Node", async () => {
+    const cli = await startCli(name);
+    try {
+      const [here, there] = await Promise.all(
+        [cli, node].map(async (s) => answer(await postJson(`${s.url}/tokenize`, { prompt: 'a count' }))),
+      );
+      expect(here!.status).toBe(200);
+      expect(here).toEqual(there);
+      const models = await send(`${cli.url}/v1/models`);
+      expect(models.status).toBe(200);
+    } finally {
+      await cli.stop();
     }
   });
 

@@ -15,25 +15,39 @@ const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
 
 export type RuntimeName = 'node' | 'bun' | 'deno';
 
-/** How each runtime runs its entry; Deno with the least it needs: loopback sockets, reads in the repository. */
-const commands: Record<RuntimeName, { command: string; args: (entry: string) => string[] }> = {
-  node: { command: process.execPath, args: (entry) => [entry] },
-  bun: { command: bin('bun'), args: (entry) => ['--no-install', entry] },
+/**
+ * How each runtime runs a script; Deno with the least it needs: loopback sockets, reads in the
+ * repository, and the environment only where the script reads it (`env`).
+ */
+const commands: Record<RuntimeName, { command: string; args: (script: string, env: boolean) => string[] }> = {
+  node: { command: process.execPath, args: (script) => [script] },
+  bun: { command: bin('bun'), args: (script) => ['--no-install', script] },
   deno: {
     command: bin('deno'),
-    args: (entry) => [
+    args: (script, env) => [
       'run',
       '--no-prompt',
       '--no-lock',
       '--allow-net=127.0.0.1',
       `--allow-read=${repoRoot}`,
-      entry,
+      ...(env ? ['--allow-env'] : []),
+      script,
     ],
   },
 };
 
-/** No update checks, no telemetry: these runs must not reach for the network. */
-const quietEnv = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1', NO_COLOR: '1' };
+/**
+ * No update checks, no telemetry: these runs must not reach for the network. No server settings
+ * from the outer environment either (an `OPENAI_API_KEY` there would turn the command into a proxy).
+ */
+const quietEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(OPENAI_|PARLANCE_|PORT$|HOST$)/.test(name)),
+  ),
+  DENO_NO_UPDATE_CHECK: '1',
+  DO_NOT_TRACK: '1',
+  NO_COLOR: '1',
+};
 
 /** `bun --version` / `deno --version`, or an error saying why the runtime cannot run here. */
 export function runtimeVersion(name: RuntimeName): string {
@@ -62,13 +76,26 @@ export interface RunningServer {
 export function startServer(
   name: RuntimeName,
   options: Record<string, unknown> = {},
+): Promise<RunningServer> {
+  return start(name, path.join(here, `${name}.mjs`), [JSON.stringify(options)], false);
+}
+
+/** Spawns the package's command (dist/server/cli.js, Node's listener) on `name`, on a free port. */
+export function startCli(name: RuntimeName): Promise<RunningServer> {
+  return start(name, path.join(repoRoot, 'dist/server/cli.js'), ['--port', '0'], true);
+}
+
+function start(
+  name: RuntimeName,
+  script: string,
+  scriptArgs: string[],
+  env: boolean,
   timeoutMs = 30_000,
 ): Promise<RunningServer> {
-  const entry = path.join(here, `${name}.mjs`);
   const { command, args } = commands[name];
-  const child = spawn(command, [...args(entry), JSON.stringify(options)], {
+  const child = spawn(command, [...args(script, env), ...scriptArgs], {
     cwd: repoRoot,
-    env: quietEnv,
+    env: { ...quietEnv, PARLANCE_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -86,14 +113,17 @@ export function startServer(
       settled = true;
       clearTimeout(timer);
       void stop();
-      reject(new Error(`${name} ${path.relative(repoRoot, entry)}: ${why}\nstderr:\n${stderr.slice(-4000)}`));
+      reject(
+        new Error(`${name} ${path.relative(repoRoot, script)}: ${why}\nstderr:\n${stderr.slice(-4000)}`),
+      );
     };
     const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
     child.once('error', (error) => fail(`could not start: ${error.message}`));
     child.once('exit', (code, signal) => fail(`exited (code ${code}, signal ${signal}) before listening`));
     child.stdout!.on('data', (text: string) => {
       stdout += text;
-      const url = /^(http:\/\/127\.0\.0\.1:\d+)\s*$/m.exec(stdout)?.[1];
+      // The entries print the URL alone; the command, `Parlance server on <url>`.
+      const url = /(?:^| )(http:\/\/127\.0\.0\.1:\d+)\s*$/m.exec(stdout)?.[1];
       if (!url) return;
       if (settled) return;
       settled = true;
