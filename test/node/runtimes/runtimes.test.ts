@@ -10,7 +10,7 @@ import { createClient } from 'parlance/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { chunk, sse, startUpstream, type FakeUpstream } from '../../unit/server/upstream';
-import { repoRoot, runtimeVersion, startCli, startServer, type RunningServer } from './spawn';
+import { repoRoot, runtimeVersion, startCli, startServer, stopAll, type RunningServer } from './spawn';
 
 const OFFLINE = { chunkDelayMs: 0, rateLimits: false };
 const BASE = '/api/parlance';
@@ -82,9 +82,8 @@ beforeAll(async () => {
   ]);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([node?.stop(), nodeMounted?.stop()]);
-});
+// Every server this file started, whichever hook or test started it, even one whose start failed.
+afterAll(stopAll);
 
 describe.each(['bun', 'deno'] as const)('on %s', (name) => {
   let server: RunningServer;

@@ -105,6 +105,8 @@ function start(
   child.stderr!.on('data', (text: string) => (stderr += text));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = () => kill(child, exited);
+  running.add(stop);
+  void exited.then(() => running.delete(stop));
 
   return new Promise<RunningServer>((resolve, reject) => {
     let settled = false;
@@ -131,6 +133,14 @@ function start(
       resolve({ url, stderr: () => stderr, stop });
     });
   });
+}
+
+/** Every process started here and still running. */
+const running = new Set<() => Promise<void>>();
+
+/** Stops every process this module started (those whose start failed halfway too). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
 }
 
 async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
