@@ -9,6 +9,7 @@ import { decode } from 'fast-png';
 import { createClient } from 'parlance/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { png } from '../../unit/server/helpers';
 import { chunk, sse, startUpstream, type FakeUpstream } from '../../unit/server/upstream';
 import { repoRoot, runtimeVersion, startCli, startServer, stopAll, type RunningServer } from './spawn';
 
@@ -190,6 +191,49 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(bytes);
+  });
+
+  test('an image edit and a variation (multipart, parsed by the runtime) give the same PNGs as on Node', async () => {
+    const image = png(64, 64, (x, y) => [x * 4, y * 4, 128, 255]);
+    // Transparent on the left half: only there may the edit change pixels.
+    const mask = png(64, 64, (x) => [0, 0, 0, x < 32 ? 0 : 255]);
+    const results = await Promise.all(
+      [server, node].map(async (s) => {
+        const client = createClient({ baseUrl: `${s.url}/v1`, timeoutMs: 20_000, retry: false });
+        const edit = await client.images.edit({
+          image,
+          mask,
+          prompt: 'a red door',
+          size: '256x256',
+          response_format: 'b64_json',
+        });
+        const variation = await client.images.createVariation({
+          image,
+          size: '256x256',
+          response_format: 'b64_json',
+        });
+        return [edit.data![0]!.b64_json!, variation.data![0]!.b64_json!];
+      }),
+    );
+    const [[edit, variation], [editOnNode, variationOnNode]] = results as [string[], string[]];
+    for (const b64 of [edit!, variation!]) {
+      const decoded = decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+      expect([decoded.width, decoded.height]).toEqual([256, 256]);
+    }
+    expect(edit).not.toBe(variation);
+    expect(edit).toBe(editOnNode);
+    expect(variation).toBe(variationOnNode);
+
+    const broken = await send(`${server.url}/v1/images/edits`, {
+      method: 'POST',
+      body: (() => {
+        const form = new FormData();
+        form.append('prompt', 'no image');
+        return form;
+      })(),
+    });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { param: string } }).error.param).toBe('image');
   });
 
   test('/tokenize counts a text and a conversation as on Node', async () => {
