@@ -260,6 +260,28 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
     expect(here).toEqual(there);
   });
 
+  test('a body over the JSON limit is a 413, whether it declares its length or comes chunked', async () => {
+    const big = JSON.stringify({ ...chatBody, messages: [{ role: 'user', content: 'x'.repeat(4.5e6) }] });
+    const declared = await postJson(`${server.url}/v1/chat/completions`, big);
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+
+    const bytes = new TextEncoder().encode(big);
+    const chunked = await send(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += 64 * 1024)
+            controller.enqueue(bytes.subarray(at, at + 64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
   test('an unknown route is a 404 in the envelope, a wrong method a 405, as on Node', async () => {
     const [unknown, unknownOnNode] = await both((base) => send(`${base}/v1/files`));
     expect(unknown.status).toBe(404);
