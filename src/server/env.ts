@@ -1,10 +1,24 @@
+import type { CostGuardOptions } from './guards';
 import type { CreateServerOptions } from './node';
+
+/** A positive whole number from `env[name]`, `undefined` when unset, or a `TypeError` naming it. */
+function positiveInteger(env: Record<string, string | undefined>, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new TypeError(`${name} must be a positive whole number; got ${JSON.stringify(env[name])}`);
+  return value;
+}
 
 /**
  * Reads the server's configuration from environment variables:
  * `OPENAI_API_KEY` (+ `OPENAI_BASE_URL`) or `PARLANCE_UPSTREAM_URL` (+ `PARLANCE_UPSTREAM_KEY`)
  * for proxy mode, `PARLANCE_UPSTREAM_TIMEOUT_MS`, `PARLANCE_ALLOWED_ORIGINS` (comma-separated, or
- * `*`), `PARLANCE_CHAT_RPM` and `PARLANCE_IMAGES_PER_MINUTE`. Nothing set: offline mode.
+ * `*`), `PARLANCE_CHAT_RPM` and `PARLANCE_IMAGES_PER_MINUTE`; proxy mode's cost guards
+ * `PARLANCE_MAX_N`, `PARLANCE_MAX_TOKENS`, `PARLANCE_ALLOWED_MODELS` (comma-separated ids or
+ * globs), `PARLANCE_DAILY_TOKEN_BUDGET` and `PARLANCE_MAX_IMAGE_PIXELS` (a value that is not a
+ * positive whole number throws a `TypeError` naming the variable). Nothing set: offline mode.
  *
  * @example createServer(optionsFromEnv(process.env))
  */
@@ -43,6 +57,20 @@ export function optionsFromEnv(env: Record<string, string | undefined>): CreateS
       ...(images > 0 ? { imagesPerMinute: images } : {}),
     };
   }
+  const guards: CostGuardOptions = {};
+  const maxN = positiveInteger(env, 'PARLANCE_MAX_N');
+  const maxTokens = positiveInteger(env, 'PARLANCE_MAX_TOKENS');
+  const budget = positiveInteger(env, 'PARLANCE_DAILY_TOKEN_BUDGET');
+  const pixels = positiveInteger(env, 'PARLANCE_MAX_IMAGE_PIXELS');
+  const models = env.PARLANCE_ALLOWED_MODELS?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (maxN !== undefined) guards.maxN = maxN;
+  if (maxTokens !== undefined) guards.maxTokens = maxTokens;
+  if (budget !== undefined) guards.dailyTokenBudget = budget;
+  if (pixels !== undefined) guards.maxImagePixels = pixels;
+  if (models?.length) guards.allowedModels = models;
+  if (Object.keys(guards).length > 0) options.costGuards = guards;
   return options;
 }
 

@@ -9,6 +9,7 @@ export {
 export { optionsFromEnv, describeMode } from './env';
 export type { ServerOptions } from './app';
 export type { UpstreamOptions } from './proxy';
+export { COST_GUARD_DEFAULTS, type CostGuardOptions } from './guards';
 export {
   createOfflineEngine,
   OFFLINE_MODELS,
