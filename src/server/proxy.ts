@@ -53,6 +53,19 @@ export function redactDeep(value: unknown, secret: string): unknown {
   return value;
 }
 
+/** Every string in a parsed JSON value, object keys included. */
+function strings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, into);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      into.push(key);
+      strings(item, into);
+    }
+  }
+  return into;
+}
+
 /** A secret prepared for the byte-level checks of {@link Redactor}. */
 export interface Redactor {
   /**
@@ -108,7 +121,10 @@ export function createRedactor(secret: string | undefined): Redactor | null {
       } catch {
         return redact(text, secret);
       }
-      return JSON.stringify(redactDeep(value, secret));
+      // Written again only when a string held the key: otherwise the upstream's own text stays.
+      return strings(value).some((item) => item.includes(secret))
+        ? JSON.stringify(redactDeep(value, secret))
+        : text;
     },
   };
 }
@@ -437,9 +453,15 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
       }
     }
     if (redactor?.mayContain(bytes)) {
-      bytes = isText
-        ? new TextEncoder().encode(redactor.redactText(new TextDecoder().decode(bytes)))
-        : replaceBytes(bytes, new TextEncoder().encode(upstream.apiKey!), new TextEncoder().encode(REDACTED));
+      const text = isText ? new TextDecoder().decode(bytes) : '';
+      const clean = isText ? redactor.redactText(text) : '';
+      if (clean !== text) bytes = new TextEncoder().encode(clean);
+      else if (!isText)
+        bytes = replaceBytes(
+          bytes,
+          new TextEncoder().encode(upstream.apiKey!),
+          new TextEncoder().encode(REDACTED),
+        );
     }
     settle(true, usage);
     return new Response(bytes as BodyInit, { status: response.status, headers: out });
