@@ -10,7 +10,10 @@ export interface UpstreamOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>`; never to a client. Optional for local servers. */
   apiKey?: string;
-  /** How long to wait for the upstream's headers, and between two body reads, in ms. Default 60,000. */
+  /**
+   * How long the upstream may stay silent while the proxy waits on it (for its headers, then for
+   * each body read), in ms. A client that is slow to read does not count. Default 60,000.
+   */
   timeoutMs?: number;
   /** The `fetch` used to reach the upstream. Default: the global one. */
   fetch?: typeof globalThis.fetch;
