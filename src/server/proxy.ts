@@ -37,6 +37,8 @@ const PASSED_HEADERS = [
 const MAX_ERROR_BODY = 64 * 1024;
 /** The largest 2xx JSON body (or SSE event) the proxy holds to redact: ten large b64 images fit. */
 const MAX_BUFFERED_BODY = 128 * 1024 * 1024;
+/** The largest single SSE event the proxy holds while it waits for the event's end. */
+const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const REDACTED = '[redacted]';
 
 /** Replaces every occurrence of `secret` in `text`. */
@@ -395,8 +397,14 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
       // A body that breaks off is reported as the bare status below.
     }
     settle(response.ok);
-    if (response.ok)
-      return new Response(redactor?.redactText(text) ?? text, { status: response.status, headers: out });
+    if (response.ok) {
+      // 204, 205 and 304 may carry no body at all.
+      const empty = text === '' && [204, 205, 304].includes(response.status);
+      return new Response(empty ? null : (redactor?.redactText(text) ?? text), {
+        status: response.status,
+        headers: out,
+      });
+    }
     let envelope: unknown;
     try {
       envelope = JSON.parse(text);
@@ -504,7 +512,7 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
             return stream.close();
           }
           const ready = framer.push(result.value);
-          if (framer.pendingBytes > MAX_BUFFERED_BODY) {
+          if (framer.pendingBytes > MAX_EVENT_BYTES) {
             settle(true, framer.usage);
             controller.abort();
             reader.cancel().catch(() => undefined);
