@@ -170,9 +170,19 @@ export function createCostGuards(options: CostGuardOptions, store: ServerStore):
       if (budget === undefined) return { body: undefined, captureUsage: false, onSettled: undefined };
 
       const model = body.model as string;
-      const prompt = await countChatTokens(body.messages as TokenMessage[], model, {
-        tools: body.tools as readonly TokenTool[] | undefined,
-      });
+      let prompt: number;
+      try {
+        prompt = await countChatTokens(body.messages as TokenMessage[], model, {
+          tools: Array.isArray(body.tools) ? (body.tools as TokenTool[]) : undefined,
+        });
+      } catch {
+        // The shapes were checked; what is left is a tool definition the counter cannot read.
+        throw invalidRequest(
+          "The prompt's tokens could not be counted for the daily token budget: check 'tools'.",
+          'tools',
+          'invalid_value',
+        );
+      }
       const replyLimit =
         (body.max_completion_tokens as number | undefined) ??
         (body.max_tokens as number | undefined) ??
