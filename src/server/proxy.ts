@@ -1,3 +1,6 @@
+import type * as NodeHttp from 'node:http';
+import type * as NodeHttps from 'node:https';
+
 import { createParser } from 'eventsource-parser';
 
 import { encodeSSE } from '../core/stream/encode-sse';
@@ -350,15 +353,14 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
     (request.atRoot ? tokenizerRootUrl(upstream.baseUrl) : upstream.baseUrl.replace(/\/+$/, '')) +
     request.route;
 
-  let response: Response;
+  let response: UpstreamAnswer;
   arm();
   try {
-    response = await (upstream.fetch ?? fetch)(url, {
+    response = await requestUpstream(upstream.fetch, url, {
       method: request.method,
       headers,
-      body: request.body as BodyInit | undefined,
+      body: request.body,
       signal: controller.signal,
-      redirect: 'manual',
     });
   } catch {
     settle(false);
@@ -379,7 +381,7 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
     const value = response.headers.get(name);
     if (value !== null) out.set(name, redact(value, upstream.apiKey));
   }
-  const reader = response.body?.getReader();
+  const reader = response.reader;
   const timedRead = async () => {
     arm();
     try {
@@ -538,6 +540,130 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
   out.set('cache-control', 'no-cache');
   out.set('x-accel-buffering', 'no');
   return new Response(body, { status: response.status, headers: out });
+}
+
+/** What the proxy reads of the upstream's answer. */
+interface UpstreamAnswer {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  /** The body, read a chunk at a time; `undefined` when there is none. */
+  reader: { read(): Promise<ReadableStreamReadResult<Uint8Array>>; cancel(): Promise<void> } | undefined;
+}
+
+interface UpstreamInit {
+  method: string;
+  headers: Record<string, string>;
+  body: Uint8Array | undefined;
+  signal: AbortSignal;
+}
+
+let nodeHttp: Promise<{ http: typeof NodeHttp; https: typeof NodeHttps }> | undefined;
+
+/** Whether this is Node itself (Bun and Deno answer `process.versions.node` too). */
+const isNode = () =>
+  typeof process !== 'undefined' &&
+  typeof process.versions?.node === 'string' &&
+  !('bun' in process.versions) &&
+  !('Deno' in globalThis);
+
+/**
+ * Sends the request upstream. On Node, with no `fetch` of the caller's, through `node:http`: its
+ * body arrives as plain buffers, without the web-stream layers `fetch` puts around each chunk
+ * (about a third of the proxy's work per chunk). Elsewhere, or with `upstream.fetch`, `fetch`.
+ * Neither follows redirects.
+ */
+async function requestUpstream(
+  customFetch: typeof globalThis.fetch | undefined,
+  url: string,
+  init: UpstreamInit,
+): Promise<UpstreamAnswer> {
+  if (customFetch || !isNode()) {
+    const response = await (customFetch ?? fetch)(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body as BodyInit | undefined,
+      signal: init.signal,
+      redirect: 'manual',
+    });
+    return {
+      ok: response.ok,
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      reader: response.body?.getReader(),
+    };
+  }
+  nodeHttp ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({
+    http,
+    https,
+  }));
+  const { http, https } = await nodeHttp;
+  const client = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    // A length, as fetch sends it: some servers refuse a chunked request body.
+    const headers =
+      init.body === undefined
+        ? init.headers
+        : { ...init.headers, 'content-length': String(init.body.byteLength) };
+    const outgoing = client.request(url, { method: init.method, headers, signal: init.signal });
+    outgoing.on('error', reject);
+    outgoing.on('response', (incoming) => {
+      const status = incoming.statusCode ?? 502;
+      resolve({
+        ok: status >= 200 && status < 300,
+        status,
+        statusText: incoming.statusMessage ?? '',
+        headers: {
+          get: (name) => {
+            const value = incoming.headers[name.toLowerCase()];
+            return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+          },
+        },
+        reader: nodeReader(incoming),
+      });
+    });
+    outgoing.end(init.body);
+  });
+}
+
+/** Reads a Node response a chunk at a time; a connection that closes before the end is an error. */
+function nodeReader(incoming: NodeHttp.IncomingMessage): NonNullable<UpstreamAnswer['reader']> {
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  incoming.on('readable', notify);
+  incoming.on('end', () => {
+    ended = true;
+    notify();
+  });
+  incoming.on('error', (error) => {
+    failure ??= error;
+    notify();
+  });
+  incoming.on('close', () => {
+    if (!ended) failure ??= new Error('The upstream connection closed before the end of the body.');
+    notify();
+  });
+  const read = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    const chunk = incoming.read() as Uint8Array | null;
+    if (chunk !== null) return Promise.resolve({ done: false, value: chunk });
+    if (ended) return Promise.resolve({ done: true, value: undefined });
+    if (failure !== undefined) return Promise.reject(failure);
+    return new Promise<void>((resolve) => (wake = resolve)).then(read);
+  };
+  return {
+    read,
+    cancel: async () => {
+      incoming.destroy();
+    },
+  };
 }
 
 /** `bytes` with each `needle` replaced by `replacement`. */

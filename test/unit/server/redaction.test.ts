@@ -21,6 +21,8 @@ const firstEscaped = (text: string) => allEscaped(text[0]!) + text.slice(1);
 let upstream: FakeUpstream;
 let proxy: ListeningServer;
 let slashProxy: ListeningServer;
+/** The same key, with the upstream reached through a `fetch` of the caller's (the other code path). */
+let fetchProxy: ListeningServer;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -29,6 +31,15 @@ beforeAll(async () => {
   proxy = await createServer({
     ...options,
     upstream: { baseUrl: upstream.url, apiKey: KEY, timeoutMs: 2_000 },
+  }).listen({ port: 0, host: '127.0.0.1' });
+  fetchProxy = await createServer({
+    ...options,
+    upstream: {
+      baseUrl: upstream.url,
+      apiKey: KEY,
+      timeoutMs: 2_000,
+      fetch: (input, init) => fetch(input, init),
+    },
   }).listen({ port: 0, host: '127.0.0.1' });
   slashProxy = await createServer({
     ...options,
@@ -39,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close();
   await slashProxy?.close();
+  await fetchProxy?.close();
   await upstream?.close();
   for (const line of logs) {
     expect(line).not.toContain(KEY);
@@ -163,7 +175,10 @@ describe('2xx bodies', () => {
   });
 });
 
-describe('stream events', () => {
+describe.each([
+  ['node:http', () => proxy],
+  ["the caller's fetch", () => fetchProxy],
+])('stream events, upstream reached through %s', (_label, server) => {
   test('each SSE event is redacted: literal, \\u-escaped, and a key split across two network chunks', async () => {
     const split = `data: ${JSON.stringify(chunk(`split ${KEY} end`))}\n\n`;
     const at = split.indexOf(KEY) + 10;
@@ -179,7 +194,7 @@ describe('stream events', () => {
       res.write(`event: note\nid: ${KEY}\ndata: not json ${KEY}\n\n`);
       res.end('data: [DONE]\n\n');
     });
-    const { response, text } = await post(proxy, chat(true));
+    const { response, text } = await post(server(), chat(true));
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(text).not.toContain(KEY);
     const data = events(text);
