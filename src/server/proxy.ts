@@ -559,7 +559,14 @@ interface UpstreamInit {
   signal: AbortSignal;
 }
 
-let nodeHttp: Promise<{ http: typeof NodeHttp; https: typeof NodeHttps }> | undefined;
+/** `node:http` and `node:https` with agents that keep up to 1,024 idle connections each for reuse. */
+let nodeHttp:
+  | Promise<{
+      http: typeof NodeHttp;
+      https: typeof NodeHttps;
+      agents: { http: NodeHttp.Agent; https: NodeHttps.Agent };
+    }>
+  | undefined;
 
 /** Whether this is Node itself (Bun and Deno answer `process.versions.node` too). */
 const isNode = () =>
@@ -595,19 +602,32 @@ async function requestUpstream(
       reader: response.body?.getReader(),
     };
   }
+  // Node's global agents keep 256 idle connections: past that, a burst of streams would open (and,
+  // over TLS, handshake) its connections again each time. As theirs, an idle connection is closed
+  // after 5 s (before a server's own keep-alive timeout does, mid-request); busy ones are not.
   nodeHttp ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({
     http,
     https,
+    agents: {
+      http: new http.Agent({ keepAlive: true, maxFreeSockets: 1_024, timeout: 5_000 }),
+      https: new https.Agent({ keepAlive: true, maxFreeSockets: 1_024, timeout: 5_000 }),
+    },
   }));
-  const { http, https } = await nodeHttp;
-  const client = url.startsWith('https:') ? https : http;
+  const { http, https, agents } = await nodeHttp;
+  const secure = url.startsWith('https:');
+  const client = secure ? https : http;
   return new Promise((resolve, reject) => {
     // A length, as fetch sends it: some servers refuse a chunked request body.
     const headers =
       init.body === undefined
         ? init.headers
         : { ...init.headers, 'content-length': String(init.body.byteLength) };
-    const outgoing = client.request(url, { method: init.method, headers, signal: init.signal });
+    const outgoing = client.request(url, {
+      method: init.method,
+      headers,
+      signal: init.signal,
+      agent: secure ? agents.https : agents.http,
+    });
     outgoing.on('error', reject);
     outgoing.on('response', (incoming) => {
       const status = incoming.statusCode ?? 502;
