@@ -20,7 +20,7 @@ interface Level {
 const LEVELS: readonly Level[] = [
   { streams: 1, chunks: 200, gapMs: 5 },
   { streams: 100, chunks: 40, gapMs: 25 },
-  { streams: 1_000, chunks: 20, gapMs: 100 },
+  { streams: 1_000, chunks: 30, gapMs: 100 },
 ];
 /**
  * Direct and proxied runs alternate this many times per level; each figure is the median over
@@ -130,8 +130,14 @@ function startProxy(upstreamBase: string): Promise<ProxyProcess> {
   });
 }
 
-/** Streams one completion and returns each chunk's delay from the upstream's write to its arrival. */
-async function stream(url: string, chunks: number, gapMs: number): Promise<number[]> {
+/** One chunk: when the upstream wrote it (epoch ms), and how long it took to reach the client. */
+interface Arrival {
+  t: number;
+  delay: number;
+}
+
+/** Streams one completion and returns each chunk's write time and delay to its arrival. */
+async function stream(url: string, chunks: number, gapMs: number): Promise<Arrival[]> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -142,7 +148,7 @@ async function stream(url: string, chunks: number, gapMs: number): Promise<numbe
     }),
   });
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-  const delays: number[] = [];
+  const delays: Arrival[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
   const reader = response.body.getReader();
@@ -153,7 +159,9 @@ async function stream(url: string, chunks: number, gapMs: number): Promise<numbe
     while ((end = buffer.indexOf('\n\n')) !== -1) {
       const event = buffer.slice(6, end);
       buffer = buffer.slice(end + 2);
-      if (event !== '[DONE]') delays.push(arrived - (JSON.parse(event) as { t: number }).t);
+      if (event === '[DONE]') continue;
+      const { t } = JSON.parse(event) as { t: number };
+      delays.push({ t, delay: arrived - t });
     }
   }
   if (delays.length !== chunks) throw new Error(`${delays.length} of ${chunks} chunks arrived`);
@@ -163,24 +171,39 @@ async function stream(url: string, chunks: number, gapMs: number): Promise<numbe
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+interface LevelResult {
+  /** Chunks written while every stream of the level was open (after the last start, before the first end). */
+  p50: number;
+  p99: number;
+  /** Every chunk, those of the ramp (streams still starting: requests arriving) included. */
+  allP50: number;
+  allP99: number;
+  failed: number;
+}
+
 /**
  * `streams` streams, their starts spread over a millisecond per stream (at least one gap), as
- * streams of many users do not start in step: the figures are chunks of streams under way.
+ * streams of many users do not start in step.
  */
-async function level(
-  url: string,
-  { streams, chunks, gapMs }: Level,
-): Promise<{ p50: number; p99: number; failed: number }> {
+async function level(url: string, { streams, chunks, gapMs }: Level): Promise<LevelResult> {
   const results = await Promise.allSettled(
     Array.from({ length: streams }, async (_, i) => {
       await new Promise((resolve) => setTimeout(resolve, (i / streams) * Math.max(gapMs, streams)));
       return stream(url, chunks, gapMs);
     }),
   );
-  const delays = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])).sort((a, b) => a - b);
+  const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const allOpen = Math.max(...done.map((arrivals) => arrivals[0]!.t));
+  const firstEnd = Math.min(...done.map((arrivals) => arrivals.at(-1)!.t));
+  const all = done.flat();
+  const delays = (list: Arrival[]) => list.map((a) => a.delay).sort((a, b) => a - b);
+  const open = delays(all.filter((a) => a.t >= allOpen && a.t <= firstEnd));
+  const every = delays(all);
   return {
-    p50: percentile(delays, 50),
-    p99: percentile(delays, 99),
+    p50: percentile(open, 50),
+    p99: percentile(open, 99),
+    allP50: percentile(every, 50),
+    allP99: percentile(every, 99),
     failed: results.filter((r) => r.status === 'rejected').length,
   };
 }
@@ -219,6 +242,8 @@ async function main() {
       const pick = (side: 'direct' | 'proxied') => ({
         p50: median(rounds.map((r) => r[side].p50)),
         p99: median(rounds.map((r) => r[side].p99)),
+        allP50: median(rounds.map((r) => r[side].allP50)),
+        allP99: median(rounds.map((r) => r[side].allP99)),
         failed: rounds.reduce((n, r) => n + r[side].failed, 0),
       });
       const direct = pick('direct');
@@ -227,7 +252,10 @@ async function main() {
       loops.push(
         `${config.streams} streams: the proxy's CPU ${((cpuMs * 1000) / chunks).toFixed(0)} µs per chunk (requests included), longest event-loop delay ${maxLoopDelayMs.toFixed(1)} ms, RSS ${rssMb.toFixed(0)} MB`,
       );
-      for (const p of ['p50', 'p99'] as const) {
+      for (const [p, all] of [
+        ['p50', 'allP50'],
+        ['p99', 'allP99'],
+      ] as const) {
         const added = median(rounds.map((r) => r.proxied[p] - r.direct[p]));
         rows.push({
           streams: config.streams,
@@ -236,6 +264,11 @@ async function main() {
           'proxied (ms)': proxied[p].toFixed(3),
           'added (ms)': added.toFixed(3),
           ratio: ratio(proxied[p], direct[p]),
+          'ramp incl.: direct / proxied / added (ms)': [
+            direct[all].toFixed(2),
+            proxied[all].toFixed(2),
+            median(rounds.map((r) => r.proxied[all] - r.direct[all])).toFixed(2),
+          ].join(' / '),
           failed: `${direct.failed}/${proxied.failed}`,
         });
       }
@@ -250,7 +283,8 @@ async function main() {
     upstream.child.kill();
   }
   console.log(
-    `\nPer-chunk delay, upstream write → client read, direct vs through the proxy (median of ${ROUNDS} alternating rounds):`,
+    `\nPer-chunk delay, upstream write → client read, direct vs through the proxy (median of ${ROUNDS} alternating rounds;\n` +
+      'chunks written while all the streams of a level were open; "ramp incl." counts those written while streams were still starting too):',
   );
   console.table(rows);
   for (const line of loops) console.log(line);
