@@ -168,8 +168,9 @@ async function stream(url: string, chunks: number, gapMs: number): Promise<Arriv
   return delays;
 }
 
+/** The `p`th percentile of sorted values; NaN when there are none. */
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 interface LevelResult {
   /** Chunks written while every stream of the level was open (after the last start, before the first end). */
@@ -178,6 +179,8 @@ interface LevelResult {
   /** Every chunk, those of the ramp (streams still starting: requests arriving) included. */
   allP50: number;
   allP99: number;
+  /** How many chunks were written while all the streams were open (none: the starts overran the first end). */
+  openChunks: number;
   failed: number;
 }
 
@@ -204,6 +207,7 @@ async function level(url: string, { streams, chunks, gapMs }: Level): Promise<Le
     p99: percentile(open, 99),
     allP50: percentile(every, 50),
     allP99: percentile(every, 99),
+    openChunks: open.length,
     failed: results.filter((r) => r.status === 'rejected').length,
   };
 }
@@ -228,6 +232,7 @@ async function main() {
       let maxLoopDelayMs = 0;
       let rssMb = 0;
       let cpuMs = 0;
+      let openChunks = 0;
       for (let round = 0; round < ROUNDS; round++) {
         const direct = await level(`${upstream.base}/chat/completions`, config);
         await proxy.stats();
@@ -236,9 +241,13 @@ async function main() {
         maxLoopDelayMs = Math.max(maxLoopDelayMs, stats.maxLoopDelayMs);
         rssMb = Math.max(rssMb, stats.rssMb);
         cpuMs += stats.cpuMs;
+        openChunks += direct.openChunks + proxied.openChunks;
         rounds.push({ direct, proxied });
       }
-      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      const median = (values: number[]) => {
+        const known = values.filter(Number.isFinite).sort((a, b) => a - b);
+        return known.length === 0 ? NaN : known[Math.floor(known.length / 2)]!;
+      };
       const pick = (side: 'direct' | 'proxied') => ({
         p50: median(rounds.map((r) => r[side].p50)),
         p99: median(rounds.map((r) => r[side].p99)),
@@ -250,7 +259,7 @@ async function main() {
       const proxied = pick('proxied');
       const chunks = ROUNDS * config.streams * config.chunks;
       loops.push(
-        `${config.streams} streams: the proxy's CPU ${((cpuMs * 1000) / chunks).toFixed(0)} µs per chunk (requests included), longest event-loop delay ${maxLoopDelayMs.toFixed(1)} ms, RSS ${rssMb.toFixed(0)} MB`,
+        `${config.streams} streams: the proxy's CPU ${((cpuMs * 1000) / chunks).toFixed(0)} µs per chunk (requests included), longest event-loop delay ${maxLoopDelayMs.toFixed(1)} ms, RSS ${rssMb.toFixed(0)} MB; ${openChunks} of ${2 * chunks} chunks written while all streams were open`,
       );
       for (const [p, all] of [
         ['p50', 'allP50'],
