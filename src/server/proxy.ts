@@ -38,7 +38,7 @@ const PASSED_HEADERS = [
 ];
 
 const MAX_ERROR_BODY = 64 * 1024;
-/** The largest 2xx JSON body (or SSE event) the proxy holds to redact: ten large b64 images fit. */
+/** The largest 2xx answer (not a stream) the proxy holds to redact: ten large b64 images fit. */
 const MAX_BUFFERED_BODY = 128 * 1024 * 1024;
 /** The largest single SSE event the proxy holds while it waits for the event's end. */
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
@@ -54,7 +54,8 @@ export function redactDeep(value: unknown, secret: string): unknown {
   if (typeof value === 'string') return redact(value, secret);
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, secret));
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
+    // No prototype: a `__proto__` key the upstream sent stays a plain key.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const [key, item] of Object.entries(value)) out[redact(key, secret)] = redactDeep(item, secret);
     return out;
   }

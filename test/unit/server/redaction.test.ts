@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createServer, type ListeningServer } from '../../../src/server/index';
-import { createRedactor } from '../../../src/server/proxy';
+import { createRedactor, redactDeep } from '../../../src/server/proxy';
 import { chunk, startUpstream, type FakeUpstream } from './upstream';
 
 const KEY = 'sk-proj-Redact_0123456789abcdefSECRET';
@@ -274,5 +274,14 @@ describe('the pre-check that lets most events pass untouched', () => {
     );
     expect(slash.mayContain(bytes('{"a":"no backslash here"}'))).toBe(false);
     expect(redactor.mayContain(bytes('{"a":"line\\nbreak"}'))).toBe(false);
+  });
+});
+
+describe('redactDeep', () => {
+  test('keeps a "__proto__" key as a plain key', () => {
+    const parsed = JSON.parse(`{"__proto__":{"k":"${KEY}"},"a":[1,"${KEY}"]}`) as unknown;
+    expect(JSON.stringify(redactDeep(parsed, KEY))).toBe(
+      '{"__proto__":{"k":"[redacted]"},"a":[1,"[redacted]"]}',
+    );
   });
 });
