@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { checkHost, listenerOf, normalizeAllowedHosts } from './hosts';
 import { createIdentity, type Authorize, type TrustProxy } from './identity';
+import { createCostGuards, type ChatAdmission, type CostGuardOptions } from './guards';
 import { createOfflineEngine, readForm, resolveRoute } from './offline/engine';
 import type { OfflineDocument } from './offline/retrieval';
 import { HttpApiError, errorResponse } from './protocol/errors';
@@ -94,6 +95,12 @@ export interface ServerOptions {
    * ({@link createMemoryStore}); share one Redis between instances with `createRedisStore`.
    */
   store?: ServerStore;
+  /**
+   * Proxy mode's limits on what one request may cost: `n`, `max_tokens`, models, image sizes and
+   * a per-user daily token budget (see {@link CostGuardOptions}). `false` turns them off.
+   * Default: `n` ≤ 4, `max_tokens` ≤ 16,384, image sizes each model takes, any model, no budget.
+   */
+  costGuards?: CostGuardOptions | false;
 }
 
 /** The server's web handler, before it listens anywhere. */
@@ -239,6 +246,8 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   });
   const newImageId = () =>
     Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const guards =
+    upstream && options.costGuards !== false ? createCostGuards(options.costGuards ?? {}, store) : null;
   const engine = upstream
     ? null
     : createOfflineEngine({
@@ -344,10 +353,10 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
     maxSize: options.bodyLimits?.multipart ?? MULTIPART_LIMIT,
     onError: tooLarge,
   });
+  // The limit follows the route, not the content type the request claims: only edits and
+  // variations take multipart forms; everything else is JSON.
   api.use('/v1/*', (c, next) =>
-    (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/')
-      ? multipartLimit(c, next)
-      : jsonLimit(c, next),
+    /\/images\/(?:edits|variations)\/*$/.test(c.req.path) ? multipartLimit(c, next) : jsonLimit(c, next),
   );
   for (const route of TOKENIZER_ROUTES) api.use(route, jsonLimit);
 
@@ -415,30 +424,41 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
         signal: request.signal,
       });
     let stream = false;
+    let admission: ChatAdmission | undefined;
     if (route === '/chat/completions') {
-      const body = validateChatRequest(parseJsonObject(new TextDecoder().decode(bytes)));
+      const parsed = parseJsonObject(new TextDecoder().decode(bytes));
+      const body = validateChatRequest(parsed);
       stream = body.stream === true;
       await limit('chat', client, 1, 'chat completions');
+      admission = await guards?.admitChat(parsed, client);
     } else {
       const rules = upstream ? 'generic' : 'default';
-      const fields =
-        route === '/images/generations'
-          ? validateImageGeneration(parseJsonObject(new TextDecoder().decode(bytes)), rules)
-          : await readImageForm(
-              await readForm(copy()),
-              route === '/images/edits' ? 'edit' : 'variation',
-              rules,
-            );
+      let raw: { model: unknown; size: unknown };
+      let fields;
+      if (route === '/images/generations') {
+        const parsed = parseJsonObject(new TextDecoder().decode(bytes));
+        fields = validateImageGeneration(parsed, rules);
+        raw = { model: parsed.model, size: parsed.size };
+      } else {
+        const form = await readForm(copy());
+        fields = await readImageForm(form, route === '/images/edits' ? 'edit' : 'variation', rules);
+        raw = { model: form.get('model') ?? undefined, size: form.get('size') ?? undefined };
+      }
+      const operation =
+        route === '/images/generations' ? 'generate' : route === '/images/edits' ? 'edit' : 'variation';
+      guards?.checkImage(operation, { model: raw.model, n: fields.n, size: raw.size });
       await limit('images', client, fields.n, 'images');
     }
     if (!upstream) return engine!.fetch(copy());
     return forward(upstream, {
       route,
       method: 'POST',
-      body: bytes,
+      body: admission?.body ?? bytes,
       contentType,
       signal: request.signal,
       stream,
+      captureUsage: admission?.captureUsage,
+      onSettled: admission?.onSettled,
     });
   });
 

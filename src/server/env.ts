@@ -1,3 +1,4 @@
+import type { CostGuardOptions } from './guards';
 import type { CreateServerOptions } from './node';
 import { createRedisStore } from './store/redis';
 
@@ -8,6 +9,16 @@ const list = (value: string) =>
     .map((entry) => entry.trim())
     .filter(Boolean);
 
+/** A positive whole number from `env[name]`, `undefined` when unset, or a `TypeError` naming it. */
+function positiveInteger(env: Record<string, string | undefined>, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new TypeError(`${name} must be a positive whole number; got ${JSON.stringify(env[name])}`);
+  return value;
+}
+
 /**
  * Reads the server's configuration from environment variables:
  * `OPENAI_API_KEY` (+ `OPENAI_BASE_URL`) or `PARLANCE_UPSTREAM_URL` (+ `PARLANCE_UPSTREAM_KEY`)
@@ -15,7 +26,9 @@ const list = (value: string) =>
  * `*`), `PARLANCE_ALLOWED_HOSTS` (comma-separated, or `*`), `PARLANCE_TRUST_PROXY`
  * (comma-separated addresses and ranges), `PARLANCE_REDIS_URL` (a Redis store, shared by every
  * instance that names it), `PARLANCE_CHAT_RPM` and `PARLANCE_IMAGES_PER_MINUTE`. Nothing set:
- * offline mode, in memory. Throws a `TypeError` for a value it cannot use.
+ * offline mode, in memory. Proxy mode's cost guards: `PARLANCE_MAX_N`, `PARLANCE_MAX_TOKENS`,
+ * `PARLANCE_ALLOWED_MODELS` (comma-separated ids or globs), `PARLANCE_DAILY_TOKEN_BUDGET` and
+ * `PARLANCE_MAX_IMAGE_PIXELS`. Throws a `TypeError` for a value it cannot use (naming the variable).
  *
  * @example createServer(optionsFromEnv(process.env))
  */
@@ -60,6 +73,20 @@ export function optionsFromEnv(env: Record<string, string | undefined>): CreateS
       ...(images > 0 ? { imagesPerMinute: images } : {}),
     };
   }
+  const guards: CostGuardOptions = {};
+  const maxN = positiveInteger(env, 'PARLANCE_MAX_N');
+  const maxTokens = positiveInteger(env, 'PARLANCE_MAX_TOKENS');
+  const budget = positiveInteger(env, 'PARLANCE_DAILY_TOKEN_BUDGET');
+  const pixels = positiveInteger(env, 'PARLANCE_MAX_IMAGE_PIXELS');
+  const models = env.PARLANCE_ALLOWED_MODELS?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (maxN !== undefined) guards.maxN = maxN;
+  if (maxTokens !== undefined) guards.maxTokens = maxTokens;
+  if (budget !== undefined) guards.dailyTokenBudget = budget;
+  if (pixels !== undefined) guards.maxImagePixels = pixels;
+  if (models?.length) guards.allowedModels = models;
+  if (Object.keys(guards).length > 0) options.costGuards = guards;
   return options;
 }
 

@@ -10,6 +10,7 @@ export { optionsFromEnv, describeMode } from './env';
 export type { ServerOptions } from './app';
 export type { Authorize, TrustProxy } from './identity';
 export type { UpstreamOptions } from './proxy';
+export { COST_GUARD_DEFAULTS, type CostGuardOptions } from './guards';
 export {
   createOfflineEngine,
   OFFLINE_MODELS,

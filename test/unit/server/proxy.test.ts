@@ -73,6 +73,7 @@ describe('credentials', () => {
       expect(received!.headers[header]).toBeUndefined();
     }
     expect(received!.body.toString()).toBe(chatBody);
+    expect(received!.headers['content-length']).toBe(String(Buffer.byteLength(chatBody)));
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
