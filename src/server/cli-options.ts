@@ -33,6 +33,14 @@ Environment variables:
                                 (redis://host:6379), shared by every instance that names it
   PARLANCE_CHAT_RPM             Chat requests a minute per client (default 60)
   PARLANCE_IMAGES_PER_MINUTE    Images a minute per client (default 50)
+  PARLANCE_MAX_N                Proxy mode: the largest n of a request (default 4)
+  PARLANCE_MAX_TOKENS           Proxy mode: the largest max_tokens / max_completion_tokens
+                                (default 16384)
+  PARLANCE_ALLOWED_MODELS       Proxy mode: model ids or globs requests may name, comma-separated
+                                (default: any)
+  PARLANCE_DAILY_TOKEN_BUDGET   Proxy mode: chat tokens each user may spend per UTC day
+  PARLANCE_MAX_IMAGE_PIXELS     Proxy mode: most pixels of an image size for a model whose sizes
+                                are not known (default 8294400)
   PARLANCE_QUIET=1              No line per request
   PORT, HOST                    As --port and --host (the options win)
 
