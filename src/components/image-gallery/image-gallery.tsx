@@ -3,7 +3,7 @@ import { useEffect, useState, type CSSProperties } from 'react';
 import type { ImagePacerTicket } from '../../core/images/pacer';
 import { isImageExpired, isSafeImageSrc, type GeneratedImage } from '../../core/images/results';
 import { useParlanceConfig, type ParlanceLocale, type ParlanceTheme } from '../../hooks/parlance-provider';
-import type { ImageHistoryEntry } from '../../hooks/use-image-generation';
+import type { ImageHistoryEntry } from '../../core/images/session';
 import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
 
 /** Props of {@link ImageGallery}. */
