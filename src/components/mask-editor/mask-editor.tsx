@@ -1,10 +1,15 @@
-import { useId, useRef, useState, type CSSProperties } from 'react';
+import { forwardRef, useId, useRef, type ComponentPropsWithoutRef } from 'react';
 
 import type { MaskModel } from '../../core/images/mask-model';
 import type { ImageFit, ImageInput } from '../../core/images/prepare';
-import { useParlanceConfig, type ParlanceLocale, type ParlanceTheme } from '../../hooks/parlance-provider';
+import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
-import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
+import { format } from '../i18n/chat';
+import { imagesCatalogs, type ImagesStrings } from '../i18n/images';
+import { useCatalogStrings, useLocale } from '../i18n/locale';
+import { composeEventHandlers } from '../primitives/compose-event-handlers';
+import { cx, useThemeAttribute } from '../primitives/root';
+import { useComposedRefs } from '../primitives/use-composed-refs';
 import { MaskEditorToolbar } from './toolbar';
 import { useMaskGestures, type MaskEditorTool } from './use-mask-gestures';
 import { useMaskModel, type MaskEditorChange, type MaskEditorValue } from './use-mask-model';
@@ -15,8 +20,14 @@ import { useViewport } from './use-viewport';
 
 export type { MaskEditorChange, MaskEditorTool, MaskEditorValue };
 
-/** Props of {@link MaskEditor}. */
-export interface MaskEditorProps {
+/**
+ * Props of {@link MaskEditor}. Any other `div` attribute (`id`, `aria-*`, `data-*`, handlers) is
+ * passed to the root element, whose ref is forwarded.
+ */
+export interface MaskEditorProps extends Omit<
+  ComponentPropsWithoutRef<'div'>,
+  'onChange' | 'onError' | 'defaultValue' | 'children'
+> {
   /** The image to mask: a File, Blob, ImageBitmap, ImageData, canvas, `<img>` or URL. */
   image: ImageInput;
   /** The prepared image's side in pixels. Default: the input's square side, at most 1024. */
@@ -44,8 +55,11 @@ export interface MaskEditorProps {
   /** Default `48`. */
   defaultBrushSize?: number;
   onBrushSizeChange?: (size: number) => void;
-  /** 0 (soft) … 1 (hard). Default `1`. */
+  /** Brush hardness, 0 (soft) … 1 (hard) (controlled). */
+  hardness?: number;
+  /** Default `1`. */
   defaultHardness?: number;
+  onHardnessChange?: (hardness: number) => void;
   /** Zoom factor, 1 … 8 (controlled). */
   zoom?: number;
   /** Default `1`. */
@@ -57,8 +71,6 @@ export interface MaskEditorProps {
   locale?: ParlanceLocale;
   /** Colour scheme; default: the provider's, else `auto` (follows the system). Exposed as `data-theme`. */
   theme?: ParlanceTheme;
-  className?: string;
-  style?: CSSProperties;
 }
 
 /**
@@ -67,7 +79,7 @@ export interface MaskEditorProps {
  * Shift+Ctrl/Cmd+Z), clear, invert, zoom and pan; mouse, pen (with pressure) and touch.
  * `onChange` gives a PNG mask exactly the prepared image's size, transparent where painted.
  *
- * Theming: `parlance-mask-editor*` classes, `data-slot` parts, `data-state` (`loading`, `ready`,
+ * Theming: `parlance-mask-editor*` classes under `parlance-root`, `data-slot` parts, `data-state` (`loading`, `ready`,
  * `error`) and `data-tool`; `--parlance-mask-overlay` sets the overlay colour.
  *
  * @example
@@ -75,170 +87,207 @@ export interface MaskEditorProps {
  * <MaskEditor image={file} onChange={({ image, mask }) => setEdit({ image, mask })} />
  * ```
  */
-export function MaskEditor(props: MaskEditorProps) {
-  const { image, side, fit, background, className, style } = props;
-  const { strings, locale } = useImagesStrings(props.strings, props.locale);
-  const configTheme = useParlanceConfig().theme;
-  const theme = props.theme ?? configTheme ?? 'auto';
-  const [value, setValue] = useControllableState<MaskEditorValue | null>({
-    prop: props.value,
-    defaultProp: props.defaultValue ?? null,
-    onChange: props.onValueChange,
-    caller: 'MaskEditor',
-  });
-  const [tool, setTool] = useControllableState<MaskEditorTool>({
-    prop: props.tool,
-    defaultProp: props.defaultTool ?? 'paint',
-    onChange: props.onToolChange,
-    caller: 'MaskEditor (tool)',
-  });
-  const [brushSize, setBrushSize] = useControllableState<number>({
-    prop: props.brushSize,
-    defaultProp: props.defaultBrushSize ?? 48,
-    onChange: props.onBrushSizeChange,
-    caller: 'MaskEditor (brushSize)',
-  });
-  const [zoom, setZoomState] = useControllableState<number>({
-    prop: props.zoom,
-    defaultProp: props.defaultZoom ?? 1,
-    onChange: props.onZoomChange,
-    caller: 'MaskEditor (zoom)',
-  });
-  const [hardness, setHardness] = useState(props.defaultHardness ?? 1);
+export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
+  function MaskEditor(props, forwardedRef) {
+    const {
+      image,
+      side,
+      fit,
+      background,
+      onChange,
+      onError,
+      value: _value,
+      defaultValue: _defaultValue,
+      onValueChange: _onValueChange,
+      tool: _tool,
+      defaultTool: _defaultTool,
+      onToolChange: _onToolChange,
+      brushSize: _brushSize,
+      defaultBrushSize: _defaultBrushSize,
+      onBrushSizeChange: _onBrushSizeChange,
+      hardness: _hardness,
+      defaultHardness: _defaultHardness,
+      onHardnessChange: _onHardnessChange,
+      zoom: _zoom,
+      defaultZoom: _defaultZoom,
+      onZoomChange: _onZoomChange,
+      strings: _strings,
+      locale: localeProp,
+      theme: themeProp,
+      className,
+      onKeyDown: onKeyDownProp,
+      ...rest
+    } = props;
+    const ambientLocale = useLocale();
+    const locale = localeProp ?? ambientLocale;
+    const strings = useCatalogStrings(imagesCatalogs, props.strings, locale);
+    const theme = useThemeAttribute(themeProp);
+    const [value, setValue] = useControllableState<MaskEditorValue | null>({
+      prop: props.value,
+      defaultProp: props.defaultValue ?? null,
+      onChange: props.onValueChange,
+      caller: 'MaskEditor',
+    });
+    const [tool, setTool] = useControllableState<MaskEditorTool>({
+      prop: props.tool,
+      defaultProp: props.defaultTool ?? 'paint',
+      onChange: props.onToolChange,
+      caller: 'MaskEditor (tool)',
+    });
+    const [brushSize, setBrushSize] = useControllableState<number>({
+      prop: props.brushSize,
+      defaultProp: props.defaultBrushSize ?? 48,
+      onChange: props.onBrushSizeChange,
+      caller: 'MaskEditor (brushSize)',
+    });
+    const [zoom, setZoomState] = useControllableState<number>({
+      prop: props.zoom,
+      defaultProp: props.defaultZoom ?? 1,
+      onChange: props.onZoomChange,
+      caller: 'MaskEditor (zoom)',
+    });
+    const [hardness, setHardness] = useControllableState<number>({
+      prop: props.hardness,
+      defaultProp: props.defaultHardness ?? 1,
+      onChange: props.onHardnessChange,
+      caller: 'MaskEditor (hardness)',
+    });
 
-  const modelRef = useRef<MaskModel | null>(null);
-  const imageCanvasRef = useRef<HTMLCanvasElement>(null);
-  const overlayRef = useRef<HTMLCanvasElement>(null);
-  const viewportRef = useRef<HTMLDivElement>(null);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const hintId = useId();
+    const modelRef = useRef<MaskModel | null>(null);
+    const imageCanvasRef = useRef<HTMLCanvasElement>(null);
+    const overlayRef = useRef<HTMLCanvasElement>(null);
+    const viewportRef = useRef<HTMLDivElement>(null);
+    const rootRef = useRef<HTMLDivElement>(null);
+    const ref = useComposedRefs(rootRef, forwardedRef);
+    const hintId = useId();
 
-  const load = usePreparedImage(image, { side, fit, background, onError: props.onError });
-  const prepared = load.state === 'ready' ? load.prepared : null;
-  const { resolvePalette, drawOverlay, queueOverlay } = useOverlayPainter(modelRef, overlayRef, rootRef);
-  const { history, commit } = useMaskModel({
-    prepared,
-    value,
-    setValue,
-    onChange: props.onChange,
-    imageCanvasRef,
-    overlayRef,
-    drawOverlay,
-    modelRef,
-  });
-  const { run, onKeyDown } = useMaskUndo(modelRef, drawOverlay, commit);
-  const viewport = useViewport(viewportRef, zoom, setZoomState);
-  const { pan, setZoom } = viewport;
-  const gestures = useMaskGestures({
-    modelRef,
-    overlayRef,
-    tool,
-    brushSize,
-    hardness,
-    pan,
-    panTo: viewport.panTo,
-    resolvePalette,
-    drawOverlay,
-    queueOverlay,
-    commit,
-  });
-  const { selection } = gestures;
+    const load = usePreparedImage(image, { side, fit, background, onError });
+    const prepared = load.state === 'ready' ? load.prepared : null;
+    const { resolvePalette, drawOverlay, queueOverlay } = useOverlayPainter(modelRef, overlayRef, rootRef);
+    const { history, commit } = useMaskModel({
+      prepared,
+      value,
+      setValue,
+      onChange,
+      imageCanvasRef,
+      overlayRef,
+      drawOverlay,
+      modelRef,
+    });
+    const { run, onKeyDown } = useMaskUndo(modelRef, drawOverlay, commit);
+    const viewport = useViewport(viewportRef, zoom, setZoomState);
+    const { pan, setZoom } = viewport;
+    const gestures = useMaskGestures({
+      modelRef,
+      overlayRef,
+      tool,
+      brushSize,
+      hardness,
+      pan,
+      panTo: viewport.panTo,
+      resolvePalette,
+      drawOverlay,
+      queueOverlay,
+      commit,
+    });
+    const { selection } = gestures;
 
-  const ready = load.state === 'ready';
-  const n = prepared?.side ?? 1;
+    const ready = load.state === 'ready';
+    const n = prepared?.side ?? 1;
 
-  return (
-    // Undo/redo shortcuts work wherever focus is inside the editor.
-    // eslint-disable-next-line jsx-a11y/no-static-element-interactions
-    <div
-      ref={rootRef}
-      className={['parlance-mask-editor', className].filter(Boolean).join(' ')}
-      style={style}
-      lang={locale}
-      data-slot="root"
-      data-state={load.state}
-      data-tool={tool}
-      data-theme={theme}
-      onKeyDown={onKeyDown}
-    >
-      <MaskEditorToolbar
-        strings={strings}
-        ready={ready}
-        side={n}
-        tool={tool}
-        onToolChange={setTool}
-        brushSize={brushSize}
-        onBrushSizeChange={setBrushSize}
-        hardness={hardness}
-        onHardnessChange={setHardness}
-        canUndo={history.canUndo}
-        canRedo={history.canRedo}
-        onAction={run}
-        zoom={zoom}
-        onZoom={setZoom}
-      />
-      {/* The viewport is a focusable canvas surface (role="application"): arrow keys pan, +/- zoom. */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
+    return (
+      // Undo/redo shortcuts work wherever focus is inside the editor.
+      // eslint-disable-next-line jsx-a11y/no-static-element-interactions
       <div
-        ref={viewportRef}
-        className="parlance-mask-editor__viewport"
-        data-slot="viewport"
-        role="application"
-        aria-label={strings.maskCanvas}
-        aria-describedby={hintId}
-        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
-        tabIndex={0}
-        onKeyDown={viewport.onKeyDown}
-        onWheel={viewport.onWheel}
+        {...rest}
+        ref={ref}
+        className={cx('parlance-root parlance-mask-editor', className)}
+        lang={locale}
+        data-slot="mask-editor"
+        data-state={load.state}
+        data-tool={tool}
+        data-theme={theme}
+        onKeyDown={composeEventHandlers(onKeyDownProp, onKeyDown)}
       >
+        <MaskEditorToolbar
+          strings={strings}
+          ready={ready}
+          side={n}
+          tool={tool}
+          onToolChange={setTool}
+          brushSize={brushSize}
+          onBrushSizeChange={setBrushSize}
+          hardness={hardness}
+          onHardnessChange={setHardness}
+          canUndo={history.canUndo}
+          canRedo={history.canRedo}
+          onAction={run}
+          zoom={zoom}
+          onZoom={setZoom}
+        />
+        {/* The viewport is a focusable canvas surface (role="application"): arrow keys pan, +/- zoom. */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
         <div
-          className="parlance-mask-editor__stage"
-          data-slot="stage"
-          style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }}
-          {...gestures.handlers}
+          ref={viewportRef}
+          className="parlance-mask-editor-viewport"
+          data-slot="viewport"
+          role="application"
+          aria-label={strings.maskCanvas}
+          aria-describedby={hintId}
+          // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+          tabIndex={0}
+          onKeyDown={viewport.onKeyDown}
+          onWheel={viewport.onWheel}
         >
-          <canvas
-            ref={imageCanvasRef}
-            className="parlance-mask-editor__image"
-            data-slot="image"
-            aria-hidden="true"
-          />
-          <canvas
-            ref={overlayRef}
-            className="parlance-mask-editor__overlay"
-            data-slot="overlay"
-            aria-hidden="true"
-          />
-          {selection && (
-            <div
-              className="parlance-mask-editor__selection"
-              data-slot="selection"
-              style={{
-                left: `${(Math.min(selection.x0, selection.x1) / n) * 100}%`,
-                top: `${(Math.min(selection.y0, selection.y1) / n) * 100}%`,
-                width: `${(Math.abs(selection.x1 - selection.x0) / n) * 100}%`,
-                height: `${(Math.abs(selection.y1 - selection.y0) / n) * 100}%`,
-              }}
+          <div
+            className="parlance-mask-editor-stage"
+            data-slot="stage"
+            style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }}
+            {...gestures.handlers}
+          >
+            <canvas
+              ref={imageCanvasRef}
+              className="parlance-mask-editor-image"
+              data-slot="image"
+              aria-hidden="true"
             />
+            <canvas
+              ref={overlayRef}
+              className="parlance-mask-editor-overlay"
+              data-slot="overlay"
+              aria-hidden="true"
+            />
+            {selection && (
+              <div
+                className="parlance-mask-editor-selection"
+                data-slot="selection"
+                style={{
+                  left: `${(Math.min(selection.x0, selection.x1) / n) * 100}%`,
+                  top: `${(Math.min(selection.y0, selection.y1) / n) * 100}%`,
+                  width: `${(Math.abs(selection.x1 - selection.x0) / n) * 100}%`,
+                  height: `${(Math.abs(selection.y1 - selection.y0) / n) * 100}%`,
+                }}
+              />
+            )}
+          </div>
+          {load.state !== 'ready' && (
+            <p
+              className="parlance-mask-editor-status"
+              data-slot="status"
+              role={load.state === 'error' ? 'alert' : 'status'}
+            >
+              {load.state === 'loading'
+                ? strings.loadingImage
+                : format(strings.imageFailed, {
+                    message: load.error instanceof Error ? load.error.message : String(load.error),
+                  })}
+            </p>
           )}
         </div>
-        {load.state !== 'ready' && (
-          <p
-            className="parlance-mask-editor__status"
-            data-slot="status"
-            role={load.state === 'error' ? 'alert' : 'status'}
-          >
-            {load.state === 'loading'
-              ? strings.loadingImage
-              : formatImagesString(strings.imageFailed, {
-                  message: load.error instanceof Error ? load.error.message : String(load.error),
-                })}
-          </p>
-        )}
+        <p id={hintId} className="parlance-visually-hidden">
+          {strings.maskCanvasHint}
+        </p>
       </div>
-      <p id={hintId} className="parlance-visually-hidden parlance-mask-editor__hint">
-        {strings.maskCanvasHint}
-      </p>
-    </div>
-  );
-}
+    );
+  },
+);

@@ -1,4 +1,5 @@
-import { formatImagesString, type ImagesStrings } from '../i18n/images';
+import { format } from '../i18n/chat';
+import type { ImagesStrings } from '../i18n/images';
 import type { MaskEditorTool } from './use-mask-gestures';
 import type { MaskAction } from './use-mask-undo';
 import { MAX_ZOOM, MIN_ZOOM, ZOOM_STEP } from './use-viewport';
@@ -29,7 +30,7 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
   const toolButton = (id: MaskEditorTool, label: string) => (
     <button
       type="button"
-      className="parlance-mask-editor__button"
+      className="parlance-button"
       data-slot={`tool-${id}`}
       aria-pressed={tool === id}
       data-state={tool === id ? 'on' : 'off'}
@@ -41,7 +42,7 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
   const action = (id: MaskAction, label: string, enabled: boolean, shortcut?: string) => (
     <button
       type="button"
-      className="parlance-mask-editor__button"
+      className="parlance-button"
       data-slot={id}
       disabled={!ready || !enabled}
       aria-keyshortcuts={shortcut}
@@ -55,16 +56,16 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
     <div
       role="toolbar"
       aria-label={strings.maskTools}
-      className="parlance-mask-editor__toolbar"
+      className="parlance-mask-editor-toolbar"
       data-slot="toolbar"
     >
-      <div className="parlance-mask-editor__group" role="group" aria-label={strings.maskTools}>
+      <div className="parlance-mask-editor-tools" role="group" aria-label={strings.maskTools}>
         {toolButton('paint', strings.paint)}
         {toolButton('erase', strings.erase)}
         {toolButton('rectangle', strings.rectangle)}
         {toolButton('pan', strings.pan)}
       </div>
-      <label className="parlance-mask-editor__range" data-slot="brush-size">
+      <label className="parlance-mask-editor-range" data-slot="brush-size">
         <span>{strings.brushSize}</span>
         <input
           type="range"
@@ -74,7 +75,7 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
           onChange={(e) => props.onBrushSizeChange(Number(e.currentTarget.value))}
         />
       </label>
-      <label className="parlance-mask-editor__range" data-slot="hardness">
+      <label className="parlance-mask-editor-range" data-slot="hardness">
         <span>{strings.hardness}</span>
         <input
           type="range"
@@ -90,19 +91,19 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
       {action('invert', strings.invert, true)}
       <button
         type="button"
-        className="parlance-mask-editor__button"
+        className="parlance-button"
         data-slot="zoom-out"
         disabled={!ready || zoom <= MIN_ZOOM}
         onClick={() => props.onZoom(zoom / ZOOM_STEP)}
       >
         {strings.zoomOut}
       </button>
-      <output className="parlance-mask-editor__zoom" data-slot="zoom-level" aria-live="polite">
-        {formatImagesString(strings.zoomLevel, { zoom: Math.round(zoom * 100) })}
+      <output className="parlance-mask-editor-zoom" data-slot="zoom-level" aria-live="polite">
+        {format(strings.zoomLevel, { zoom: Math.round(zoom * 100) })}
       </output>
       <button
         type="button"
-        className="parlance-mask-editor__button"
+        className="parlance-button"
         data-slot="zoom-in"
         disabled={!ready || zoom >= MAX_ZOOM}
         onClick={() => props.onZoom(zoom * ZOOM_STEP)}
@@ -111,7 +112,7 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
       </button>
       <button
         type="button"
-        className="parlance-mask-editor__button"
+        className="parlance-button"
         data-slot="reset-view"
         disabled={!ready || zoom === 1}
         onClick={() => props.onZoom(1)}
