@@ -226,8 +226,8 @@ export {
   type VaryImageInput,
 } from './images/requests';
 export {
-  ImageSession,
   createImageSession,
+  type ImageSession,
   type ImageHistoryEntry,
   type ImageOperationState,
   type ImageRequestStatus,

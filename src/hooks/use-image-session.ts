@@ -31,7 +31,8 @@ export interface UseImageOptions extends ParlanceConfig {
   /**
    * Names an image workspace: hooks with the same `id` share one session and one history, kept
    * in `storage` (default: the provider's, else `localStorage`) across reloads. Without `id` or
-   * `session`, each hook has its own history, kept for the life of the component.
+   * `session`, each hook has its own history, kept for the life of the component. Hooks sharing
+   * a session push their connection, `pacer` and `historyLimit` into it; the last render wins.
    */
   id?: string;
   /**
@@ -48,7 +49,7 @@ export interface UseImageOptions extends ParlanceConfig {
   historyLimit?: number;
   /** Called with each successful batch. */
   onSuccess?: (batch: ImageBatch) => void;
-  /** Called with each failure (not with cancellations). */
+  /** Called with each failure (not with cancellations), and with storage failures of a named session. */
   onError?: (error: unknown) => void;
 }
 
@@ -99,6 +100,8 @@ let browserStorage: ChatStorage | undefined;
 const defaultStorage = () => (browserStorage ??= createLocalStorage());
 
 function namedSession(id: string, options: ImageSessionOptions): ImageSession {
+  // A server render keeps nothing between requests: every render gets its own session.
+  if (typeof window === 'undefined') return createImageSession(options);
   const scope = options.storage ?? noStorage;
   let sessions = named.get(scope);
   if (!sessions) named.set(scope, (sessions = new Map()));
@@ -140,6 +143,8 @@ export function useImageSessionRequest<TInput extends { model?: string }>(
     fetch: config.fetch,
     ...(pacer !== undefined ? { pacer } : {}),
     ...(historyLimit !== undefined ? { historyLimit } : {}),
+    // Storage failures reach the app like request failures (a ChatStorageError).
+    onStorageError: (error) => latest.current.onError?.(error),
   });
   const latest = useLatest({ resolve, model, onSuccess, onError });
 

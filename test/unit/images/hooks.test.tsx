@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import {
   AbortError,
   ApiError,
+  ChatStorageError,
   EmptyPromptError,
   ImagePacer,
   createImageSession,
@@ -198,6 +199,28 @@ describe('image hooks over one session', () => {
       status: 'success',
     });
     expect(reloaded.result.current.status).toBe('idle');
+  });
+
+  test('a named session whose stored entry is unreadable reports it through onError and keeps it', async () => {
+    const storage = createMemoryStorage({ 'parlance:images:foreign': { not: 'ours' } });
+    const errors: unknown[] = [];
+    const { result } = renderHook(() =>
+      useImageGeneration({
+        baseUrl: 'http://x/v1',
+        fetch,
+        pacer: null,
+        id: 'foreign',
+        storage,
+        onError: (e) => errors.push(e),
+      }),
+    );
+    await waitFor(() => expect(errors).toHaveLength(1));
+    expect(ChatStorageError.isInstance(errors[0]) && errors[0].kind).toBe('foreign');
+    await act(async () => {
+      await result.current.generate({ prompt: 'x' });
+    });
+    expect(result.current.history).toHaveLength(1);
+    expect(storage.entries.get('parlance:images:foreign')).toEqual({ not: 'ours' });
   });
 
   test("requests go through the app's QueryClient as mutations keyed ['parlance', 'images', operation]", async () => {
