@@ -138,7 +138,7 @@ let counter = 0;
  * ```ts
  * const images = createImageSession({ id: 'studio', baseUrl: '/v1', storage: createIndexedDBStorage() });
  * const unmount = images.mount(); // restore the history
- * images.subscribe(() => render(images.getSnapshot().history));
+ * images.subscribe(() => console.log(images.getSnapshot().history.length));
  * await images.generate({ prompt: 'A lighthouse at dawn' });
  * ```
  */
