@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.tsx', 'src/hooks/**/*.ts'],
+    files: ['**/*.tsx', 'src/hooks/**/*.ts', 'src/components/**/use-*.ts'],
     plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
     rules: {
       ...reactHooks.configs.recommended.rules,

@@ -16,7 +16,7 @@ import {
 } from 'parlance';
 import { DEFAULT_IMAGE_MODEL, createClient, getImageModelInfo, type ImageSize } from 'parlance/core';
 import 'parlance/styles.css';
-import { StrictMode, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { StrictMode, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { playgroundStrings, type PlaygroundStrings } from './strings';
@@ -279,9 +279,10 @@ interface EditTarget {
 }
 
 function Images({ s }: { s: PlaygroundStrings }) {
+  // One session behind the three hooks: one history across generate, edit and vary.
   const generation = useImageGeneration();
-  const editing = useImageEdit();
-  const variation = useImageVariation();
+  const editing = useImageEdit({ session: generation.session });
+  const variation = useImageVariation({ session: generation.session });
   const [prompt, setPrompt] = useState('a lighthouse at dusk');
   const [size, setSize] = useState<ImageSize>(SIZES[0]!);
   const [count, setCount] = useState(1);
@@ -291,13 +292,7 @@ function Images({ s }: { s: PlaygroundStrings }) {
   const editorHeading = useRef<HTMLHeadingElement>(null);
   const galleryHeading = useRef<HTMLHeadingElement>(null);
 
-  const requests = useMemo(
-    () =>
-      [...generation.history, ...editing.history, ...variation.history].sort(
-        (a, b) => b.createdAt - a.createdAt,
-      ),
-    [generation.history, editing.history, variation.history],
-  );
+  const requests = generation.history;
   const hooks = [generation, editing, variation];
   const busy = hooks.filter((h) => h.isPending);
   const failure = hooks.find((h) => h.status === 'error');

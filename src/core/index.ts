@@ -225,6 +225,15 @@ export {
   type ImageRequestContext,
   type VaryImageInput,
 } from './images/requests';
+export {
+  createImageSession,
+  type ImageSession,
+  type ImageHistoryEntry,
+  type ImageOperationState,
+  type ImageRequestStatus,
+  type ImageSessionOptions,
+  type ImageSessionSnapshot,
+} from './images/session';
 // tokenizer endpoints (llama.cpp, vLLM)
 export {
   createTokenizerEndpoint,

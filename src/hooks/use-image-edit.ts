@@ -1,5 +1,9 @@
-import { editImage, type EditImageInput, type ImageBatch } from '../core/images/requests';
-import { useImageRequest, type UseImageOptions, type UseImageRequestResult } from './use-image-generation';
+import type { EditImageInput, ImageBatch } from '../core/images/requests';
+import {
+  useImageSessionRequest,
+  type UseImageOptions,
+  type UseImageRequestResult,
+} from './use-image-session';
 
 /** What {@link useImageEdit} returns. */
 export interface UseImageEditResult extends UseImageRequestResult {
@@ -34,6 +38,6 @@ export interface UseImageEditResult extends UseImageRequestResult {
  * ```
  */
 export function useImageEdit(options: UseImageOptions = {}): UseImageEditResult {
-  const { result, start } = useImageRequest<EditImageInput>(options, 'edit', editImage);
+  const { result, start } = useImageSessionRequest<EditImageInput>(options, 'edit');
   return { ...result, edit: start };
 }

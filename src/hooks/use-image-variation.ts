@@ -1,5 +1,9 @@
-import { varyImage, type ImageBatch, type VaryImageInput } from '../core/images/requests';
-import { useImageRequest, type UseImageOptions, type UseImageRequestResult } from './use-image-generation';
+import type { ImageBatch, VaryImageInput } from '../core/images/requests';
+import {
+  useImageSessionRequest,
+  type UseImageOptions,
+  type UseImageRequestResult,
+} from './use-image-session';
 
 /** What {@link useImageVariation} returns. */
 export interface UseImageVariationResult extends UseImageRequestResult {
@@ -26,6 +30,6 @@ export interface UseImageVariationResult extends UseImageRequestResult {
  * ```
  */
 export function useImageVariation(options: UseImageOptions = {}): UseImageVariationResult {
-  const { result, start } = useImageRequest<VaryImageInput>(options, 'variation', varyImage);
+  const { result, start } = useImageSessionRequest<VaryImageInput>(options, 'variation');
   return { ...result, vary: start };
 }

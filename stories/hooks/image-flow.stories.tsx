@@ -19,19 +19,18 @@ const backend = createImagesBackend({ delayMs: 150 });
 
 /**
  * The three image hooks together: generate from a prompt, paint a mask on a result and edit it,
- * then make variations, with one gallery over all three histories.
+ * then make variations, with one gallery over their shared history.
  */
 function ImageFlow() {
+  // Three hooks over one session: one history across generate, edit and vary.
   const generation = useImageGeneration();
-  const editing = useImageEdit();
-  const variation = useImageVariation();
+  const editing = useImageEdit({ session: generation.session });
+  const variation = useImageVariation({ session: generation.session });
   const [prompt, setPrompt] = useState('A lighthouse at dawn');
   const [editPrompt, setEditPrompt] = useState('');
   const [target, setTarget] = useState<GeneratedImage | null>(null);
   const [masked, setMasked] = useState<MaskEditorChange | null>(null);
-  const requests = [...generation.history, ...editing.history, ...variation.history].sort(
-    (a, b) => b.createdAt - a.createdAt,
-  );
+  const requests = generation.history;
   const busy = [generation, editing, variation].find((h) => h.isPending);
   const failure = [generation, editing, variation].find((h) => h.status === 'error');
   const ignore = () => {};

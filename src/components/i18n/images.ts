@@ -1,7 +1,4 @@
-import { useMemo } from 'react';
-
 import type { ParlanceLocale } from '../../hooks/parlance-provider';
-import { useLocale } from './locale';
 
 /**
  * Every word `MaskEditor` and `ImageGallery` show or announce. Pass a partial object as the
@@ -152,21 +149,3 @@ const zhCN: ImagesStrings = {
 
 /** The image components' strings per locale. */
 export const imagesCatalogs: Record<ParlanceLocale, ImagesStrings> = { en, 'zh-CN': zhCN };
-
-/** The image strings for `locale` (default: the provider's or the browser's), with overrides applied. */
-export function useImagesStrings(
-  overrides?: Partial<ImagesStrings>,
-  locale?: ParlanceLocale,
-): { strings: ImagesStrings; locale: ParlanceLocale } {
-  const ambient = useLocale();
-  const resolved = locale ?? ambient;
-  const strings = useMemo(() => ({ ...imagesCatalogs[resolved], ...overrides }), [resolved, overrides]);
-  return { strings, locale: resolved };
-}
-
-/** Fills `{name}` placeholders. */
-export function formatImagesString(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    key in values ? String(values[key]) : match,
-  );
-}

@@ -16,6 +16,19 @@ function browserLocale(): ParlanceLocale {
 
 /** The chat strings for the current locale, with the component's `strings` overrides applied. */
 export function useChatStrings(overrides?: Partial<ChatStrings>): ChatStrings {
-  const locale = useLocale();
-  return useMemo(() => ({ ...chatCatalogs[locale], ...overrides }), [locale, overrides]);
+  return useCatalogStrings(chatCatalogs, overrides);
+}
+
+/**
+ * A component's strings from its catalogs: for `locale` (default: the provider's, else the
+ * browser's), with the component's `strings` overrides applied.
+ */
+export function useCatalogStrings<T extends object>(
+  catalogs: Record<ParlanceLocale, T>,
+  overrides?: Partial<T>,
+  locale?: ParlanceLocale,
+): T {
+  const ambient = useLocale();
+  const resolved = locale ?? ambient;
+  return useMemo(() => ({ ...catalogs[resolved], ...overrides }), [catalogs, resolved, overrides]);
 }

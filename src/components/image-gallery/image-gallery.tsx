@@ -1,13 +1,19 @@
-import { useEffect, useState, type CSSProperties } from 'react';
+import { forwardRef, useEffect, useState, type ComponentPropsWithoutRef } from 'react';
 
 import type { ImagePacerTicket } from '../../core/images/pacer';
 import { isImageExpired, isSafeImageSrc, type GeneratedImage } from '../../core/images/results';
-import { useParlanceConfig, type ParlanceLocale, type ParlanceTheme } from '../../hooks/parlance-provider';
-import type { ImageHistoryEntry } from '../../hooks/use-image-generation';
-import { formatImagesString, useImagesStrings, type ImagesStrings } from '../i18n/images';
+import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
+import type { ImageHistoryEntry } from '../../core/images/session';
+import { format } from '../i18n/chat';
+import { imagesCatalogs, type ImagesStrings } from '../i18n/images';
+import { useCatalogStrings, useLocale } from '../i18n/locale';
+import { cx, useThemeAttribute } from '../primitives/root';
 
-/** Props of {@link ImageGallery}. */
-export interface ImageGalleryProps {
+/**
+ * Props of {@link ImageGallery}. Any other `section` attribute (`id`, `aria-*`, `data-*`,
+ * handlers) is passed to the root element, whose ref is forwarded.
+ */
+export interface ImageGalleryProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
   /** Requests to show, newest first: a hook's `history` (or several hooks' histories merged). */
   requests: readonly ImageHistoryEntry[];
   /** Shows "Edit this" on each image. */
@@ -24,8 +30,6 @@ export interface ImageGalleryProps {
   locale?: ParlanceLocale;
   /** Colour scheme; default: the provider's, else `auto` (follows the system). Exposed as `data-theme`. */
   theme?: ParlanceTheme;
-  className?: string;
-  style?: CSSProperties;
 }
 
 type CopyState = 'idle' | 'copied' | 'failed';
@@ -72,7 +76,7 @@ async function copyImage(image: GeneratedImage): Promise<void> {
  * cancelled states per request. Thumbnails load lazily; only `blob:`, `data:image/` and `https:`
  * sources are ever put in an `<img>`.
  *
- * Theming: `parlance-image-gallery*` classes, `data-slot` parts, and `data-state` on each item
+ * Theming: `parlance-image-gallery*` classes under `parlance-root`, `data-slot` parts, and `data-state` on each item
  * (`queued`, `loading`, `ready`, `expired`, `blocked`, `error`, `cancelled`).
  *
  * @example
@@ -81,21 +85,25 @@ async function copyImage(image: GeneratedImage): Promise<void> {
  * <ImageGallery requests={generation.history} queue={generation.queue} onKeep={generation.keep} />
  * ```
  */
-export function ImageGallery({
-  requests,
-  onEdit,
-  onVary,
-  onKeep,
-  queue,
-  strings: overrides,
-  locale: localeProp,
-  theme: themeProp,
-  className,
-  style,
-}: ImageGalleryProps) {
-  const { strings, locale } = useImagesStrings(overrides, localeProp);
-  const configTheme = useParlanceConfig().theme;
-  const theme = themeProp ?? configTheme ?? 'auto';
+export const ImageGallery = forwardRef<HTMLElement, ImageGalleryProps>(function ImageGallery(
+  {
+    requests,
+    onEdit,
+    onVary,
+    onKeep,
+    queue,
+    strings: overrides,
+    locale: localeProp,
+    theme: themeProp,
+    className,
+    ...rest
+  },
+  ref,
+) {
+  const ambientLocale = useLocale();
+  const locale = localeProp ?? ambientLocale;
+  const strings = useCatalogStrings(imagesCatalogs, overrides, locale);
+  const theme = useThemeAttribute(themeProp);
   const now = useNow(requests);
   const [copied, setCopied] = useState<Record<string, CopyState>>({});
 
@@ -114,7 +122,7 @@ export function ImageGallery({
     if (request.status === 'queued' || request.status === 'pending') {
       const label =
         request.status === 'queued' && queue
-          ? formatImagesString(strings.queued, {
+          ? format(strings.queued, {
               position: queue.position,
               seconds: Math.max(0, Math.ceil(queue.waitMs / 1000)),
             })
@@ -122,15 +130,15 @@ export function ImageGallery({
       return Array.from({ length: request.n }, (_, index) => (
         <li
           key={`${request.id}-${index}`}
-          className="parlance-image-gallery__item"
+          className="parlance-image-gallery-item"
           data-slot="item"
           data-state={request.status === 'queued' ? 'queued' : 'loading'}
           aria-busy="true"
         >
-          <div className="parlance-image-gallery__frame" data-slot="frame">
-            <p className="parlance-image-gallery__message">{label}</p>
+          <div className="parlance-image-gallery-frame" data-slot="frame">
+            <p className="parlance-image-gallery-message">{label}</p>
           </div>
-          <p className="parlance-image-gallery__caption">{caption}</p>
+          <p className="parlance-image-gallery-caption">{caption}</p>
         </li>
       ));
     }
@@ -138,52 +146,53 @@ export function ImageGallery({
       const message =
         request.status === 'cancelled'
           ? strings.cancelled
-          : formatImagesString(strings.requestFailed, {
+          : format(strings.requestFailed, {
               message: request.error instanceof Error ? request.error.message : String(request.error),
             });
       return [
         <li
           key={request.id}
-          className="parlance-image-gallery__item"
+          className="parlance-image-gallery-item"
           data-slot="item"
           data-state={request.status === 'error' ? 'error' : 'cancelled'}
         >
-          <div className="parlance-image-gallery__frame" data-slot="frame">
+          <div className="parlance-image-gallery-frame" data-slot="frame">
             <p
-              className="parlance-image-gallery__message"
+              className="parlance-image-gallery-message"
               role={request.status === 'error' ? 'alert' : undefined}
             >
               {message}
             </p>
           </div>
-          <p className="parlance-image-gallery__caption">{caption}</p>
+          <p className="parlance-image-gallery-caption">{caption}</p>
         </li>,
       ];
     }
     return request.images.map((image, index) => {
       const key = `${request.id}-${index}`;
-      const expired = now !== null && isImageExpired(image, now);
+      // Restored images come marked `expired`; live URLs are judged by the clock after mount.
+      const expired = isImageExpired(image, now ?? -Infinity);
       const safe = isSafeImageSrc(image.src);
       const state = expired ? 'expired' : safe ? 'ready' : 'blocked';
-      const alt = formatImagesString(strings.imageAlt, {
+      const alt = format(strings.imageAlt, {
         index: index + 1,
         total: request.images.length,
         prompt: caption,
       });
       const copyState = copied[key] ?? 'idle';
       return (
-        <li key={key} className="parlance-image-gallery__item" data-slot="item" data-state={state}>
-          <figure className="parlance-image-gallery__figure" data-slot="figure">
-            <div className="parlance-image-gallery__frame" data-slot="frame">
+        <li key={key} className="parlance-image-gallery-item" data-slot="item" data-state={state}>
+          <figure className="parlance-image-gallery-figure" data-slot="figure">
+            <div className="parlance-image-gallery-frame" data-slot="frame">
               {state === 'ready' ? (
                 <img src={image.src} alt={alt} loading="lazy" decoding="async" data-slot="image" />
               ) : (
-                <p className="parlance-image-gallery__message" data-slot="expired">
+                <p className="parlance-image-gallery-message" data-slot="expired">
                   {expired ? strings.expired : strings.blocked}
                 </p>
               )}
             </div>
-            <figcaption className="parlance-image-gallery__caption" data-slot="caption">
+            <figcaption className="parlance-image-gallery-caption" data-slot="caption">
               {image.revisedPrompt ? (
                 <>
                   <span>{strings.revisedPrompt}</span> {image.revisedPrompt}
@@ -194,17 +203,17 @@ export function ImageGallery({
             </figcaption>
           </figure>
           {request.reduced && index === 0 && (
-            <p className="parlance-image-gallery__notice" data-slot="reduced">
-              {formatImagesString(strings.reduced, {
+            <p className="parlance-image-gallery-notice" data-slot="reduced">
+              {format(strings.reduced, {
                 from: request.reduced.fromSide,
                 to: request.reduced.toSide,
               })}
             </p>
           )}
-          <div className="parlance-image-gallery__actions" data-slot="actions" role="group" aria-label={alt}>
+          <div className="parlance-image-gallery-actions" data-slot="actions" role="group" aria-label={alt}>
             {state === 'ready' && (
               <a
-                className="parlance-image-gallery__action"
+                className="parlance-button"
                 data-slot="download"
                 href={image.src}
                 download={`parlance-${request.id}-${index + 1}.png`}
@@ -215,7 +224,7 @@ export function ImageGallery({
             {state === 'ready' && (
               <button
                 type="button"
-                className="parlance-image-gallery__action"
+                className="parlance-button"
                 data-slot="copy"
                 aria-live="polite"
                 onClick={() => {
@@ -235,7 +244,7 @@ export function ImageGallery({
             {onKeep && !image.blob && !expired && (
               <button
                 type="button"
-                className="parlance-image-gallery__action"
+                className="parlance-button"
                 data-slot="keep"
                 onClick={() => void onKeep(image, request)}
               >
@@ -245,7 +254,7 @@ export function ImageGallery({
             {onEdit && state === 'ready' && (
               <button
                 type="button"
-                className="parlance-image-gallery__action"
+                className="parlance-button"
                 data-slot="edit"
                 onClick={() => onEdit(image, request)}
               >
@@ -255,7 +264,7 @@ export function ImageGallery({
             {onVary && state === 'ready' && (
               <button
                 type="button"
-                className="parlance-image-gallery__action"
+                className="parlance-button"
                 data-slot="vary"
                 onClick={() => onVary(image, request)}
               >
@@ -270,21 +279,22 @@ export function ImageGallery({
 
   return (
     <section
-      className={['parlance-image-gallery', className].filter(Boolean).join(' ')}
-      style={style}
-      lang={locale}
       aria-label={strings.gallery}
-      data-slot="root"
+      {...rest}
+      ref={ref}
+      className={cx('parlance-root parlance-image-gallery', className)}
+      lang={locale}
+      data-slot="image-gallery"
       data-state={requests.length === 0 ? 'empty' : 'filled'}
       data-theme={theme}
     >
       {items.length === 0 ? (
-        <p className="parlance-image-gallery__notice">{strings.galleryEmpty}</p>
+        <p className="parlance-image-gallery-notice">{strings.galleryEmpty}</p>
       ) : (
-        <ul className="parlance-image-gallery__grid" data-slot="grid">
+        <ul className="parlance-image-gallery-grid" data-slot="grid">
           {items}
         </ul>
       )}
     </section>
   );
-}
+});

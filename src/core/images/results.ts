@@ -14,6 +14,11 @@ export interface GeneratedImage {
   revisedPrompt?: string;
   /** For URL results, when the URL stops working (`Date.now()` time); absent for held images. */
   expiresAt?: number;
+  /**
+   * Set on an image restored from storage whose URL had expired or whose bytes were lost:
+   * shown as expired rather than as a broken image.
+   */
+  expired?: true;
 }
 
 /** How long the API's image URLs live: one hour. */
@@ -57,7 +62,8 @@ export function normalizeImagesResponse(
 
 /** Whether an image's URL has expired and nothing holds its bytes. */
 export function isImageExpired(image: GeneratedImage, now: number = Date.now()): boolean {
-  return image.blob === undefined && image.expiresAt !== undefined && now >= image.expiresAt;
+  if (image.blob !== undefined) return false;
+  return image.expired === true || (image.expiresAt !== undefined && now >= image.expiresAt);
 }
 
 /**
@@ -96,7 +102,7 @@ export async function keepImage(
   const response = await fetchImpl(image.src, { credentials: 'omit', signal: options.signal ?? null });
   if (!response.ok) throw ApiError.fromResponse(response, await response.text());
   const blob = await response.blob();
-  const { expiresAt: _expired, ...rest } = image;
+  const { expiresAt: _expiresAt, expired: _expired, ...rest } = image;
   return { ...rest, src: blobSrc(blob), blob };
 }
 

@@ -1,9 +1,19 @@
 // @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { describe, expect, test } from 'vitest';
 
-import { AbortError, ApiError, EmptyPromptError, ImagePacer } from 'parlance/core';
-import { useImageGeneration, useImageVariation } from 'parlance';
+import {
+  AbortError,
+  ApiError,
+  ChatStorageError,
+  EmptyPromptError,
+  ImagePacer,
+  createImageSession,
+  createMemoryStorage,
+} from 'parlance/core';
+import { useImageEdit, useImageGeneration, useImageVariation } from 'parlance';
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), {
@@ -131,4 +141,114 @@ test('useImageVariation needs an image the browser can decode (Node: typed envir
   });
   expect(result.current.status).toBe('error');
   expect((result.current.error as { code?: string }).code).toMatch(/unsupported-environment|not-an-image/);
+});
+
+describe('image hooks over one session', () => {
+  const fetch = async () => json({ created: 1, data: [{ url: 'https://img.example/a.png' }] });
+
+  test('hooks with the same id share one history across generate, edit and vary', async () => {
+    const storage = createMemoryStorage();
+    const options = { baseUrl: 'http://x/v1', fetch, pacer: null, id: 'shared-id', storage };
+    const { result } = renderHook(() => ({
+      generation: useImageGeneration(options),
+      edit: useImageEdit(options),
+      variation: useImageVariation(options),
+    }));
+    await act(async () => {
+      await result.current.generation.generate({ prompt: 'sea' });
+      await result.current.variation.vary({ image: new Blob(['x']) }).catch(() => {});
+    });
+    const { generation, edit, variation } = result.current;
+    expect(generation.history.map((e) => e.operation)).toEqual(['variation', 'generate']);
+    expect(edit.history).toBe(generation.history);
+    expect(variation.history).toBe(generation.history);
+    expect([generation.status, edit.status, variation.status]).toEqual(['success', 'idle', 'error']);
+    expect(generation.session).toBe(edit.session);
+  });
+
+  test('hooks given the same session share it; a remount over the same storage restores the history', async () => {
+    const storage = createMemoryStorage();
+    const session = createImageSession({
+      id: 'remount',
+      storage,
+      baseUrl: 'http://x/v1',
+      fetch,
+      pacer: null,
+    });
+    const first = renderHook(
+      () => [useImageGeneration({ session }), useImageVariation({ session })] as const,
+    );
+    await act(async () => {
+      await first.result.current[0].generate({ prompt: 'kept across reloads' });
+    });
+    expect(first.result.current[1].history[0]!.prompt).toBe('kept across reloads');
+    first.unmount();
+
+    const reloaded = renderHook(() =>
+      useImageGeneration({
+        baseUrl: 'http://x/v1',
+        fetch,
+        pacer: null,
+        id: 'remount',
+        storage: createMemoryStorage(Object.fromEntries(storage.entries)),
+      }),
+    );
+    await waitFor(() => expect(reloaded.result.current.history).toHaveLength(1));
+    expect(reloaded.result.current.history[0]).toMatchObject({
+      prompt: 'kept across reloads',
+      status: 'success',
+    });
+    expect(reloaded.result.current.status).toBe('idle');
+  });
+
+  test('a named session whose stored entry is unreadable reports it through onError and keeps it', async () => {
+    const storage = createMemoryStorage({ 'parlance:images:foreign': { not: 'ours' } });
+    const errors: unknown[] = [];
+    const { result } = renderHook(() =>
+      useImageGeneration({
+        baseUrl: 'http://x/v1',
+        fetch,
+        pacer: null,
+        id: 'foreign',
+        storage,
+        onError: (e) => errors.push(e),
+      }),
+    );
+    await waitFor(() => expect(errors).toHaveLength(1));
+    expect(ChatStorageError.isInstance(errors[0]) && errors[0].kind).toBe('foreign');
+    await act(async () => {
+      await result.current.generate({ prompt: 'x' });
+    });
+    expect(result.current.history).toHaveLength(1);
+    expect(storage.entries.get('parlance:images:foreign')).toEqual({ not: 'ours' });
+  });
+
+  test("requests go through the app's QueryClient as mutations keyed ['parlance', 'images', operation]", async () => {
+    const queryClient = new QueryClient();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = async () => (await gate, json({ created: 1, data: [{ url: 'https://img.example/a.png' }] }));
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const { result } = renderHook(
+      () => useImageGeneration({ baseUrl: 'http://x/v1', fetch: slow, pacer: null }),
+      {
+        wrapper,
+      },
+    );
+    let done!: Promise<unknown>;
+    act(() => {
+      done = result.current.generate({ prompt: 'x' });
+    });
+    await waitFor(() =>
+      expect(queryClient.isMutating({ mutationKey: ['parlance', 'images', 'generate'] })).toBe(1),
+    );
+    release();
+    await act(async () => {
+      await done;
+    });
+    expect(queryClient.isMutating()).toBe(0);
+    expect(result.current.status).toBe('success');
+  });
 });

@@ -141,4 +141,16 @@ describe('ImageGallery', () => {
     render(<ImageGallery requests={[]} />);
     expect(screen.getByText('No images yet.')).toBeTruthy();
   });
+
+  test('an image restored from storage marked expired shows as expired at once, not as a broken image', () => {
+    render(
+      <ImageGallery
+        requests={[entry({ images: [{ src: 'https://img.example/gone.png', expired: true }] })]}
+      />,
+    );
+    const item = screen.getByRole('listitem');
+    expect(item.dataset.state).toBe('expired');
+    expect(within(item).queryByRole('img')).toBeNull();
+    expect(within(item).getByText('This image link has expired.')).toBeTruthy();
+  });
 });
