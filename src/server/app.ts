@@ -2,6 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
 import { createOfflineEngine, readForm, resolveRoute } from './offline/engine';
+import type { RunImageTask } from './offline/image-tasks';
 import type { OfflineDocument } from './offline/retrieval';
 import { HttpApiError, errorResponse } from './protocol/errors';
 import {
@@ -66,6 +67,8 @@ export interface ServerOptions {
    * ({@link createMemoryStore}); share one Redis between instances with `createRedisStore`.
    */
   store?: ServerStore;
+  /** Runs offline image work (drawing, PNG decode and encode). `createServer` passes a worker-thread pool; default: this thread. */
+  runImageTask?: RunImageTask;
 }
 
 /** The server's web handler, before it listens anywhere. */
@@ -218,6 +221,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
         chunkDelayMs: options.chunkDelayMs ?? 15,
         basePath: `${base}/v1`,
         maxTokenizeChars,
+        runImageTask: options.runImageTask,
         publishImage: async (png, request) => {
           const id = newImageId();
           await store.putImage(id, png, IMAGE_LIFETIME_MS);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createApp, normalizeBasePath, type ParlanceApp, type ServerOptions } from './app';
+import { createImagePool, type ImagePoolOptions } from './offline/pool';
 import type { OfflineDocument } from './offline/retrieval';
 
 /**
@@ -38,6 +39,12 @@ export interface CreateServerOptions extends ServerOptions {
    * or no sections to answer from). Pass `documents` to skip the file reads altogether.
    */
   docsDir?: string;
+  /**
+   * Offline mode's image worker threads: how many (default 2), how long one task may run
+   * (default 30 s, then a 503) and how many may wait (default 64, then a 503). Ignored when
+   * `runImageTask` is given.
+   */
+  imageWorkers?: ImagePoolOptions;
 }
 
 /** What {@link ParlanceServer.listen} resolves to. */
@@ -224,8 +231,11 @@ export function createServer(options: CreateServerOptions = {}): ParlanceServer 
     (urlPath === '/' && options.staticDir !== null
       ? apiPage(`${new URL(request.url).origin}${base}/v1`, options.upstream ? 'proxy' : 'offline')
       : undefined);
+  // Offline image work runs on worker threads, started on the first image and closed with the listener.
+  const pool = options.upstream || options.runImageTask ? null : createImagePool(options.imageWorkers);
   const app: ParlanceApp = createApp({
     ...options,
+    runImageTask: options.runImageTask ?? pool?.run,
     documents: options.upstream ? [] : (options.documents ?? defaultDocuments(options.docsDir)),
     serveStatic: options.serveStatic ?? serveStatic,
   });
@@ -243,7 +253,7 @@ export function createServer(options: CreateServerOptions = {}): ParlanceServer 
             url: `http://${shown}:${info.port}`,
             close: () =>
               new Promise<void>((done) => {
-                server.close(() => done());
+                server.close(() => void (pool?.close() ?? Promise.resolve()).finally(done));
                 if ('closeAllConnections' in server) server.closeAllConnections();
               }),
           });
