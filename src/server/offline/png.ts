@@ -116,7 +116,13 @@ export function decodePngRgba(bytes: Uint8Array, param: string, maxEdge = OFFLIN
       'invalid_image_format',
     );
   }
-  const header = checkImageDimensions(bytes, param, maxEdge, maxEdge * maxEdge)!;
+  const header = checkImageDimensions(
+    bytes,
+    param,
+    maxEdge,
+    maxEdge * maxEdge,
+    'offline mode reads images of',
+  )!;
   const safe = boundedPng(bytes, header, param);
   let png;
   try {

@@ -59,7 +59,8 @@ export function readPngHeader(bytes: Uint8Array): PngHeader | undefined {
 
 /**
  * Refuses a PNG whose header declares dimensions beyond `maxEdge` per side or `maxPixels` in all
- * (default: what any model accepts), or a PNG whose header cannot be read. Anything that is not a
+ * (default: what any model accepts; `who` opens the limit in the message), or a PNG whose header
+ * cannot be read. Anything that is not a
  * PNG passes: the offline engine refuses it when decoding, an upstream judges its own formats.
  */
 export function checkImageDimensions(
@@ -67,6 +68,7 @@ export function checkImageDimensions(
   param: string,
   maxEdge = MAX_IMAGE_EDGE,
   maxPixels = MAX_IMAGE_PIXELS,
+  who = 'images may be',
 ): PngHeader | undefined {
   if (!isPng(bytes)) return undefined;
   const header = readPngHeader(bytes);
@@ -80,7 +82,7 @@ export function checkImageDimensions(
   const { width, height } = header;
   if (width > maxEdge || height > maxEdge || width * height > maxPixels) {
     throw invalidRequest(
-      `Invalid input image - the '${param}' is ${width}x${height}; images may be at most ${maxEdge} pixels on a side and ${maxPixels.toLocaleString('en')} pixels in all.`,
+      `Invalid input image - the '${param}' is ${width}x${height}; ${who} at most ${maxEdge} pixels on a side and ${maxPixels.toLocaleString('en')} pixels in all.`,
       param,
       'image_dimensions_too_large',
     );
