@@ -247,7 +247,6 @@ export function staticFiles(
   dir: string,
 ): (urlPath: string, request?: Request) => Promise<Response | undefined> {
   const root = path.resolve(dir);
-  let realRoot: Promise<string> | undefined;
   /** Compressed copies by path, encoding, size and mtime, least recently used first. */
   const compressed = new Map<string, Promise<Uint8Array>>();
   const sizes = new Map<string, number>();
@@ -298,9 +297,10 @@ export function staticFiles(
     if (file !== root && !file.startsWith(root + path.sep)) return undefined;
     let handle: FileHandle;
     try {
-      realRoot ??= realpath(root);
+      // Per request: the folder may be created or replaced while the server runs (a rebuild).
+      const realRoot = await realpath(root);
       // Any symbolic link on the way (a folder or the file) makes the real path differ.
-      if ((await realpath(file)) !== path.join(await realRoot, path.relative(root, file))) return undefined;
+      if ((await realpath(file)) !== path.join(realRoot, path.relative(root, file))) return undefined;
       handle = await open(file, NO_FOLLOW);
     } catch {
       return undefined;
