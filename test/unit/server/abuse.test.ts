@@ -5,8 +5,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { MAX_IMAGE_EDGE } from '../../../src/server/protocol/validate';
+import { createServer } from '../../../src/server/index';
 import { cjkRun, deflateBombPng, lyingHeaderPng, longWord, measure } from './abuse-mix';
 import { envelope, offlineServer, png, postForm, postJson } from './helpers';
+import { startUpstream } from './upstream';
 
 const BLOCK_MS = 250;
 const RSS_MB = 300;
@@ -73,6 +75,27 @@ describe('PNG bombs', () => {
       expect(result.error.message).toContain(String(MAX_IMAGE_EDGE));
       expect(blockMs).toBeLessThan(BLOCK_MS);
       expect(rssGrowthMb).toBeLessThan(RSS_MB);
+    }
+  });
+
+  test('in proxy mode the bomb is refused the same way and never reaches the upstream', async () => {
+    const upstream = await startUpstream();
+    try {
+      const proxy = createServer({
+        upstream: { baseUrl: upstream.url, apiKey: 'sk-test' },
+        staticDir: null,
+        rateLimits: false,
+      });
+      const response = await postForm(proxy, '/v1/images/edits', {
+        image: deflateBombPng(8192, 8192),
+        prompt: 'a hat',
+        model: 'gpt-image-1',
+      });
+      expect(response.status).toBe(400);
+      expect((await envelope(response)).code).toBe('image_dimensions_too_large');
+      expect(upstream.requests).toHaveLength(0);
+    } finally {
+      await upstream.close();
     }
   });
 
