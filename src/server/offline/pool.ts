@@ -3,7 +3,6 @@
 // provides the threads, the bounded queue and cancellation by AbortSignal, which terminates a
 // thread whose task runs past its time.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -56,10 +55,12 @@ function workerModule(): string | null {
     const url = new URL(file, import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
     if (!fromSource) return url.href;
-    // tsx's ESM entry (its CommonJS one cannot load the rest of tsx from a worker).
-    const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-    const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as TsxManifest).exports['./esm/api'];
-    const tsx = pathToFileURL(path.join(path.dirname(manifest), exported.import.default)).href;
+    // tsx's ESM entry (its CommonJS one cannot load the rest of tsx from a worker), found in the
+    // repository's node_modules: the sources only run there (the package ships dist/ alone). Read
+    // as a file, not resolved with require, so that no bundler of dist/ looks for tsx.
+    const tsxDir = path.join(path.dirname(fileURLToPath(url)), '..', '..', '..', 'node_modules', 'tsx');
+    const manifest = JSON.parse(readFileSync(path.join(tsxDir, 'package.json'), 'utf8')) as TsxManifest;
+    const tsx = pathToFileURL(path.join(tsxDir, manifest.exports['./esm/api'].import.default)).href;
     const loader = [
       `const api = await import(${JSON.stringify(tsx)});`,
       `const tsImport = api.tsImport ?? api.default.tsImport;`,
