@@ -140,7 +140,24 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
     fields: ImageRequestFields,
     request: Request,
   ): Promise<Response> => {
-    const results = await Promise.all(tasks.map((task) => runTask(task, request.signal)));
+    // One task failing (a time limit, a full queue) or the client leaving cancels the others.
+    const siblings = new AbortController();
+    const leave = () => siblings.abort(request.signal.reason);
+    if (request.signal.aborted) leave();
+    request.signal.addEventListener('abort', leave, { once: true });
+    let results: TaskImage[][];
+    try {
+      results = await Promise.all(
+        tasks.map((task) =>
+          runTask(task, siblings.signal).catch((error: unknown) => {
+            siblings.abort(error);
+            throw error;
+          }),
+        ),
+      );
+    } finally {
+      request.signal.removeEventListener('abort', leave);
+    }
     const body: ImagesResponse = {
       created: Math.floor(Date.now() / 1000),
       data: await Promise.all(

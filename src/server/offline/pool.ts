@@ -114,9 +114,18 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
     const timeout = AbortSignal.timeout(timeoutMs);
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const workers = await start();
+    // Tinypool keeps its abort listener on a task it refused (a full queue) and fails an assertion
+    // if that signal aborts later: it gets a signal of its own, aborted only while it holds the task.
+    const own = new AbortController();
+    let held = true;
+    const cancel = () => {
+      if (held) own.abort(both.reason);
+    };
+    both.addEventListener('abort', cancel, { once: true });
+    if (both.aborted) cancel();
     let result: ImageTaskResult;
     try {
-      result = (await workers.run(task, { signal: both })) as ImageTaskResult;
+      result = (await workers.run(task, { signal: own.signal })) as ImageTaskResult;
     } catch (error) {
       if (timeout.aborted && !signal?.aborted) {
         throw serviceUnavailable(
@@ -132,6 +141,9 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
         );
       }
       throw error;
+    } finally {
+      held = false;
+      both.removeEventListener('abort', cancel);
     }
     return unwrapResult(result);
   };
