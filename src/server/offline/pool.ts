@@ -78,6 +78,16 @@ function workerModule(): string | null {
   }
 }
 
+/**
+ * Whether worker threads can run the image work here. Not on Deno: tinypool's worker needs
+ * environment access there (it reads `PISCINA_DISABLE_ATOMICS`; without it the failing worker takes
+ * the process down), and with it (Deno 2.9) a task never comes back. Deno keeps the work on the
+ * calling thread, as a browser does.
+ */
+function workersPermitted(): boolean {
+  return (globalThis as { Deno?: unknown }).Deno === undefined;
+}
+
 const serviceUnavailable = (message: string, code: string) =>
   new HttpApiError({
     status: 503,
@@ -108,7 +118,7 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
     ));
 
   const run: RunImageTask = async (task: ImageTask, signal?: AbortSignal) => {
-    if (module === undefined) module = workerModule();
+    if (module === undefined) module = workersPermitted() ? workerModule() : null;
     if (module === null) return runImageTaskInProcess(task, signal);
     signal?.throwIfAborted();
     const timeout = AbortSignal.timeout(timeoutMs);
