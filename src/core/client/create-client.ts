@@ -15,7 +15,8 @@ import type { ModelsList } from '../wire/models';
 import { ChatCompletionStream } from './chat-completion-stream';
 import { toFormData } from './multipart';
 import type { ClientOptions, RequestOptions } from './options';
-import { type Call, readAll, request } from './transport';
+import { readAll } from '../internal/body';
+import { type Call, request } from './transport';
 
 /** `client.chat.completions.create`, overloaded on `stream`. */
 export interface CreateChatCompletion {
