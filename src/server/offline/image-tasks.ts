@@ -2,7 +2,7 @@
 // plain data in, PNG bytes or base64 out. The Node server runs them on worker threads
 // (./pool.ts, ./image-worker.ts); a browser transport runs them in its own thread.
 import { HttpApiError, type HttpApiErrorInit } from '../protocol/errors';
-import { editImages, generateImage, varyImages } from './images';
+import { editImages, generateImage, varyImages, type EditInput, type VariationInput } from './images';
 import { encodePngRgba, type Rgba } from './png';
 
 interface TaskOutput {
@@ -20,23 +20,13 @@ export interface GenerateTask extends TaskOutput {
 }
 
 /** Edit `image` inside `mask` (or its own transparent area), `n` times. */
-export interface EditTask extends TaskOutput {
+export interface EditTask extends TaskOutput, EditInput {
   kind: 'edit';
-  image: Uint8Array;
-  mask: Uint8Array | undefined;
-  prompt: string;
-  n: number;
-  width: number;
-  height: number;
 }
 
 /** `n` variations of `image`. */
-export interface VariationTask extends TaskOutput {
+export interface VariationTask extends TaskOutput, VariationInput {
   kind: 'variation';
-  image: Uint8Array;
-  n: number;
-  width: number;
-  height: number;
 }
 
 /** One unit of offline image work. */
