@@ -29,8 +29,7 @@ export interface ChatRequestDraft {
   sources: (ChatRequestMessage | null)[];
 }
 
-export const DEFAULT_CONTINUE_PROMPT =
-  'Continue exactly where your last reply stopped, without repeating anything.';
+const DEFAULT_CONTINUE_PROMPT = 'Continue exactly where your last reply stopped, without repeating anything.';
 
 function textOf(content: ChatMessageContent): string {
   if (typeof content === 'string') return content;
@@ -115,7 +114,7 @@ export interface ChatRequestPlan extends Pick<
 }
 
 /** The reply's token limit a body asks for: `max_completion_tokens`, else `max_tokens`. */
-export function replyLimitOf(body: Pick<ChatTransportRequest, 'max_tokens' | 'max_completion_tokens'>) {
+function replyLimitOf(body: Pick<ChatTransportRequest, 'max_tokens' | 'max_completion_tokens'>) {
   return body.max_completion_tokens ?? body.max_tokens ?? undefined;
 }
 

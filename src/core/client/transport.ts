@@ -19,7 +19,7 @@ export interface Call {
  * (`TimeoutError`, `AbortError`, `NetworkError`); aborts reject a pending read at once, even with
  * a fetch that ignores its signal.
  */
-export interface BodyReader extends ByteSource {
+interface BodyReader extends ByteSource {
   /** Throws the typed error if the attempt was aborted (timeout, caller's signal, cancel). */
   throwIfAborted(): void;
 }
