@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY, resolveRetry } from '../client/options';
-import { retryDelay } from '../client/retry';
+import { withRetry } from '../client/retry';
 import {
   AbortError,
   ApiError,
@@ -11,7 +11,7 @@ import {
   TimeoutError,
 } from '../errors';
 import { brand, hasMarker } from '../internal/brand';
-import { sleep } from '../internal/sleep';
+import { raceAbort } from '../internal/abort';
 import { estimateCost, estimateRequestCost, findModelPrice } from '../tokens/cost';
 import type { MaybePromise } from '../tokens/tokenizer';
 import type { ChatCompletionChunk, CompletionUsage, FinishReason } from '../wire/chat';
@@ -529,30 +529,21 @@ export class ChatStore {
         signal,
       );
       if (request.dropped) this.#commit({ dropped: request.dropped });
-      const policy = resolveRetry(DEFAULT_RETRY, this.#options.retry);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.#consume(
-            transport.send(request.body, { signal, headers: this.#options.headers }),
-            stream,
-          );
-          break;
-        } catch (error) {
-          if (signal.aborted || stream.received) throw error;
+      await withRetry(
+        () => this.#consume(transport.send(request.body, { signal, headers: this.#options.headers }), stream),
+        {
+          policy: resolveRetry(DEFAULT_RETRY, this.#options.retry),
+          signal,
+          isFinal: () => signal.aborted || stream.received,
           // A stream that broke before its first chunk showed nothing: as safe to resend as a network error.
-          const delayMs = retryDelay(
-            StreamInterruptedError.isInstance(error) ? new NetworkError() : error,
-            attempt,
-            policy,
-          );
-          if (delayMs === null) throw error;
-          this.#commit({
-            retryWait: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) },
-          });
-          await sleep(delayMs, signal);
-          this.#commit({ retryWait: null });
-        }
-      }
+          judgeAs: (error) => (StreamInterruptedError.isInstance(error) ? new NetworkError() : error),
+          onWait: ({ attempt, delayMs, error }) =>
+            this.#commit({
+              retryWait: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) },
+            }),
+          onWaited: () => this.#commit({ retryWait: null }),
+        },
+      );
       reason = mapFinishReason(stream.finishReason ?? undefined).reason;
     } catch (error) {
       if (signal.aborted || AbortError.isInstance(error)) {
@@ -904,15 +895,6 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
