@@ -164,9 +164,5 @@ export function useImagesStrings(
   return { strings, locale: resolved };
 }
 
-/** Fills `{name}` placeholders. */
-export function formatImagesString(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    key in values ? String(values[key]) : match,
-  );
-}
+/** The image components' name for {@link format}, the one template helper. */
+export { format as formatImagesString } from './template';

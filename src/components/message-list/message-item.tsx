@@ -1,6 +1,7 @@
 import { memo, useId, useState, type ReactNode } from 'react';
 
-import { format, type ChatStrings } from '../i18n/chat';
+import type { ChatStrings } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
 import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
