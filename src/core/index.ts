@@ -143,6 +143,7 @@ export {
   type ChatStorageErrorKind,
 } from './chat/storage';
 export { chatStorageKey, type PersistedChat } from './chat/persisted';
+export { messageText } from './chat/content';
 export type {
   ChatBudget,
   ChatContextOptions,

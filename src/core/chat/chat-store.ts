@@ -32,6 +32,7 @@ import type {
   ChatTransportRequest,
   ChatTurnResult,
 } from './types';
+import { messageText } from './content';
 
 const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 const FRAME_MS = 16;
@@ -72,11 +73,6 @@ type Turn =
 function defaultId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
-function textOf(content: ChatMessageContent): string {
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 function isBlank(content: ChatMessageContent): boolean {
@@ -301,7 +297,7 @@ export class ChatStore {
     await this.#restoring;
     if (this.#active) return { type: 'not-sent', reason: 'busy' };
     const target = this.#state.messages.at(-1);
-    if (!target || target.role !== 'assistant' || textOf(target.content) === '') {
+    if (!target || target.role !== 'assistant' || messageText(target.content) === '') {
       return { type: 'not-sent', reason: 'nothing-to-do' };
     }
     return this.#run({ kind: 'continue', messages: this.#state.messages, target });
@@ -404,7 +400,7 @@ export class ChatStore {
     if (last.role === 'user') return this.#runFrom('retry', messages.length);
     const failed = last.status !== 'done' || last.error !== null;
     if (last.role !== 'assistant' || !failed) return { type: 'not-sent', reason: 'nothing-to-do' };
-    if (this.#lastTurn === 'continue' && textOf(last.content) !== '') return this.continue();
+    if (this.#lastTurn === 'continue' && messageText(last.content) !== '') return this.continue();
     return this.#runFrom('retry', messages.length - 1);
   };
 
@@ -417,7 +413,7 @@ export class ChatStore {
     if (at < messages.length) {
       const versions = versionsAt(messages.slice(at));
       // A failed attempt with no text is not worth keeping as a version.
-      const kept = versions.filter((tail) => !(tail.length === 1 && textOf(tail[0]!.content) === ''));
+      const kept = versions.filter((tail) => !(tail.length === 1 && messageText(tail[0]!.content) === ''));
       if (kept.length > 0)
         placeholder = { ...placeholder, alternatives: kept, alternativeIndex: kept.length };
     }
@@ -495,7 +491,7 @@ export class ChatStore {
     const stream: ActiveStream = {
       controller,
       messageId: target.id,
-      base: turn.kind === 'continue' ? textOf(target.content) : '',
+      base: turn.kind === 'continue' ? messageText(target.content) : '',
       text: '',
       finishReason: null,
       usage: null,

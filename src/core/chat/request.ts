@@ -11,6 +11,7 @@ import type {
   ChatOptions,
   ChatTransportRequest,
 } from './types';
+import { messageText } from './content';
 
 /** The chat options that shape a request body. */
 export type ChatRequestOptions = Pick<
@@ -30,11 +31,6 @@ export interface ChatRequestDraft {
 }
 
 const DEFAULT_CONTINUE_PROMPT = 'Continue exactly where your last reply stopped, without repeating anything.';
-
-function textOf(content: ChatMessageContent): string {
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-}
 
 function toWire(message: ChatRequestMessage): ChatCompletionMessageParam {
   if (message.role === 'user') return { role: 'user', content: message.content };
@@ -75,7 +71,7 @@ export function buildChatRequest(
   const messages: ChatRequestMessage[] = [...history];
   if (typeof draft === 'string' || Array.isArray(draft)) messages.push({ role: 'user', content: draft });
   // Replies with no text add nothing (and some servers reject an empty assistant turn).
-  const sendable = messages.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
+  const sendable = messages.filter((m) => m.role !== 'assistant' || messageText(m.content) !== '');
   const wire: ChatCompletionMessageParam[] = sendable.map(toWire);
   const sources: (ChatRequestMessage | null)[] = sendable.slice();
   if (isContinue) {
