@@ -52,7 +52,7 @@ export type {
 export type { Model, ModelsList } from './wire/models';
 export type { ErrorEnvelope, WireError } from './wire/error';
 // tokens: `count*` for a number, `measure*` for the details, `measure*Now` for render code that
-// must not wait (undefined until the ranks are loaded; never starts work)
+// must not wait (undefined while the count is not known yet; never starts work)
 export {
   countTokens,
   countChatTokens,
