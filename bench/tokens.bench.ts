@@ -2,7 +2,8 @@ import { encode as gptTokenizerO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { getEncoding } from 'js-tiktoken';
 import { bench, describe } from 'vitest';
 
-import { configureTokenizer, measureChatTokens, preloadTokenizer, Tokenizer } from 'parlance/core';
+import { configureTokenizer, measureChatTokens, preloadTokenizer } from 'parlance/core';
+import { Tokenizer } from '../src/core/tokens/tokenizer';
 
 import { chineseText, englishText, longConversation } from './tokens-corpus';
 

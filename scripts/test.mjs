@@ -9,6 +9,8 @@ const checks = [
   ['types (public JSX typing)', 'npx', ['tsc', '-p', 'test/types']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
   ['format', 'npx', ['prettier', '--check', '.']],
+  // Unused files, exports and dependencies (knip.jsonc says what it reads and what it excuses).
+  ['unused code', 'npx', ['knip', '--no-progress']],
   ['build', 'npm', ['run', 'build', '--silent']],
   ['publint', 'npx', ['publint', '--strict']],
   ['attw', 'npx', ['attw', '--pack', '.', '--profile', 'esm-only', '--exclude-entrypoints', './styles.css']],

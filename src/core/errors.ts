@@ -3,8 +3,6 @@ import { brand, hasMarker } from './internal/brand';
 import { parseRetryAfter } from './internal/retry-after';
 import { describeNonJsonBody, snippet, statusLine } from './internal/text';
 
-const BASE_MARKER = Symbol.for('parlance.error');
-
 /**
  * Base class of every error `parlance/core` throws. Check with {@link ParlanceError.isInstance}
  * rather than `instanceof`, which fails when two copies of the package are loaded.
@@ -21,7 +19,7 @@ export class ParlanceError extends Error {
     return hasMarker(error, BASE_MARKER);
   }
 }
-Object.defineProperty(ParlanceError.prototype, BASE_MARKER, { value: true });
+const BASE_MARKER = brand(ParlanceError, 'ParlanceError');
 
 /**
  * Parlance was not given a setting it needs, so it refuses to guess: most often no `baseUrl`

@@ -1,9 +1,13 @@
+// The public surface of parlance/core: what an app, or a binding for another framework (React
+// here, Vue or Svelte elsewhere), needs — nothing more. api-surface/*.txt is its reviewed snapshot;
+// a change here is a change to that file, reviewed in the same commit.
 export const VERSION = '0.1.0';
 
 // client
 export { createClient, type Client, type CreateChatCompletion } from './client/create-client';
-export { ChatCompletionStream } from './client/chat-completion-stream';
+export type { ChatCompletionStream } from './client/chat-completion-stream';
 export type { ClientOptions, FetchFunction, RequestOptions, RetryEvent, RetryPolicy } from './client/options';
+// errors: every class has a static `isInstance` that works across bundles
 export {
   AbortError,
   ApiError,
@@ -16,11 +20,10 @@ export {
   TimeoutError,
   type ApiErrorInit,
 } from './errors';
-export { parseSSEStream, iterateStream } from './stream/parse-sse-stream';
-export { SSEJsonStream, type SSEJsonStreamOptions } from './stream/sse-json-stream';
+// SSE: parse a stream (any framework's transport), write one (servers, tests), fold chunks into a completion
+export { parseSSEStream } from './stream/parse-sse-stream';
 export { encodeSSE } from './stream/encode-sse';
-export { ChatCompletionAccumulator, accumulateChunks } from './stream/accumulate';
-export { mapFinishReason, mapErrorToEndState, type MessageEndState } from './wire/finish-reason';
+export { accumulateChunks } from './stream/accumulate';
 export type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -48,16 +51,16 @@ export type {
 } from './wire/images';
 export type { Model, ModelsList } from './wire/models';
 export type { ErrorEnvelope, WireError } from './wire/error';
-// tokens
+// tokens: `count*` for a number, `measure*` for the details, `measure*Now` for render code that
+// must not wait (undefined while the count is not known yet; never starts work)
 export {
   countTokens,
   countChatTokens,
   measureTokens,
   measureChatTokens,
-  tryCountTokens,
-  loadEncoding,
+  measureTokensNow,
+  measureChatTokensNow,
   preloadTokenizer,
-  isTokenizerReady,
   type ChatCountOptions,
   type ChatTokenCount,
   type TokenCount,
@@ -66,6 +69,12 @@ export {
   type TokenTextPart,
   type TokenTool,
 } from './tokens/count';
+export {
+  configureTokenizer,
+  tokenizerEngine,
+  type MaybePromise,
+  type TokenizerOptions,
+} from './tokens/tokenizer';
 export {
   estimateCost,
   estimateRequestCost,
@@ -81,7 +90,6 @@ export {
   getModelInfo,
   registerModel,
   unregisterModel,
-  UNKNOWN_MODEL,
   type ChatFormat,
   type EncodingName,
   type ImageTokenRule,
@@ -89,21 +97,7 @@ export {
   type ResolvedModel,
   type TokenEncoding,
 } from './tokens/models';
-export {
-  imageTokens,
-  imageSizeFromBytes,
-  imageSizeFromDataUrl,
-  type ImageTokenCost,
-  type ImagePixelSize,
-} from './tokens/images';
-export {
-  Tokenizer,
-  getTokenizer,
-  configureTokenizer,
-  tokenizerEngine,
-  type MaybePromise,
-  type TokenizerOptions,
-} from './tokens/tokenizer';
+export type { ImageTokenCost, ImagePixelSize } from './tokens/images';
 export {
   planContext,
   dropOldest,
@@ -116,8 +110,21 @@ export {
   type ContextWarning,
   type PlanContextOptions,
 } from './tokens/plan';
+// tokenizer endpoints (llama.cpp, vLLM)
+export {
+  createTokenizerEndpoint,
+  debounceTokenCount,
+  type DebouncedTokenCount,
+  type DebounceTokenCountOptions,
+  type RemoteCountOptions,
+  type RemoteTokenCount,
+  type TokenizerEndpoint,
+  type TokenizerEndpointKind,
+  type TokenizerEndpointOptions,
+  type TokenizerEndpointStatus,
+} from './tokens/remote';
 // chat
-export { ChatStore, ChatConfigError, createChatStore } from './chat/chat-store';
+export { ChatConfigError, createChatStore, type ChatStore } from './chat/chat-store';
 export { createClientTransport } from './chat/client-transport';
 export {
   buildChatRequest,
@@ -135,7 +142,8 @@ export {
   type ChatStorage,
   type ChatStorageErrorKind,
 } from './chat/storage';
-export { CHAT_FORMAT, CHAT_FORMAT_VERSION, chatStorageKey, type PersistedChat } from './chat/persisted';
+export { chatStorageKey, type PersistedChat } from './chat/persisted';
+export { messageText } from './chat/content';
 export type {
   ChatBudget,
   ChatContextOptions,
@@ -234,17 +242,3 @@ export {
   type ImageSessionOptions,
   type ImageSessionSnapshot,
 } from './images/session';
-// tokenizer endpoints (llama.cpp, vLLM)
-export {
-  createTokenizerEndpoint,
-  debounceTokenCount,
-  tokenizerRootUrl,
-  type DebouncedTokenCount,
-  type DebounceTokenCountOptions,
-  type RemoteCountOptions,
-  type RemoteTokenCount,
-  type TokenizerEndpoint,
-  type TokenizerEndpointKind,
-  type TokenizerEndpointOptions,
-  type TokenizerEndpointStatus,
-} from './tokens/remote';

@@ -1,8 +1,7 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 
-import type { ChatStorage } from '../core/chat/storage';
-import type { ModelPrices } from '../core/tokens/cost';
+import type { ChatStorage, ModelPrices } from '../core';
 
 /** A UI language Parlance ships strings for. */
 export type ParlanceLocale = 'en' | 'zh-CN';

@@ -2,32 +2,29 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 
 import {
+  AbortError,
+  createTokenizerEndpoint,
+  estimateCost,
+  estimateRequestCost,
+  findModelPrice,
+  getModelInfo,
   measureChatTokens,
   measureChatTokensNow,
   measureTokens,
   measureTokensNow,
   preloadTokenizer,
-  type ChatCountOptions,
-  type TokenCount,
-  type TokenMessage,
-} from '../core/tokens/count';
-import {
-  estimateCost,
-  estimateRequestCost,
-  findModelPrice,
   sumUsage,
+  type ChatCountOptions,
+  type CompletionUsage,
   type CostEstimate,
-  type RequestCostEstimate,
-} from '../core/tokens/cost';
-import { getModelInfo, type TokenEncoding } from '../core/tokens/models';
-import { AbortError } from '../core/errors';
-import { sleep } from '../core/internal/sleep';
-import {
-  createTokenizerEndpoint,
   type RemoteTokenCount,
+  type RequestCostEstimate,
+  type TokenCount,
+  type TokenEncoding,
   type TokenizerEndpoint,
-} from '../core/tokens/remote';
-import type { CompletionUsage } from '../core/wire/chat';
+  type TokenMessage,
+} from '../core';
+import { sleep } from '../core/internal/sleep';
 import { useParlanceConfig, useParlanceQueryClient, type ParlanceConfig } from './parlance-provider';
 
 /**

@@ -1,3 +1,4 @@
+import type { ImageOperation } from '../core/images/models';
 import { countChatTokens, type TokenMessage, type TokenTool } from '../core/tokens/count';
 import { HttpApiError, invalidRequest } from './protocol/errors';
 import type { ForwardOutcome } from './proxy';
@@ -52,9 +53,6 @@ export interface ChatAdmission {
   /** Settles the budget once the answer is over. */
   onSettled: ((outcome: ForwardOutcome) => void) | undefined;
 }
-
-/** The three images endpoints. */
-export type ImageOperation = 'generate' | 'edit' | 'variation';
 
 type Json = Record<string, unknown>;
 

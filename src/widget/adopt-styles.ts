@@ -7,7 +7,7 @@ import widgetCss from './widget.css?inline';
  * does not control (a host with `html { font-size: 40px }` would blow the layout up), so rem
  * lengths become px at the browser default of 16px. `:root` matches nothing in a shadow tree.
  */
-export function shadowCss(css: string): string {
+function shadowCss(css: string): string {
   return css
     .replace(/(-?\d*\.?\d+)rem\b/g, (_, n: string) => `${+(Number(n) * 16).toFixed(3)}px`)
     .replace(/:root\b/g, ':host');

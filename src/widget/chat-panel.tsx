@@ -9,7 +9,7 @@ import { useLatest } from '../hooks/internal/use-latest';
 import { ParlanceProvider } from '../hooks/parlance-provider';
 import { useChat } from '../hooks/use-chat';
 
-import type { ParlanceChatEventMap, WidgetSnapshot } from './element';
+import type { ParlanceChatEventMap, WidgetSnapshot } from './contract';
 
 /** What the element calls into once the chat is mounted. */
 export interface WidgetController {

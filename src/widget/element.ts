@@ -1,75 +1,16 @@
-import type { ParlanceLocale, ParlanceTheme } from '../hooks/parlance-provider';
-
 import { adoptStyles } from './adopt-styles';
+import { parsePosition, readAttributes } from './attributes';
 import type { WidgetController } from './chat-panel';
+import {
+  ATTRIBUTES,
+  type ParlanceChatEventMap,
+  type ParlanceChatHeaders,
+  type ParlanceChatInitialMessage,
+  type WidgetSnapshot,
+} from './contract';
 import { lockScroll } from './scroll-lock';
 import { WidgetShell } from './shell';
-import { resolveLocale, widgetStrings, type ParlanceChatStrings } from './strings';
-
-/** Where the widget sits: a floating launcher in a bottom corner, or filling its container. */
-export type ParlanceChatPosition = 'bottom-right' | 'bottom-left' | 'inline';
-
-/** Request headers, or a function returning them (called before every request, e.g. for a session token). */
-export type ParlanceChatHeaders =
-  Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
-
-/** A message given to the `messages` property: the conversation to start from when storage holds none. */
-export interface ParlanceChatInitialMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-/** The bubbling, composed DOM events `<parlance-chat>` dispatches, by name. */
-export interface ParlanceChatEventMap {
-  /** The panel opened. */
-  'parlance-open': CustomEvent<undefined>;
-  /** The panel closed. */
-  'parlance-close': CustomEvent<undefined>;
-  /** The user (or `send()`) sent a message. */
-  'parlance-send': CustomEvent<{ text: string }>;
-  /** A reply ended: the finished assistant message and the request's token usage, when reported. */
-  'parlance-reply': CustomEvent<{ message: unknown; usage: unknown }>;
-  /** A request failed. */
-  'parlance-error': CustomEvent<{ error: unknown }>;
-}
-
-/** Everything the widget renders from: the element's attributes and properties, read once per change. */
-export interface WidgetSnapshot {
-  open: boolean;
-  baseUrl: string | undefined;
-  model: string | undefined;
-  title: string | undefined;
-  system: string | undefined;
-  locale: ParlanceLocale;
-  theme: ParlanceTheme;
-  position: ParlanceChatPosition;
-  storageKey: string;
-  placeholder: string | undefined;
-  allowedImageOrigins: string[] | undefined;
-  headers: ParlanceChatHeaders | undefined;
-  transport: typeof globalThis.fetch | undefined;
-  messages: readonly ParlanceChatInitialMessage[] | undefined;
-  strings: Partial<ParlanceChatStrings> | undefined;
-  /** `send()` or `clear()` was called: the chat must be loaded even if the panel never opened. */
-  wanted: boolean;
-}
-
-const ATTRIBUTES = [
-  'base-url',
-  'model',
-  'title',
-  'system',
-  'locale',
-  'theme',
-  'position',
-  'open',
-  'storage-key',
-  'placeholder',
-  'allowed-image-origins',
-] as const;
-
-/** Default `storage-key`: the same on every page of the host site, so the conversation follows the user. */
-export const DEFAULT_STORAGE_KEY = 'parlance-chat';
+import { widgetStrings, type ParlanceChatStrings } from './strings';
 
 // The chat (React, the kit's components, markdown, the client) is a separate chunk, so the first
 // file holds only the element and its plain-DOM launcher, and the launcher works as soon as that
@@ -371,17 +312,7 @@ export class ParlanceChatElement extends HTMLElementBase {
 
   #getSnapshot = (): WidgetSnapshot => {
     this.#snapshot ??= {
-      open: this.hasAttribute('open'),
-      baseUrl: this.getAttribute('base-url') ?? undefined,
-      model: this.getAttribute('model') ?? undefined,
-      title: this.getAttribute('title') ?? undefined,
-      system: this.getAttribute('system') ?? undefined,
-      locale: resolveLocale(this.getAttribute('locale')),
-      theme: parseTheme(this.getAttribute('theme')),
-      position: parsePosition(this.getAttribute('position')),
-      storageKey: this.getAttribute('storage-key') || DEFAULT_STORAGE_KEY,
-      placeholder: this.getAttribute('placeholder') ?? undefined,
-      allowedImageOrigins: this.getAttribute('allowed-image-origins')?.split(/\s+/).filter(Boolean),
+      ...readAttributes(this),
       headers: this.#headers,
       transport: this.#transport,
       messages: this.#messages,
@@ -433,14 +364,6 @@ function whenIdle(view: Window | null, run: () => void): () => void {
   }
   const timer = setTimeout(run, 1500);
   return () => clearTimeout(timer);
-}
-
-function parseTheme(value: string | null): ParlanceTheme {
-  return value === 'light' || value === 'dark' ? value : 'auto';
-}
-
-function parsePosition(value: string | null): ParlanceChatPosition {
-  return value === 'bottom-left' || value === 'inline' ? value : 'bottom-right';
 }
 
 /**

@@ -3,7 +3,8 @@
 import type * as React from 'react';
 
 import type { ParlanceLocale, ParlanceTheme } from '../hooks/parlance-provider';
-import type { ParlanceChatElement, ParlanceChatPosition } from './element';
+import type { ParlanceChatPosition } from './contract';
+import type { ParlanceChatElement } from './element';
 
 /**
  * The attributes of `<parlance-chat>` as JSX props. Properties that are not strings (`headers`,

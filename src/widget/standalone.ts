@@ -3,7 +3,8 @@
 // never meets it.
 import { defineParlanceChat } from './element';
 
-export { DEFAULT_STORAGE_KEY, ParlanceChatElement, defineParlanceChat } from './element';
+export { ParlanceChatElement, defineParlanceChat } from './element';
+export { DEFAULT_STORAGE_KEY } from './contract';
 
 // Called here, not only in index.ts: the package's `sideEffects` list is about dist, and a
 // bundler may drop a bare call in a re-exported module of a side-effect-free package.

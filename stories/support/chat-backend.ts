@@ -1,7 +1,7 @@
 import { encodeSSE, type ChatCompletionChunk, type FinishReason } from 'parlance/core';
 
 /** How the scripted backend answers one request. */
-export interface ChatScript {
+interface ChatScript {
   /** The reply's text, streamed in pieces. */
   reply: string;
   /** `stop` unless said otherwise. */
@@ -46,7 +46,7 @@ export const LONG_REPLY = [
 ].join('\n');
 
 /** Keywords in the user's message choose the ending, so stories and tests can ask for each one. */
-export function defaultScript(text: string): ChatScript {
+function defaultScript(text: string): ChatScript {
   const lower = text.toLowerCase();
   if (lower.includes('rate limit')) return { reply: '', status: 429 };
   if (lower.includes('server error')) return { reply: '', status: 500 };

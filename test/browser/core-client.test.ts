@@ -3,11 +3,11 @@ import { expect, inject, test } from 'vitest';
 import {
   AbortError,
   ApiError,
-  ChatCompletionAccumulator,
   StreamInterruptedError,
   createClient,
   type ChatCompletionChunk,
 } from 'parlance/core';
+import { ChatCompletionAccumulator } from '../../src/core/stream/accumulate';
 
 const baseUrl = inject('testServerUrl');
 const messages = [{ role: 'user' as const, content: 'What is the capital of France?' }];

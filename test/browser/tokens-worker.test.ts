@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   configureTokenizer,
   countChatTokens,
-  loadEncoding,
   measureChatTokens,
   tokenizerEngine,
   type TokenMessage,
 } from 'parlance/core';
+import { loadEncoding } from '../../src/core/tokens/count';
 
 // A 500-message conversation: English, code, Chinese and emoji, of varied lengths.
 function conversation(n: number): TokenMessage[] {

@@ -173,7 +173,7 @@ describe('"use client" in dist', () => {
 
 test('class names survive the build (ApiError.name is "ApiError")', async () => {
   const core = (await import(pathToFileURL('dist/core/index.js').href)) as Record<string, { name: string }>;
-  for (const name of ['ApiError', 'NetworkError', 'TimeoutError', 'ParlanceError', 'Tokenizer']) {
+  for (const name of ['ApiError', 'NetworkError', 'TimeoutError', 'ParlanceError', 'ContextOverflowError']) {
     expect(core[name]!.name).toBe(name);
   }
 });

@@ -9,7 +9,7 @@ export type FakeAnswer =
   Response | Error | ((url: string, init: RequestInit) => Response | Promise<Response>);
 
 /** A recorded call. */
-export interface FakeCall {
+interface FakeCall {
   url: string;
   init: RequestInit;
   headers: Headers;

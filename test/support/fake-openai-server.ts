@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { encodeSSE } from 'parlance/core';
 
 /** A request the server received. */
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path after the base URL's `/v1`, such as `/chat/completions`. */
   path: string;
@@ -52,7 +52,7 @@ export type FakeReply = (
 ) & { status?: number; headers?: Record<string, string> };
 
 /** The handle {@link FakeOpenAI.script} returns for one scripted reply. */
-export interface ScriptedReply {
+interface ScriptedReply {
   /** Resolves when the request that takes this reply has arrived. */
   request: Promise<RecordedRequest>;
   /** Only for `controlled`: writes one SSE event (object, `'[DONE]'`) or raw text now. */

@@ -27,7 +27,7 @@ let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 /** Rewrites 3.0 idioms to JSON Schema 2020-12, in place. */
-export function normaliseOpenApi(node: unknown): void {
+function normaliseOpenApi(node: unknown): void {
   if (Array.isArray(node)) {
     for (const item of node) normaliseOpenApi(item);
     return;

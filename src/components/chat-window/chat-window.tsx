@@ -29,7 +29,8 @@ import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/us
 import { useTokenCount } from '../../hooks/use-token-count';
 import { readAsDataUrl, type ComposerAttachment } from '../composer/attachments';
 import { Composer } from '../composer/composer';
-import { format, type ChatStrings } from '../i18n/chat';
+import type { ChatStrings } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';

@@ -12,7 +12,8 @@ import {
 import type { ChatMessageContent, ChatStatus } from '../../core';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
 import { useLatest } from '../../hooks/internal/use-latest';
-import { format, type ChatStrings } from '../i18n/chat';
+import type { ChatStrings } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import { cx, useThemeAttribute } from '../primitives/root';

@@ -257,10 +257,3 @@ const zhCN: ChatStrings = {
 
 /** The chat components' catalogs, by locale. */
 export const chatCatalogs: Record<ParlanceLocale, ChatStrings> = { en, 'zh-CN': zhCN };
-
-/** Fills `{name}` placeholders. */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    key in values ? String(values[key]) : whole,
-  );
-}

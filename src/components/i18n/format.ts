@@ -24,7 +24,7 @@ function formatter(locale: ParlanceLocale, key: string, options: Intl.NumberForm
 }
 
 /** The kit's number formatter for `locale` (`Intl.NumberFormat`, cached per locale). */
-export function createNumberFormatter(locale: ParlanceLocale): NumberFormatter {
+function createNumberFormatter(locale: ParlanceLocale): NumberFormatter {
   return {
     number: (value) => (value === undefined ? '—' : formatter(locale, 'n', {}).format(value)),
     money: (value, currency) => {

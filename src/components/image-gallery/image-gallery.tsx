@@ -4,7 +4,7 @@ import type { ImagePacerTicket } from '../../core/images/pacer';
 import { isImageExpired, isSafeImageSrc, type GeneratedImage } from '../../core/images/results';
 import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
 import type { ImageHistoryEntry } from '../../core/images/session';
-import { format } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { imagesCatalogs, type ImagesStrings } from '../i18n/images';
 import { useCatalogStrings, useLocale } from '../i18n/locale';
 import { cx, useThemeAttribute } from '../primitives/root';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 
-import { getOwnerWindow } from '../primitives/compose-event-handlers';
+import { getOwnerWindow } from '../primitives/owner-window';
 
 /** Props of {@link CopyButton}. */
 export interface CopyButtonProps {

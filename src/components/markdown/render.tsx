@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { Token, Tokens } from 'marked';
 
-import { format, type ChatStrings } from '../i18n/chat';
+import type { ChatStrings } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { CodeBlock } from './code-block';
 import { decodeEntities } from './entities';
 import { isImageAllowed, safeHref, type UrlPolicy } from './safe-url';

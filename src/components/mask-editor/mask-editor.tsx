@@ -4,7 +4,7 @@ import type { MaskModel } from '../../core/images/mask-model';
 import type { ImageFit, ImageInput } from '../../core/images/prepare';
 import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
-import { format } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { imagesCatalogs, type ImagesStrings } from '../i18n/images';
 import { useCatalogStrings, useLocale } from '../i18n/locale';
 import { composeEventHandlers } from '../primitives/compose-event-handlers';

@@ -1,4 +1,4 @@
-import { format } from '../i18n/chat';
+import { format } from '../i18n/template';
 import type { ImagesStrings } from '../i18n/images';
 import type { MaskEditorTool } from './use-mask-gestures';
 import type { MaskAction } from './use-mask-undo';

@@ -1,15 +1,5 @@
 import type { MessageListMessage } from './types';
 
-/** The text of a message: the string, or its text parts joined. */
-export function messageText(message: Pick<MessageListMessage, 'content'>): string {
-  const { content } = message;
-  if (typeof content === 'string') return content;
-  return content
-    .map((part) => (part.type === 'text' ? part.text : ''))
-    .filter(Boolean)
-    .join('\n\n');
-}
-
 /** The image URLs of a message's `image_url` parts. */
 export function messageImages(message: Pick<MessageListMessage, 'content'>): string[] {
   const { content } = message;

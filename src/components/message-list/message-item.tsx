@@ -1,11 +1,13 @@
 import { memo, useId, useState, type ReactNode } from 'react';
 
-import { format, type ChatStrings } from '../i18n/chat';
+import { messageText } from '../../core';
+import type { ChatStrings } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
 import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
-import { isLocalImage, messageImages, messageText } from './content';
+import { isLocalImage, messageImages } from './content';
 import type { MessageActionHandlers, MessageListMessage } from './types';
 
 /** Slots a list fills per message, to replace the avatar, the content or the actions. */
@@ -49,7 +51,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, index, count, isLast, busy, active, strings, handlers, available, measure } = props;
   const [editing, setEditing] = useState(false);
   const labelId = useId();
-  const text = messageText(message);
+  const text = messageText(message.content, '\n\n');
   const inProgress = message.status === 'pending' || message.status === 'streaming';
   const label = roleLabel(message.role, strings);
   const formatter = useNumberFormat();

@@ -1,11 +1,9 @@
-import { defaultRangeExtractor, elementScroll, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { elementScroll, useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
-  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
-  useState,
   type CSSProperties,
   type KeyboardEvent,
   type ReactNode,
@@ -18,6 +16,8 @@ import { usePolicy, type UrlPolicy } from '../markdown/safe-url';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { MessageItem, type MessageSlots } from './message-item';
 import type { MessageActionHandlers, MessageListMessage } from './types';
+import { useRovingFocus } from './use-roving-focus';
+import { useStickToBottom } from './use-stick-to-bottom';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps extends MessageActionHandlers, MessageSlots, UrlPolicy {
@@ -108,30 +108,16 @@ export function MessageList(props: MessageListProps) {
 
   const isEmpty = messages.length === 0;
   const scroller = useRef<HTMLDivElement>(null);
-  const [pinned, setPinnedState] = useState(true);
-  const pinnedRef = useRef(true);
-  const setPinned = useCallback((value: boolean) => {
-    pinnedRef.current = value;
-    setPinnedState(value);
-  }, []);
-  const [activeIndex, setActiveIndex] = useState<number | null>(null);
-  // The last scroll position seen, or set by the list itself (its follow, the virtualizer).
-  const lastTop = useRef(0);
-  const active = activeIndex === null ? messages.length - 1 : Math.min(activeIndex, messages.length - 1);
-
-  // The message that holds the keyboard's place stays mounted, so Tab can always return to it. One
-  // function while `active` holds still: the virtualizer recomputes its range when it changes.
-  const rangeExtractor = useCallback(
-    (range: Range) => {
-      const indexes = defaultRangeExtractor(range);
-      if (active >= 0 && !indexes.includes(active)) {
-        indexes.push(active);
-        indexes.sort((a, b) => a - b);
-      }
-      return indexes;
+  // Arrow keys move between messages; `reveal` runs on a key press, after the hooks below exist.
+  const roving = useRovingFocus({
+    count: messages.length,
+    container: scroller,
+    reveal: (index) => {
+      stick.unpinOnIntent();
+      virtualizer.scrollToIndex(index, { align: 'auto' });
     },
-    [active],
-  );
+  });
+  const { active } = roving;
 
   // The virtualizer's methods are read fresh on every render here and never memoised, which is what
   // this rule warns about; the list itself is not compiled by React Compiler.
@@ -152,9 +138,10 @@ export function MessageList(props: MessageListProps) {
     // measured, or going to a message) is no user's scrolling: remember it as the list's own.
     scrollToFn: (offset, options, instance) => {
       elementScroll(offset, options, instance);
-      lastTop.current = offset + (options.adjustments ?? 0);
+      stick.noteOwnScroll(offset + (options.adjustments ?? 0));
     },
-    rangeExtractor,
+    // The message that holds the keyboard's place stays mounted, so Tab can always return to it.
+    rangeExtractor: roving.rangeExtractor,
   });
 
   useLayoutEffect(() => {
@@ -164,86 +151,10 @@ export function MessageList(props: MessageListProps) {
       item.end <= (instance.scrollOffset ?? 0);
   }, [virtualizer]);
 
-  const scrollToBottom = useCallback(() => {
-    const element = scroller.current;
-    // Writing scrollTop costs a scroll update even when nothing moves: skip it when at the bottom.
-    if (element && element.scrollHeight - element.clientHeight - element.scrollTop > 0.5) {
-      element.scrollTop = element.scrollHeight;
-      // Followed while pinned (about once a frame while a reply streams): the scroll event this
-      // causes finds the position it expects and returns at once.
-      lastTop.current = element.scrollTop;
-    }
-  }, []);
-
-  // Pins or lets go by where the user left the position: back at the bottom pins; moved up and away
-  // from it lets go (a scrollbar drag, keys, a script). Growth never moves the position up, and a
-  // message above that shrinks moves the position and the height together, so the list is still
-  // at the bottom then.
-  const threshold = useLatest(pinThreshold);
-  const readPosition = useCallback(
-    (element: HTMLElement) => {
-      const { scrollTop, scrollHeight, clientHeight } = element;
-      if (scrollHeight - scrollTop - clientHeight <= threshold.current) {
-        if (!pinnedRef.current) setPinned(true);
-      } else if (scrollTop < lastTop.current - 1 && pinnedRef.current) {
-        setPinned(false);
-      }
-      lastTop.current = scrollTop;
-    },
-    [setPinned, threshold],
-  );
-
-  // Keeps a pinned list at the bottom. It reads the position first: this runs from a
-  // ResizeObserver, which may come before the scroll event of a scrollbar drag.
-  const follow = useCallback(() => {
-    const element = scroller.current;
-    if (!element || !pinnedRef.current) return;
-    readPosition(element);
-    if (pinnedRef.current) scrollToBottom();
-  }, [readPosition, scrollToBottom]);
-
-  // A new message is followed at once. Growth is followed from a ResizeObserver instead: it runs
-  // after the browser's own layout, where reading `scrollHeight` costs nothing, whereas reading it
-  // after every streamed render would force a layout of the whole reply once per frame.
-  const count = messages.length;
-  useLayoutEffect(() => {
-    follow();
-  }, [count, follow]);
-
-  // Whatever grows (a streaming reply, images, highlighting, fonts) is followed while pinned. The
-  // observer is made before the virtualizer's, so it reads the layout before the virtualizer
-  // writes the new sizes into the page.
-  const follower = useRef<ResizeObserver | null>(null);
-  const observed = useRef(new Set<HTMLElement>());
-  const startFollowing = useCallback(() => {
-    if (follower.current || typeof ResizeObserver === 'undefined') return follower.current;
-    const observer = new ResizeObserver(follow);
-    for (const node of observed.current) observer.observe(node);
-    follower.current = observer;
-    return observer;
-  }, [follow]);
-  const observe = useCallback(
-    (node: HTMLElement | null) => {
-      if (node) {
-        observed.current.add(node);
-        startFollowing()?.observe(node);
-        return;
-      }
-      for (const element of observed.current) {
-        if (element.isConnected) continue;
-        observed.current.delete(element);
-        follower.current?.unobserve(element);
-      }
-    },
-    [startFollowing],
-  );
-  useEffect(() => {
-    startFollowing();
-    return () => {
-      follower.current?.disconnect();
-      follower.current = null;
-    };
-  }, [startFollowing]);
+  // Pinned to the bottom while a reply streams, unless the user scrolled up. After the virtualizer:
+  // its effects must run after the virtualizer's own.
+  const stick = useStickToBottom(scroller, { count: messages.length, pinThreshold });
+  const { pinned, observe, unpinOnIntent } = stick;
   const measure = useCallback(
     (node: HTMLElement | null) => {
       observe(node);
@@ -259,62 +170,16 @@ export function MessageList(props: MessageListProps) {
     [observe, virtualizer],
   );
 
-  // A plain passive listener rather than React's `onScroll`: it runs once a frame while a reply
-  // streams, and most of those runs are the list's own follow.
-  useEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const onScroll = () => {
-      // The list's own follow, still where it put it: nothing to decide.
-      if (pinnedRef.current && element.scrollTop === lastTop.current) return;
-      readPosition(element);
-    };
-    element.addEventListener('scroll', onScroll, { passive: true });
-    return () => element.removeEventListener('scroll', onScroll);
-  }, [readPosition]);
-
-  const unpinOnIntent = () => {
-    const element = scroller.current;
-    if (element && element.scrollHeight > element.clientHeight && pinnedRef.current) setPinned(false);
-  };
-
-  const focusIndex = (index: number) => {
-    const target = Math.max(0, Math.min(messages.length - 1, index));
-    setActiveIndex(target);
-    unpinOnIntent();
-    virtualizer.scrollToIndex(target, { align: 'auto' });
-    const tryFocus = (attempt: number) => {
-      const node = scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
-      if (node) node.focus({ preventScroll: false });
-      else if (attempt < 5) requestAnimationFrame(() => tryFocus(attempt + 1));
-    };
-    requestAnimationFrame(() => tryFocus(0));
-  };
-
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const target = event.target as HTMLElement;
-    const index = target.dataset.index === undefined ? null : Number(target.dataset.index);
-    if (index === null || target.tagName !== 'ARTICLE') {
-      if (event.key === 'PageUp' || event.key === 'ArrowUp' || event.key === 'Home') unpinOnIntent();
-      return;
-    }
-    const moves: Record<string, number> = {
-      ArrowDown: index + 1,
-      ArrowUp: index - 1,
-      Home: 0,
-      End: messages.length - 1,
-    };
-    const next = moves[event.key];
-    if (next === undefined) return;
-    event.preventDefault();
-    focusIndex(next);
+    // Outside a message, the keys that scroll up say the user wants to read back.
+    if (!roving.onKeyDown(event) && ['PageUp', 'ArrowUp', 'Home'].includes(event.key)) unpinOnIntent();
   };
 
   const jumpToLatest = () => {
-    setPinned(true);
-    setActiveIndex(null);
+    stick.pin();
+    roving.reset();
     virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
-    requestAnimationFrame(scrollToBottom);
+    requestAnimationFrame(stick.scrollToBottom);
   };
 
   const items = virtualizer.getVirtualItems();

@@ -1,7 +1,8 @@
 import type { CSSProperties } from 'react';
 
 import type { ChatBudget, ChatContextOptions, ModelPrices, TokenMessage } from '../../core';
-import { format, type ChatStrings } from '../i18n/chat';
+import type { ChatStrings } from '../i18n/chat';
+import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import { cx, useThemeAttribute } from '../primitives/root';

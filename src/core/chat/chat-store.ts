@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY, resolveRetry } from '../client/options';
-import { retryDelay } from '../client/retry';
+import { withRetry } from '../client/retry';
 import {
   AbortError,
   ApiError,
@@ -11,7 +11,7 @@ import {
   TimeoutError,
 } from '../errors';
 import { brand, hasMarker } from '../internal/brand';
-import { sleep } from '../internal/sleep';
+import { raceAbort } from '../internal/abort';
 import { estimateCost, estimateRequestCost, findModelPrice } from '../tokens/cost';
 import type { MaybePromise } from '../tokens/tokenizer';
 import type { ChatCompletionChunk, CompletionUsage, FinishReason } from '../wire/chat';
@@ -32,6 +32,7 @@ import type {
   ChatTransportRequest,
   ChatTurnResult,
 } from './types';
+import { messageText } from './content';
 
 const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 const FRAME_MS = 16;
@@ -72,11 +73,6 @@ type Turn =
 function defaultId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
-function textOf(content: ChatMessageContent): string {
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 function isBlank(content: ChatMessageContent): boolean {
@@ -301,7 +297,7 @@ export class ChatStore {
     await this.#restoring;
     if (this.#active) return { type: 'not-sent', reason: 'busy' };
     const target = this.#state.messages.at(-1);
-    if (!target || target.role !== 'assistant' || textOf(target.content) === '') {
+    if (!target || target.role !== 'assistant' || messageText(target.content) === '') {
       return { type: 'not-sent', reason: 'nothing-to-do' };
     }
     return this.#run({ kind: 'continue', messages: this.#state.messages, target });
@@ -404,7 +400,7 @@ export class ChatStore {
     if (last.role === 'user') return this.#runFrom('retry', messages.length);
     const failed = last.status !== 'done' || last.error !== null;
     if (last.role !== 'assistant' || !failed) return { type: 'not-sent', reason: 'nothing-to-do' };
-    if (this.#lastTurn === 'continue' && textOf(last.content) !== '') return this.continue();
+    if (this.#lastTurn === 'continue' && messageText(last.content) !== '') return this.continue();
     return this.#runFrom('retry', messages.length - 1);
   };
 
@@ -417,7 +413,7 @@ export class ChatStore {
     if (at < messages.length) {
       const versions = versionsAt(messages.slice(at));
       // A failed attempt with no text is not worth keeping as a version.
-      const kept = versions.filter((tail) => !(tail.length === 1 && textOf(tail[0]!.content) === ''));
+      const kept = versions.filter((tail) => !(tail.length === 1 && messageText(tail[0]!.content) === ''));
       if (kept.length > 0)
         placeholder = { ...placeholder, alternatives: kept, alternativeIndex: kept.length };
     }
@@ -495,7 +491,7 @@ export class ChatStore {
     const stream: ActiveStream = {
       controller,
       messageId: target.id,
-      base: turn.kind === 'continue' ? textOf(target.content) : '',
+      base: turn.kind === 'continue' ? messageText(target.content) : '',
       text: '',
       finishReason: null,
       usage: null,
@@ -529,30 +525,21 @@ export class ChatStore {
         signal,
       );
       if (request.dropped) this.#commit({ dropped: request.dropped });
-      const policy = resolveRetry(DEFAULT_RETRY, this.#options.retry);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.#consume(
-            transport.send(request.body, { signal, headers: this.#options.headers }),
-            stream,
-          );
-          break;
-        } catch (error) {
-          if (signal.aborted || stream.received) throw error;
+      await withRetry(
+        () => this.#consume(transport.send(request.body, { signal, headers: this.#options.headers }), stream),
+        {
+          policy: resolveRetry(DEFAULT_RETRY, this.#options.retry),
+          signal,
+          isFinal: () => signal.aborted || stream.received,
           // A stream that broke before its first chunk showed nothing: as safe to resend as a network error.
-          const delayMs = retryDelay(
-            StreamInterruptedError.isInstance(error) ? new NetworkError() : error,
-            attempt,
-            policy,
-          );
-          if (delayMs === null) throw error;
-          this.#commit({
-            retryWait: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) },
-          });
-          await sleep(delayMs, signal);
-          this.#commit({ retryWait: null });
-        }
-      }
+          judgeAs: (error) => (StreamInterruptedError.isInstance(error) ? new NetworkError() : error),
+          onWait: ({ attempt, delayMs, error }) =>
+            this.#commit({
+              retryWait: { attempt, delayMs, retryAt: Date.now() + delayMs, error: toError(error) },
+            }),
+          onWaited: () => this.#commit({ retryWait: null }),
+        },
+      );
       reason = mapFinishReason(stream.finishReason ?? undefined).reason;
     } catch (error) {
       if (signal.aborted || AbortError.isInstance(error)) {
@@ -904,15 +891,6 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**

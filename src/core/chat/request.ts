@@ -11,6 +11,7 @@ import type {
   ChatOptions,
   ChatTransportRequest,
 } from './types';
+import { messageText } from './content';
 
 /** The chat options that shape a request body. */
 export type ChatRequestOptions = Pick<
@@ -29,13 +30,7 @@ export interface ChatRequestDraft {
   sources: (ChatRequestMessage | null)[];
 }
 
-export const DEFAULT_CONTINUE_PROMPT =
-  'Continue exactly where your last reply stopped, without repeating anything.';
-
-function textOf(content: ChatMessageContent): string {
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-}
+const DEFAULT_CONTINUE_PROMPT = 'Continue exactly where your last reply stopped, without repeating anything.';
 
 function toWire(message: ChatRequestMessage): ChatCompletionMessageParam {
   if (message.role === 'user') return { role: 'user', content: message.content };
@@ -76,7 +71,7 @@ export function buildChatRequest(
   const messages: ChatRequestMessage[] = [...history];
   if (typeof draft === 'string' || Array.isArray(draft)) messages.push({ role: 'user', content: draft });
   // Replies with no text add nothing (and some servers reject an empty assistant turn).
-  const sendable = messages.filter((m) => m.role !== 'assistant' || textOf(m.content) !== '');
+  const sendable = messages.filter((m) => m.role !== 'assistant' || messageText(m.content) !== '');
   const wire: ChatCompletionMessageParam[] = sendable.map(toWire);
   const sources: (ChatRequestMessage | null)[] = sendable.slice();
   if (isContinue) {
@@ -115,7 +110,7 @@ export interface ChatRequestPlan extends Pick<
 }
 
 /** The reply's token limit a body asks for: `max_completion_tokens`, else `max_tokens`. */
-export function replyLimitOf(body: Pick<ChatTransportRequest, 'max_tokens' | 'max_completion_tokens'>) {
+function replyLimitOf(body: Pick<ChatTransportRequest, 'max_tokens' | 'max_completion_tokens'>) {
   return body.max_completion_tokens ?? body.max_tokens ?? undefined;
 }
 

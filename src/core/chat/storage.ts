@@ -1,6 +1,7 @@
 import type * as IdbKeyval from 'idb-keyval';
 
 import { ParlanceError } from '../errors';
+import { brand, hasMarker } from '../internal/brand';
 
 /**
  * Where conversations are kept between reloads: a small key-value interface, sync or async.
@@ -30,8 +31,6 @@ export type ChatStorageErrorKind =
   /** Any other read or write failure. */
   | 'io';
 
-const STORAGE_MARKER = Symbol.for('parlance.error.ChatStorageError');
-
 /**
  * A storage problem: reported through `onError`, never thrown into render. When reading fails
  * (`corrupt`, `foreign`, `version`), the store does not write to that key, so nothing is wiped.
@@ -49,14 +48,10 @@ export class ChatStorageError extends ParlanceError {
   }
 
   static override isInstance(error: unknown): error is ChatStorageError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[STORAGE_MARKER] === true
-    );
+    return hasMarker(error, STORAGE_MARKER);
   }
 }
-Object.defineProperty(ChatStorageError.prototype, STORAGE_MARKER, { value: true });
+const STORAGE_MARKER = brand(ChatStorageError, 'ChatStorageError');
 
 /**
  * A storage that lives as long as the page: for tests, SSR, and apps that persist elsewhere.

@@ -1,10 +1,11 @@
 import { AbortError, ApiError, NetworkError, ParlanceError, TimeoutError } from '../errors';
+import { raceAbort } from '../internal/abort';
 import { ERROR_BODY_MAX_BYTES, readAll } from '../internal/body';
-import { sleep, toAbortError } from '../internal/sleep';
+import { toAbortError } from '../internal/sleep';
 import type { ByteSource } from '../stream/parse-sse-stream';
 import type { ClientOptions, RequestOptions } from './options';
 import { DEFAULT_TIMEOUT_MS, resolveRetry } from './options';
-import { retryDelay } from './retry';
+import { withRetry } from './retry';
 
 /** One HTTP call as the methods describe it. */
 export interface Call {
@@ -20,7 +21,7 @@ export interface Call {
  * (`TimeoutError`, `AbortError`, `NetworkError`); aborts reject a pending read at once, even with
  * a fetch that ignores its signal.
  */
-export interface BodyReader extends ByteSource {
+interface BodyReader extends ByteSource {
   /** Throws the typed error if the attempt was aborted (timeout, caller's signal, cancel). */
   throwIfAborted(): void;
 }
@@ -45,20 +46,15 @@ export async function request<T>(
   options: RequestOptions,
   consume: (opened: Opened) => Promise<T> | T,
 ): Promise<T> {
-  const policy = resolveRetry(client.retry, options.retry);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await consume(await attemptOnce(client, call, options));
-    } catch (error) {
-      if (AbortError.isInstance(error) || afterFirstByte.has(error as object)) throw error;
-      const delayMs = retryDelay(error, attempt, policy);
-      if (delayMs === null) throw error;
-      const event = { attempt, delayMs, error };
+  return withRetry(async () => consume(await attemptOnce(client, call, options)), {
+    policy: resolveRetry(client.retry, options.retry),
+    signal: options.signal,
+    isFinal: (error) => AbortError.isInstance(error) || afterFirstByte.has(error as object),
+    onWait: (event) => {
       client.onRetry?.(event);
       options.onRetry?.(event);
-      await sleep(delayMs, options.signal);
-    }
-  }
+    },
+  });
 }
 
 async function attemptOnce(client: ClientOptions, call: Call, options: RequestOptions): Promise<Opened> {
@@ -111,7 +107,7 @@ async function attemptOnce(client: ClientOptions, call: Call, options: RequestOp
     const init = buildInit(client, call, options, attempt.signal);
     const url = `${client.baseUrl.replace(/\/+$/, '')}${call.path}`;
     const pending = client.fetch ? client.fetch(url, init) : globalThis.fetch(url, init);
-    response = await raceSignal(pending, attempt.signal);
+    response = await raceAbort(pending, attempt.signal);
   } catch (error) {
     done();
     throw typed(error, attempt.signal, client.baseUrl);
@@ -225,16 +221,6 @@ function guardBody(
     },
     throwIfAborted,
   };
-}
-
-/** Rejects with the signal's reason as soon as it aborts, whatever `promise` does. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**

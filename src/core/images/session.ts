@@ -103,11 +103,11 @@ export interface ImageSessionOptions {
 }
 
 /** The marker and version written with every stored image history. */
-export const IMAGE_HISTORY_FORMAT = 'parlance.images';
-export const IMAGE_HISTORY_FORMAT_VERSION = 1;
+const IMAGE_HISTORY_FORMAT = 'parlance.images';
+const IMAGE_HISTORY_FORMAT_VERSION = 1;
 
 /** The storage key of image session `id`. */
-export function imageHistoryStorageKey(id: string): string {
+function imageHistoryStorageKey(id: string): string {
   return `parlance:images:${id}`;
 }
 
@@ -484,7 +484,7 @@ export class ImageSession {
 }
 
 /** An image history as it is stored (version 1). */
-export interface PersistedImageHistory {
+interface PersistedImageHistory {
   format: typeof IMAGE_HISTORY_FORMAT;
   version: typeof IMAGE_HISTORY_FORMAT_VERSION;
   id: string;

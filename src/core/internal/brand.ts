@@ -1,10 +1,11 @@
 /**
- * Marks a class's prototype with `Symbol.for('parlance.error.<Name>')`. A registered symbol is the
- * same in every copy of the package (widget file plus app bundle), so `isInstance` works where
- * `instanceof` does not.
+ * Marks a class's prototype with `Symbol.for('parlance.error.<Name>')` (`'parlance.error'` for
+ * the base class, the key it has always had). A registered symbol is the same in every copy of
+ * the package (widget file plus app bundle), so `isInstance` works where `instanceof` does not.
+ * Every error class of the kit is branded here, right after its declaration.
  */
 export function brand(ctor: { prototype: object }, name: string): symbol {
-  const marker = Symbol.for(`parlance.error.${name}`);
+  const marker = Symbol.for(name === 'ParlanceError' ? 'parlance.error' : `parlance.error.${name}`);
   Object.defineProperty(ctor.prototype, marker, { value: true });
   return marker;
 }

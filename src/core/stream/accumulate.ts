@@ -16,7 +16,9 @@ interface ChoiceState {
 /**
  * Folds streamed chunks into the {@link ChatCompletion} a non-streaming request would have
  * returned: content concatenated per choice, the last role, `finish_reason` and `usage` kept,
- * tool-call fragments joined by index. Used by the chat engine and the reference server.
+ * tool-call fragments joined by index. For apps that stream with `createClient` and want the
+ * whole completion too ({@link accumulateChunks}); the chat engine folds deltas into its own
+ * message instead (ChatStore#apply in chat/chat-store.ts).
  *
  * @example
  * ```ts

@@ -140,16 +140,6 @@ export function countTokens(text: string, model?: string | null): MaybePromise<n
   return mapMaybe(measureTokens(text, model), (c) => c.tokens);
 }
 
-/**
- * The count of `text` only if it is available synchronously; never starts loading or counting.
- * Useful in render code that must not wait.
- */
-export function tryCountTokens(text: string, model?: string | null): number | undefined {
-  const info = getModelInfo(model);
-  if (info.encoding === 'approximate') return approximateTokenCount(text);
-  return getTokenizer().peek(info.encoding, text);
-}
-
 interface MessagePlan {
   texts: string[];
   fixed: number;
@@ -210,7 +200,10 @@ export function measureChatTokens(
   return measureChat(messages, model, options, 'any')!;
 }
 
-/** @internal The count of a text if it is known synchronously, without starting any work. */
+/**
+ * The count of `text` if it is known now, else `undefined`; never starts loading or counting.
+ * For render code that must not wait: show this, and {@link measureTokens} when it is undefined.
+ */
 export function measureTokensNow(text: string, model?: string | null): TokenCount | undefined {
   const info = getModelInfo(model);
   if (info.encoding === 'approximate') return estimate(info, text);
@@ -220,7 +213,10 @@ export function measureTokensNow(text: string, model?: string | null): TokenCoun
     : { tokens, isApproximate: !info.isKnown, encoding: info.encoding, model: info };
 }
 
-/** @internal The count of a conversation if it is known synchronously, without starting any work. */
+/**
+ * The count of a conversation if it is known now, else `undefined`; never starts loading or
+ * counting. The synchronous twin of {@link measureChatTokens}.
+ */
 export function measureChatTokensNow(
   messages: readonly TokenMessage[],
   model?: string | null,
@@ -349,10 +345,4 @@ export function loadEncoding(name: EncodingName): Promise<void> {
 export function preloadTokenizer(model?: string | null): Promise<void> {
   const { encoding } = getModelInfo(model);
   return encoding === 'approximate' ? Promise.resolve() : loadEncoding(encoding);
-}
-
-/** True once `model` can be counted without loading anything. */
-export function isTokenizerReady(model?: string | null): boolean {
-  const { encoding } = getModelInfo(model);
-  return encoding === 'approximate' || getTokenizer().isReady(encoding);
 }

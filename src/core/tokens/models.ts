@@ -166,8 +166,9 @@ function lookup(table: Map<string, ModelInfo> | Record<string, ModelInfo>, id: s
 
 /**
  * What Parlance knows about `model`: exact id, then the longest table entry that prefixes it,
- * registered models first. An unknown or empty id never throws: it gets {@link UNKNOWN_MODEL}
- * with `isKnown: false`. A provider prefix (`openai/gpt-4o`) is ignored.
+ * registered models first. An unknown or empty id never throws: it gets the fallback
+ * ({@link UNKNOWN_MODEL}: `o200k_base`, an 8,192-token window) with `isKnown: false`. A provider
+ * prefix (`openai/gpt-4o`) is ignored.
  *
  * @example
  * getModelInfo('gpt-4o-2024-08-06') // { encoding: 'o200k_base', contextWindow: 128000, matched: 'gpt-4o', … }

@@ -1,9 +1,8 @@
 import { ParlanceError } from '../errors';
+import { brand, hasMarker } from '../internal/brand';
 import { measureChatTokens, type ChatCountOptions, type TokenMessage } from './count';
 import { getModelInfo } from './models';
 import { mapMaybe, type MaybePromise } from './tokenizer';
-
-const OVERFLOW_MARKER = Symbol.for('parlance.error.ContextOverflowError');
 
 /**
  * The messages that can never be dropped (the system message(s) and the newest user turn) do
@@ -35,14 +34,10 @@ export class ContextOverflowError extends ParlanceError {
 
   /** True for a `ContextOverflowError` from this or another copy of the package. */
   static override isInstance(error: unknown): error is ContextOverflowError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[OVERFLOW_MARKER] === true
-    );
+    return hasMarker(error, OVERFLOW_MARKER);
   }
 }
-Object.defineProperty(ContextOverflowError.prototype, OVERFLOW_MARKER, { value: true });
+const OVERFLOW_MARKER = brand(ContextOverflowError, 'ContextOverflowError');
 
 /** A group of messages kept or dropped together: a user message with the replies that follow it. */
 export interface ContextTurn<M extends TokenMessage = TokenMessage> {

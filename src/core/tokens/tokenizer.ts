@@ -183,7 +183,7 @@ export function getTokenizer(): Tokenizer {
  * the worker could not start and the tokenizer fell back). Creates the shared tokenizer if needed.
  *
  * @example
- * await loadEncoding('o200k_base');
+ * await preloadTokenizer('gpt-4o');
  * if (tokenizerEngine() === 'in-process') console.info('Counting on the main thread');
  */
 export function tokenizerEngine(): 'worker' | 'in-process' {

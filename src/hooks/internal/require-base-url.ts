@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../core/errors';
+import { ConfigurationError } from '../../core';
 
 /**
  * The `baseUrl` a hook sends to, or a {@link ConfigurationError} that says how to give one.

@@ -11,7 +11,7 @@ interface TaskOutput {
 }
 
 /** Draw image `index` of a generation. */
-export interface GenerateTask extends TaskOutput {
+interface GenerateTask extends TaskOutput {
   kind: 'generate';
   prompt: string;
   index: number;
@@ -20,12 +20,12 @@ export interface GenerateTask extends TaskOutput {
 }
 
 /** Edit `image` inside `mask` (or its own transparent area), `n` times. */
-export interface EditTask extends TaskOutput, EditInput {
+interface EditTask extends TaskOutput, EditInput {
   kind: 'edit';
 }
 
 /** `n` variations of `image`. */
-export interface VariationTask extends TaskOutput, VariationInput {
+interface VariationTask extends TaskOutput, VariationInput {
   kind: 'variation';
 }
 

@@ -13,7 +13,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * its own configuration, e.g. the repository's prefix); and without API keys, so that reference
  * servers run offline.
  */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(npm_|VITEST|VITE_|NEXT_|__NEXT|OPENAI_|PARLANCE_)/i.test(key)) continue;
@@ -78,7 +78,7 @@ export function run(
  * The start and the end of a long output (a bundler names the failing module first and then
  * prints a long import trace), or all of it when short.
  */
-export function excerpt(text: string, head = 25, tailLines = 35): string {
+function excerpt(text: string, head = 25, tailLines = 35): string {
   const lines = text.trimEnd().split('\n');
   if (lines.length <= head + tailLines) return lines.join('\n');
   return [

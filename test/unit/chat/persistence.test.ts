@@ -1,8 +1,6 @@
 import 'fake-indexeddb/auto';
 
 import {
-  CHAT_FORMAT,
-  CHAT_FORMAT_VERSION,
   ChatStorageError,
   chatStorageKey,
   createChatStore,
@@ -12,6 +10,7 @@ import {
   type ChatOptions,
   type ChatStorage,
 } from 'parlance/core';
+import { CHAT_FORMAT, CHAT_FORMAT_VERSION } from '../../../src/core/chat/persisted';
 import { describe, expect, test, vi } from 'vitest';
 
 import { chunk, reply, scriptedTransport, sequentialIds, tick } from './scripted-transport';

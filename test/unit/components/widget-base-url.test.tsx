@@ -6,7 +6,7 @@ import { ConfigurationError } from 'parlance/core';
 import { afterEach, expect, test, vi } from 'vitest';
 
 import { mountChatPanel, type WidgetController } from '../../../src/widget/chat-panel';
-import type { WidgetSnapshot } from '../../../src/widget/element';
+import type { WidgetSnapshot } from '../../../src/widget/contract';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 
-import { ChatCompletionAccumulator, accumulateChunks, type ChatCompletionChunk } from 'parlance/core';
+import { accumulateChunks, type ChatCompletionChunk } from 'parlance/core';
+import { ChatCompletionAccumulator } from '../../../src/core/stream/accumulate';
 
 const base = {
   id: 'chatcmpl-1',

@@ -3,11 +3,11 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   AbortError,
   ApiError,
-  ChatCompletionStream,
   MalformedResponseError,
   createClient,
   type ChatCompletionChunk,
 } from 'parlance/core';
+import { ChatCompletionStream } from '../../../src/core/client/chat-completion-stream';
 
 import { chunk, controlledBody, errorResponse, fakeFetch, jsonResponse } from '../../support/fake-fetch';
 import { readResponseFixture } from '../../support/fixtures';

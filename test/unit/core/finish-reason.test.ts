@@ -1,12 +1,7 @@
 import { expect, test } from 'vitest';
 
-import {
-  AbortError,
-  ApiError,
-  StreamInterruptedError,
-  mapErrorToEndState,
-  mapFinishReason,
-} from 'parlance/core';
+import { AbortError, ApiError, StreamInterruptedError } from 'parlance/core';
+import { mapErrorToEndState, mapFinishReason } from '../../../src/core/wire/finish-reason';
 
 test('finish_reason maps to a tagged end state', () => {
   expect(mapFinishReason('stop')).toEqual({ type: 'complete', reason: 'stop' });

@@ -3,15 +3,15 @@ import { describe, expect, test } from 'vitest';
 
 import {
   ApiError,
-  ChatCompletionAccumulator,
   MalformedResponseError,
-  SSEJsonStream,
   StreamInterruptedError,
   encodeSSE,
-  iterateStream,
   parseSSEStream,
   type ChatCompletionChunk,
 } from 'parlance/core';
+import { ChatCompletionAccumulator } from '../../../src/core/stream/accumulate';
+import { iterateStream } from '../../../src/core/stream/parse-sse-stream';
+import { SSEJsonStream } from '../../../src/core/stream/sse-json-stream';
 
 import { naiveSSEData, readStreamFixture, type StreamFixture } from '../../support/fixtures';
 import { collect, splitAt, streamOf } from '../../support/streams';

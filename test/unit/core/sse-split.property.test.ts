@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 
-import { ChatCompletionAccumulator, parseSSEStream, type ChatCompletionChunk } from 'parlance/core';
+import { parseSSEStream, type ChatCompletionChunk } from 'parlance/core';
+import { ChatCompletionAccumulator } from '../../../src/core/stream/accumulate';
 
 import { STREAM_FIXTURES, readStreamFixture, type StreamFixture } from '../../support/fixtures';
 import { collect, splitAt, streamOf } from '../../support/streams';

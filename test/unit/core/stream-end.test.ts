@@ -2,12 +2,12 @@
 // without `choices`, bare-CR line ends up to the last byte, and empty `data:` events.
 import {
   MalformedResponseError,
-  SSEJsonStream,
   StreamInterruptedError,
   createClient,
   parseSSEStream,
   type ChatCompletionChunk,
 } from 'parlance/core';
+import { SSEJsonStream } from '../../../src/core/stream/sse-json-stream';
 import { describe, expect, test } from 'vitest';
 
 import { everyChoiceFinished } from '../../../src/core/stream/accumulate';

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface UpstreamRequest {
+interface UpstreamRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
@@ -14,7 +14,7 @@ export interface UpstreamRequest {
   closed: Promise<{ finished: boolean }>;
 }
 
-export type UpstreamHandler = (req: UpstreamRequest, res: http.ServerResponse) => void | Promise<void>;
+type UpstreamHandler = (req: UpstreamRequest, res: http.ServerResponse) => void | Promise<void>;
 
 export interface FakeUpstream {
   /** Base URL ending in `/v1`. */

@@ -6,11 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   configureTokenizer,
   countChatTokens,
-  imageTokens,
   measureChatTokens,
   type ChatCompletionMessageParam,
   type TokenMessage,
 } from 'parlance/core';
+import { imageTokens } from '../../../src/core/tokens/images';
 
 interface UsageFixture {
   request: { messages: ChatCompletionMessageParam[] };

@@ -8,14 +8,13 @@ import {
   estimateCost,
   estimateRequestCost,
   findModelPrice,
-  imageSizeFromBytes,
-  imageSizeFromDataUrl,
   measureChatTokens,
   planChatRequest,
   sumUsage,
   type ChatRequestPlan,
   type ModelPrices,
 } from 'parlance/core';
+import { imageSizeFromBytes, imageSizeFromDataUrl } from '../../../src/core/tokens/images';
 
 import { createOfflineEngine } from '../../../src/server/offline/index';
 

@@ -2,7 +2,9 @@
 // counting moves to the calling thread, says so once outside production, and shows where it runs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { Tokenizer, configureTokenizer, loadEncoding, tokenizerEngine } from 'parlance/core';
+import { configureTokenizer, tokenizerEngine } from 'parlance/core';
+import { loadEncoding } from '../../../src/core/tokens/count';
+import { Tokenizer } from '../../../src/core/tokens/tokenizer';
 
 /** A Worker whose script never loads: it reports an error event as browsers do for a 404. */
 class UnloadableWorker {

@@ -6,8 +6,8 @@ import {
   measureTokens,
   registerModel,
   unregisterModel,
-  UNKNOWN_MODEL,
 } from 'parlance/core';
+import { UNKNOWN_MODEL } from '../../../src/core/tokens/models';
 
 afterEach(() => {
   unregisterModel('llama3.1');

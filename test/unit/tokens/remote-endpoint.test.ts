@@ -8,9 +8,9 @@ import {
   TimeoutError,
   createTokenizerEndpoint,
   debounceTokenCount,
-  tokenizerRootUrl,
   type FetchFunction,
 } from 'parlance/core';
+import { tokenizerRootUrl } from '../../../src/core/tokens/remote';
 
 interface Call {
   url: string;
