@@ -3,7 +3,10 @@ import type * as NodeHttps from 'node:https';
 
 import { createParser } from 'eventsource-parser';
 
+import { readErrorFields } from '../core/internal/error-fields';
+import { htmlToText } from '../core/internal/text';
 import { encodeSSE } from '../core/stream/encode-sse';
+import type { ErrorEnvelope } from '../core/wire/error';
 import { tokenizerRootUrl } from '../core/tokens/remote';
 import { HttpApiError, errorResponse } from './protocol/errors';
 
@@ -156,6 +159,73 @@ function usageOf(value: unknown): UpstreamUsage | undefined {
 
 function upstreamError(status: number, message: string, code: string): HttpApiError {
   return new HttpApiError({ status, message, type: 'upstream_error', code });
+}
+
+/** The longest message the proxy passes on from an upstream's error; type and code get 200. */
+export const MAX_ERROR_MESSAGE = 1_000;
+const MAX_ERROR_FIELD = 200;
+
+function cap(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `text` with its whitespace collapsed (no length cap: capping comes after redaction). */
+function flatten(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The client's answer to an upstream error (status and body text): OpenAI's envelope, whatever
+ * the upstream wrote. An envelope passes as it came; the error bodies of FastAPI, Portkey, Ollama,
+ * vLLM and any JSON with a `message`, `detail` or `error` string give their message, type, code
+ * and param (see {@link readErrorFields}); anything else a snippet of its text after the status.
+ * The secret is taken out of every string once decoded (JSON escapes, HTML entities), before
+ * the message is capped at {@link MAX_ERROR_MESSAGE} characters. A status that is not an error
+ * (a redirect, which the proxy never follows) becomes a 502.
+ */
+function upstreamErrorBody(
+  status: number,
+  statusText: string,
+  text: string,
+  secret: string | undefined,
+): { status: number; body: ErrorEnvelope } {
+  const clean = (value: string) => redact(value, secret);
+  let parsed: unknown;
+  let isJson = true;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    isJson = false;
+  }
+  const error = (parsed as { error?: { message?: unknown } } | null)?.error;
+  if (status >= 400 && typeof error === 'object' && error !== null && typeof error.message === 'string') {
+    // OpenAI's own envelope: passed on as it came (every field), redacted, its message capped.
+    const body = (secret ? redactDeep(parsed, secret) : parsed) as ErrorEnvelope;
+    body.error.message = cap(body.error.message, MAX_ERROR_MESSAGE);
+    return { status, body };
+  }
+  const fields = isJson ? readErrorFields(parsed) : {};
+  const line = `The upstream server answered ${status} ${statusText}`.trim();
+  let message = fields.message;
+  if (message === undefined) {
+    // Escapes decoded (JSON) or entities and tags gone (HTML) before the secret is looked for.
+    const decoded = isJson ? JSON.stringify(secret ? redactDeep(parsed, secret) : parsed) : text;
+    const excerpt = clean(flatten(isJson ? decoded : htmlToText(clean(text))));
+    message = excerpt ? `${line}: ${excerpt}` : line;
+  }
+  const field = (value: string | null | undefined) =>
+    value === null || value === undefined ? null : cap(clean(value), MAX_ERROR_FIELD);
+  return {
+    status: status >= 400 ? status : 502,
+    body: {
+      error: {
+        message: cap(clean(message), MAX_ERROR_MESSAGE),
+        type: field(fields.type) ?? 'upstream_error',
+        param: field(fields.param),
+        code: field(fields.code) ?? 'upstream_error',
+      },
+    },
+  };
 }
 
 /** What {@link ForwardRequest.onSettled} learns once the exchange is over. */
@@ -408,33 +478,9 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
         headers: out,
       });
     }
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(text);
-    } catch {
-      envelope = undefined;
-    }
-    const isEnvelope =
-      typeof envelope === 'object' &&
-      envelope !== null &&
-      typeof (envelope as { error?: { message?: unknown } }).error?.message === 'string';
-    if (isEnvelope) {
-      out.set('content-type', 'application/json');
-      const clean = upstream.apiKey ? redactDeep(envelope, upstream.apiKey) : envelope;
-      return new Response(JSON.stringify(clean), { status: response.status, headers: out });
-    }
-    const error = upstreamError(
-      response.status >= 400 ? response.status : 502,
-      redact(
-        `The upstream server answered ${response.status} ${response.statusText}`.trim(),
-        upstream.apiKey,
-      ),
-      'upstream_error',
-    );
-    return new Response(JSON.stringify(error.toEnvelope()), {
-      status: error.status,
-      headers: { ...Object.fromEntries(out), 'content-type': 'application/json' },
-    });
+    const error = upstreamErrorBody(response.status, response.statusText, text, upstream.apiKey);
+    out.set('content-type', 'application/json');
+    return new Response(JSON.stringify(error.body), { status: error.status, headers: out });
   }
 
   const contentType = response.headers.get('content-type') ?? '';
