@@ -14,7 +14,7 @@ import {
   validateImageGeneration,
 } from './protocol/validate';
 import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from './protocol/tokenize';
-import { forward, redact, type UpstreamOptions } from './proxy';
+import { checkUpstream, forward, redact, upstreamSecrets, type UpstreamOptions } from './proxy';
 import { StoreUnavailableError, createMemoryStore, type BucketRule, type ServerStore } from './store/index';
 
 /** Options of `createServer`. Every field is optional; {@link optionsFromEnv} reads them from the environment. */
@@ -275,8 +275,10 @@ function corsHeaders(origin: string, allowAll: boolean, request: Request): Recor
  */
 export function createApp(options: ServerOptions = {}): ParlanceApp {
   const upstream = options.upstream ?? null;
+  if (upstream) checkUpstream(upstream);
+  const secrets = upstream ? upstreamSecrets(upstream) : undefined;
   const log = options.log;
-  const say = (line: string) => log?.(redact(line, upstream?.apiKey));
+  const say = (line: string) => log?.(redact(line, secrets));
   const base = normalizeBasePath(options.basePath);
   const allowed = options.allowedOrigins ?? [];
   // Offline mode holds no secret: a dev server on this machine may call it from any port.
