@@ -208,7 +208,7 @@ function sentPath(c: Context): string | undefined {
  * The methods `path` (below the prefix) answers, for the `Allow` header of a 405; `undefined`
  * for a path that is not a route.
  */
-export function allowedMethods(path: string): string | undefined {
+function allowedMethods(path: string): string | undefined {
   if ((TOKENIZER_ROUTES as readonly string[]).includes(path)) return 'POST, OPTIONS';
   const route = path.startsWith('/v1/') ? path.slice('/v1'.length) : '';
   if (!Object.hasOwn(API_ROUTES, route)) return undefined;
