@@ -75,6 +75,8 @@ export default defineConfig({
         'widget/index': src('widget/index.ts'),
         'server/index': src('server/index.ts'),
         'server/cli': src('server/cli.ts'),
+        // Started by server/offline/pool.ts as a worker thread, by its path beside the pool.
+        'server/offline/image-worker': src('server/offline/image-worker.ts'),
         'styles-entry': src('styles-entry.ts'),
         // Started by worker-engine.ts with `new Worker(new URL('./tokenizer-….worker.js', …))`.
         'core/tokens/tokenizer-cl100k.worker': src('core/tokens/tokenizer-cl100k.worker.ts'),

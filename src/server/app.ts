@@ -5,6 +5,7 @@ import { checkHost, listenerOf, normalizeAllowedHosts } from './hosts';
 import { createIdentity, type Authorize, type TrustProxy } from './identity';
 import { createCostGuards, type ChatAdmission, type CostGuardOptions } from './guards';
 import { API_ROUTES, createOfflineEngine, readForm, resolveRoute } from './offline/engine';
+import type { RunImageTask } from './offline/image-tasks';
 import type { OfflineDocument } from './offline/retrieval';
 import { HttpApiError, errorResponse } from './protocol/errors';
 import {
@@ -101,6 +102,8 @@ export interface ServerOptions {
    * Default: `n` ≤ 4, `max_tokens` ≤ 16,384, image sizes each model takes, any model, no budget.
    */
   costGuards?: CostGuardOptions | false;
+  /** Runs offline image work (drawing, PNG decode and encode). `createServer` passes a worker-thread pool; default: this thread. */
+  runImageTask?: RunImageTask;
 }
 
 /** The server's web handler, before it listens anywhere. */
@@ -320,6 +323,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
         chunkDelayMs: options.chunkDelayMs ?? 15,
         basePath: `${base}/v1`,
         maxTokenizeChars,
+        runImageTask: options.runImageTask,
         publishImage: async (png, request) => {
           const id = newImageId();
           await store.putImage(id, png, IMAGE_LIFETIME_MS);

@@ -60,6 +60,27 @@ type Json = Record<string, unknown>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Prompts up to this many characters (the tokenizer endpoint's own cap) are counted exactly
+ * before forwarding. Counting is linear, but a 4 MB prompt still takes seconds of this thread:
+ * a longer one reserves its UTF-8 size instead (no text has more tokens than bytes), and the
+ * upstream's `usage.prompt_tokens` settles the charge.
+ */
+const EXACT_COUNT_MAX_CHARS = 200_000;
+
+/** Characters in every string of `value`, stopping once past `limit`. */
+function stringLength(value: unknown, limit: number): number {
+  let total = 0;
+  const walk = (item: unknown): void => {
+    if (total > limit) return;
+    if (typeof item === 'string') total += item.length;
+    else if (Array.isArray(item)) for (const entry of item) walk(entry);
+    else if (item !== null && typeof item === 'object') for (const entry of Object.values(item)) walk(entry);
+  };
+  walk(value);
+  return total;
+}
+
 // Sizes per model, from the API description (`CreateImageRequest.size`, `CreateImageEditRequest`,
 // `CreateImageVariationRequest`): GPT image models take the three standard sizes and `auto`;
 // `gpt-image-2` also any `WxH` with both sides divisible by 16, an aspect ratio between 1:3 and
@@ -171,10 +192,14 @@ export function createCostGuards(options: CostGuardOptions, store: ServerStore):
 
       const model = body.model as string;
       let prompt: number;
+      const estimated =
+        stringLength([body.messages, body.tools], EXACT_COUNT_MAX_CHARS) > EXACT_COUNT_MAX_CHARS;
       try {
-        prompt = await countChatTokens(body.messages as TokenMessage[], model, {
-          tools: Array.isArray(body.tools) ? (body.tools as TokenTool[]) : undefined,
-        });
+        prompt = estimated
+          ? new TextEncoder().encode(JSON.stringify([body.messages, body.tools ?? null])).byteLength
+          : await countChatTokens(body.messages as TokenMessage[], model, {
+              tools: Array.isArray(body.tools) ? (body.tools as TokenTool[]) : undefined,
+            });
       } catch {
         // The shapes were checked; what is left is a tool definition the counter cannot read.
         throw invalidRequest(
@@ -221,8 +246,13 @@ export function createCostGuards(options: CostGuardOptions, store: ServerStore):
             (usage.total_tokens !== undefined
               ? usage.total_tokens - (usage.prompt_tokens ?? prompt)
               : undefined);
+          // A prompt too long to count here was reserved at its size: the upstream's count settles it.
+          const counted =
+            estimated && typeof usage.prompt_tokens === 'number' && Number.isFinite(usage.prompt_tokens)
+              ? Math.max(0, usage.prompt_tokens)
+              : prompt;
           if (completion !== undefined && Number.isFinite(completion))
-            charge = prompt + Math.max(0, completion);
+            charge = counted + Math.max(0, completion);
         }
         if (charge !== reserve)
           void store.increment(key, charge - reserve, DAY_MS + 60 * 60 * 1000).catch(() => undefined);

@@ -1,10 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants as fsConstants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 
 import { createApp, normalizeBasePath, type ParlanceApp, type ServerOptions } from './app';
 import { LISTENER, isLoopbackAddress, type ListenerInfo } from './hosts';
+import { createImagePool, type ImagePoolOptions } from './offline/pool';
 import type { OfflineDocument } from './offline/retrieval';
 
 /**
@@ -39,6 +42,12 @@ export interface CreateServerOptions extends ServerOptions {
    * or no sections to answer from). Pass `documents` to skip the file reads altogether.
    */
   docsDir?: string;
+  /**
+   * Offline mode's image worker threads: how many (default 2), how long one task may run
+   * (default 30 s, then a 503) and how many may wait (default 64, then a 503). Ignored when
+   * `runImageTask` is given.
+   */
+  imageWorkers?: ImagePoolOptions;
 }
 
 /** What {@link ParlanceServer.listen} resolves to. */
@@ -113,6 +122,9 @@ const PAGE_HEADERS = {
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
 };
 
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -136,12 +148,145 @@ function apiPage(apiUrl: string, mode: 'offline' | 'proxy'): Response {
   return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS } });
 }
 
-/** Serves files under `dir`, `index.html` for `/`; refuses anything that resolves outside it. */
+/** Content types worth compressing; images, fonts and archives already are. */
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|wasm)|image\/svg\+xml)/;
+/** Below this, compression saves less than its headers cost. */
+const MIN_COMPRESS_BYTES = 1024;
+/** Compressed copies kept in memory, in all (least recently used go first). */
+const COMPRESSED_CACHE_BYTES = 32 * 1024 * 1024;
+/** Files larger than this are streamed as they are, never compressed into memory. */
+const MAX_COMPRESS_BYTES = 8 * 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+/** The encoding to answer with, from `Accept-Encoding`: Brotli, then gzip, else none. */
+function pickEncoding(accept: string | null): 'br' | 'gzip' | null {
+  const offered = new Map<string, number>();
+  for (const part of (accept ?? '').toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) offered.set(name.trim(), q === undefined ? 1 : Number(q));
+  }
+  const accepts = (name: string) => (offered.get(name) ?? offered.get('*') ?? 0) > 0;
+  if (accepts('br')) return 'br';
+  if (accepts('gzip')) return 'gzip';
+  return null;
+}
+
+/** A body that hands out `bytes` a slice at a time, as the socket asks: shared, never copied. */
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(bytes.subarray(at, at + CHUNK));
+      at += CHUNK;
+      if (at >= bytes.length) controller.close();
+    },
+  });
+}
+
+const NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0);
+
+/**
+ * A body read from `file` as the socket asks. The file opens on the first read (a response whose
+ * body is never read holds no descriptor), without following a link, and must still be the
+ * `size` bytes it was when the headers were made; it closes when done or cancelled.
+ */
+function fileStream(file: string, size: number): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined;
+  let cancelled = false;
+  let at = 0;
+  const close = () => {
+    const open = handle;
+    handle = undefined;
+    return open?.close().catch(() => undefined);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (!handle) {
+            handle = await open(file, NO_FOLLOW);
+            // Cancelled while it opened: nobody will pull again.
+            if (cancelled) return void (await close());
+            if ((await handle.stat()).size !== size) throw new Error(`${file} changed while being served`);
+          }
+          const buffer = new Uint8Array(Math.min(CHUNK, size - at));
+          const { bytesRead } = buffer.length
+            ? await handle.read(buffer, 0, buffer.length, at)
+            : { bytesRead: 0 };
+          at += bytesRead;
+          if (bytesRead > 0) controller.enqueue(buffer.subarray(0, bytesRead));
+          if (bytesRead === 0 || at >= size) {
+            await close();
+            controller.close();
+          }
+        } catch (error) {
+          await close();
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        cancelled = true;
+        await close();
+      },
+      // No read ahead: the file opens when the body is first read, not when the response is made.
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * Serves files under `dir`, `index.html` for `/`, for the playground and what a deployment puts
+ * there. Nothing outside `dir` is reachable: dot segments resolve inside it, and a path through a
+ * symbolic link is a 404 (the path must be its own real path, and the file opens with
+ * `O_NOFOLLOW`). Files stream from disk as the client reads; text compresses (Brotli or gzip, as
+ * `Accept-Encoding` allows, `vary: accept-encoding`) once per version of the file into a small
+ * shared cache. `ETag` and `Last-Modified` answer revalidations with 304; hashed files under
+ * `assets/` are cached for a year (`immutable`), everything else revalidates (`no-cache`).
+ */
 export function staticFiles(
   dir: string,
 ): (urlPath: string, request?: Request) => Promise<Response | undefined> {
   const root = path.resolve(dir);
-  return async (urlPath) => {
+  /** Compressed copies by path, encoding, size and mtime, least recently used first. */
+  const compressed = new Map<string, Promise<Uint8Array>>();
+  const sizes = new Map<string, number>();
+  let cached = 0;
+
+  const compress = (key: string, handle: FileHandle, encoding: 'br' | 'gzip') => {
+    const hit = compressed.get(key);
+    if (hit) {
+      compressed.delete(key);
+      compressed.set(key, hit);
+      return hit;
+    }
+    const made = (async () => {
+      const raw = await handle.readFile();
+      const out =
+        encoding === 'br'
+          ? await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9 } })
+          : await gzip(raw, { level: 9 });
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    })();
+    compressed.set(key, made);
+    made.then(
+      (bytes) => {
+        if (compressed.get(key) !== made) return;
+        sizes.set(key, bytes.length);
+        cached += bytes.length;
+        for (const [old] of compressed) {
+          if (cached <= COMPRESSED_CACHE_BYTES || old === key) break;
+          cached -= sizes.get(old) ?? 0;
+          sizes.delete(old);
+          compressed.delete(old);
+        }
+      },
+      () => compressed.delete(key),
+    );
+    return made;
+  };
+
+  return async (urlPath, request) => {
     let decoded: string;
     try {
       decoded = decodeURIComponent(urlPath);
@@ -151,21 +296,57 @@ export function staticFiles(
     if (decoded.includes('\0')) return undefined;
     const file = path.resolve(root, `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`);
     if (file !== root && !file.startsWith(root + path.sep)) return undefined;
+    let handle: FileHandle;
     try {
-      if (!(await stat(file)).isFile()) return undefined;
+      // Per request: the folder may be created or replaced while the server runs (a rebuild).
+      const realRoot = await realpath(root);
+      // Any symbolic link on the way (a folder or the file) makes the real path differ.
+      if ((await realpath(file)) !== path.join(realRoot, path.relative(root, file))) return undefined;
+      handle = await open(file, NO_FOLLOW);
     } catch {
       return undefined;
     }
-    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    return new Response((await readFile(file)) as BodyInit, {
-      headers: {
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) return undefined;
+      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+      const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+      const lastModified = new Date(Math.floor(stats.mtimeMs / 1000) * 1000);
+      const compressible = COMPRESSIBLE.test(type) && stats.size >= MIN_COMPRESS_BYTES;
+      const headers: Record<string, string> = {
         'content-type': type,
         ...PAGE_HEADERS,
         'cache-control': file.includes(`${path.sep}assets${path.sep}`)
           ? 'public, max-age=31536000, immutable'
           : 'no-cache',
-      },
-    });
+        etag,
+        'last-modified': lastModified.toUTCString(),
+        ...(compressible ? { vary: 'accept-encoding' } : {}),
+      };
+      const ifNoneMatch = request?.headers.get('if-none-match');
+      const ifModifiedSince = request?.headers.get('if-modified-since');
+      const fresh =
+        ifNoneMatch != null
+          ? ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
+          : ifModifiedSince != null && Date.parse(ifModifiedSince) >= lastModified.getTime();
+      if (fresh) return new Response(null, { status: 304, headers });
+
+      const encoding =
+        compressible && stats.size <= MAX_COMPRESS_BYTES
+          ? pickEncoding(request?.headers.get('accept-encoding') ?? null)
+          : null;
+      if (encoding) {
+        const bytes = await compress(`${file}\0${encoding}\0${etag}`, handle, encoding);
+        return new Response(bytesStream(bytes), {
+          headers: { ...headers, 'content-encoding': encoding, 'content-length': String(bytes.length) },
+        });
+      }
+      return new Response(fileStream(file, stats.size), {
+        headers: { ...headers, 'content-length': String(stats.size) },
+      });
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   };
 }
 
@@ -225,8 +406,11 @@ export function createServer(options: CreateServerOptions = {}): ParlanceServer 
     (urlPath === '/' && options.staticDir !== null
       ? apiPage(`${new URL(request.url).origin}${base}/v1`, options.upstream ? 'proxy' : 'offline')
       : undefined);
+  // Offline image work runs on worker threads, started on the first image and closed with the listener.
+  const pool = options.upstream || options.runImageTask ? null : createImagePool(options.imageWorkers);
   const app: ParlanceApp = createApp({
     ...options,
+    runImageTask: options.runImageTask ?? pool?.run,
     documents: options.upstream ? [] : (options.documents ?? defaultDocuments(options.docsDir)),
     serveStatic: options.serveStatic ?? serveStatic,
   });
@@ -255,7 +439,7 @@ export function createServer(options: CreateServerOptions = {}): ParlanceServer 
             url: `http://${shown}:${info.port}`,
             close: () =>
               new Promise<void>((done) => {
-                server.close(() => done());
+                server.close(() => void (pool?.close() ?? Promise.resolve()).finally(done));
                 if ('closeAllConnections' in server) server.closeAllConnections();
               }),
           });

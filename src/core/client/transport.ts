@@ -1,4 +1,5 @@
 import { AbortError, ApiError, NetworkError, ParlanceError, TimeoutError } from '../errors';
+import { ERROR_BODY_MAX_BYTES } from '../internal/body';
 import { sleep, toAbortError } from '../internal/sleep';
 import type { ByteSource } from '../stream/parse-sse-stream';
 import type { ClientOptions, RequestOptions } from './options';
@@ -60,13 +61,23 @@ export async function request<T>(
   }
 }
 
-/** Reads a whole body as UTF-8 text. */
-export async function readAll(reader: ByteSource): Promise<string> {
+/**
+ * Reads a body as UTF-8 text: whole, or its first `maxBytes` bytes, after which the rest is
+ * cancelled unread.
+ */
+export async function readAll(reader: ByteSource, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
+  let left = maxBytes;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return text + decoder.decode();
+    if (value.byteLength >= left) {
+      text += decoder.decode(value.subarray(0, left));
+      await reader.cancel(new RangeError(`The body is longer than ${maxBytes} bytes.`));
+      return text;
+    }
+    left -= value.byteLength;
     text += decoder.decode(value, { stream: true });
   }
 }
@@ -132,7 +143,7 @@ async function attemptOnce(client: ClientOptions, call: Call, options: RequestOp
   if (!response.ok) {
     let text = '';
     try {
-      text = await readAll(body);
+      text = await readAll(body, ERROR_BODY_MAX_BYTES);
     } catch (error) {
       if (AbortError.isInstance(error)) throw error;
     }

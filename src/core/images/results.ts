@@ -1,4 +1,5 @@
 import { ApiError } from '../errors';
+import { readErrorText } from '../internal/body';
 import type { ImagesResponse } from '../wire/images';
 
 /** One result image, whatever form the API sent it in. */
@@ -100,7 +101,7 @@ export async function keepImage(
   if (image.blob) return image;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const response = await fetchImpl(image.src, { credentials: 'omit', signal: options.signal ?? null });
-  if (!response.ok) throw ApiError.fromResponse(response, await response.text());
+  if (!response.ok) throw ApiError.fromResponse(response, await readErrorText(response));
   const blob = await response.blob();
   const { expiresAt: _expiresAt, expired: _expired, ...rest } = image;
   return { ...rest, src: blobSrc(blob), blob };

@@ -1,5 +1,6 @@
 import type { FetchFunction } from '../client/options';
 import { AbortError, ApiError, MalformedResponseError, NetworkError, TimeoutError } from '../errors';
+import { readErrorText } from '../internal/body';
 import { sleep, toAbortError } from '../internal/sleep';
 import type { TokenMessage } from './count';
 
@@ -192,7 +193,7 @@ export function createTokenizerEndpoint(options: TokenizerEndpointOptions): Toke
       }
       let text: string;
       try {
-        text = await response.text();
+        text = response.ok ? await response.text() : await readErrorText(response);
       } catch (cause) {
         if (signal?.aborted) throw toAbortError(signal);
         if (timedOut) throw new TimeoutError(timeoutMs);

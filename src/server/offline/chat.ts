@@ -136,6 +136,29 @@ export function warmUpTokenizer(): void {
   preloadTokenizer('gpt-4o').catch(() => undefined);
 }
 
+type WireToolCall = {
+  type: string;
+  function?: { name: string; arguments: string };
+  custom?: { name: string; input: string };
+};
+
+/**
+ * The messages as the token counter reads them: a custom tool call (`{custom: {name, input}}`)
+ * counts its name and input as a function call counts its name and arguments.
+ */
+function countableMessages(messages: ChatCompletionRequest['messages']): TokenMessage[] {
+  return messages.map((message) => {
+    const calls = (message as { tool_calls?: readonly WireToolCall[] | null }).tool_calls;
+    if (!Array.isArray(calls)) return message as TokenMessage;
+    return {
+      ...(message as TokenMessage),
+      tool_calls: calls.map((call) => ({
+        function: call.function ?? { name: call.custom?.name ?? '', arguments: call.custom?.input ?? '' },
+      })),
+    };
+  });
+}
+
 /** Composes, limits and counts the reply to `request`. */
 export async function planReply(index: DocsIndex, request: ChatCompletionRequest): Promise<OfflineReply> {
   const reply = composeReply(index, request.messages);
@@ -143,7 +166,7 @@ export async function planReply(index: DocsIndex, request: ChatCompletionRequest
   const limited = await limitReply(reply, request.model, max);
   // The client's own counting functions, so a meter's figure and this usage agree.
   const tools = (request as { tools?: readonly TokenTool[] }).tools;
-  const promptTokens = await countChatTokens(request.messages as TokenMessage[], request.model, { tools });
+  const promptTokens = await countChatTokens(countableMessages(request.messages), request.model, { tools });
   return {
     id: completionId(),
     created: Math.floor(Date.now() / 1000),

@@ -12,8 +12,7 @@ import { countChatTokens, countTokens, type TokenMessage } from '../../core/toke
 import { getModelInfo } from '../../core/tokens/models';
 import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from '../protocol/tokenize';
 import { planReply, toCompletion, toEventStream, warmUpTokenizer } from './chat';
-import { editImages, generateImage, varyImages } from './images';
-import { encodePngRgba, type Rgba } from './png';
+import { runImageTaskInProcess, type ImageTask, type RunImageTask, type TaskImage } from './image-tasks';
 import { DocsIndex, type OfflineDocument } from './retrieval';
 
 /** Options of {@link createOfflineEngine}. */
@@ -31,6 +30,11 @@ export interface OfflineEngineOptions {
   publishImage?: (png: Uint8Array, request: Request) => string | Promise<string>;
   /** The most characters `/tokenize` counts in one request. Default 200,000. */
   maxTokenizeChars?: number;
+  /**
+   * Runs the image work (drawing, PNG decode and encode). Default: in this thread. The Node
+   * server passes a worker-thread pool, so that a large request never blocks its event loop.
+   */
+  runImageTask?: RunImageTask;
 }
 
 /**
@@ -63,14 +67,6 @@ export const OFFLINE_MODELS: ModelsList = {
     { id: 'parlance-offline-images', object: 'model', created: 1_764_000_000, owned_by: 'parlance' },
   ],
 };
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
 
 /** Routes under the base path that the API answers, by method. */
 export const API_ROUTES = {
@@ -132,26 +128,53 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
   warmUpTokenizer();
   const basePath = options.basePath ?? '/v1';
   const delay = options.chunkDelayMs ?? 0;
-  const publish = options.publishImage ?? ((png: Uint8Array) => `data:image/png;base64,${toBase64(png)}`);
+  const publish = options.publishImage;
+  const runTask = options.runImageTask ?? runImageTaskInProcess;
 
+  /**
+   * Runs the tasks (all at once: a pool spreads them over its threads) and answers with their
+   * images. Without `publishImage`, a `url` is a data URL, so the task makes base64 either way.
+   */
   const imagesResponse = async (
-    images: Rgba[],
+    tasks: ImageTask[],
     fields: ImageRequestFields,
     request: Request,
   ): Promise<Response> => {
+    // One task failing (a time limit, a full queue) or the client leaving cancels the others.
+    const siblings = new AbortController();
+    const leave = () => siblings.abort(request.signal.reason);
+    if (request.signal.aborted) leave();
+    request.signal.addEventListener('abort', leave, { once: true });
+    let results: TaskImage[][];
+    try {
+      results = await Promise.all(
+        tasks.map((task) =>
+          runTask(task, siblings.signal).catch((error: unknown) => {
+            siblings.abort(error);
+            throw error;
+          }),
+        ),
+      );
+    } finally {
+      request.signal.removeEventListener('abort', leave);
+    }
     const body: ImagesResponse = {
       created: Math.floor(Date.now() / 1000),
       data: await Promise.all(
-        images.map(async (image) => {
-          const png = encodePngRgba(image);
-          return fields.responseFormat === 'b64_json'
-            ? { b64_json: toBase64(png) }
-            : { url: await publish(png, request) };
+        results.flat().map(async (image: TaskImage) => {
+          if ('b64' in image) {
+            return fields.responseFormat === 'b64_json'
+              ? { b64_json: image.b64 }
+              : { url: `data:image/png;base64,${image.b64}` };
+          }
+          return { url: await publish!(image.png, request) };
         }),
       ),
     };
     return jsonResponse(body);
   };
+  /** Whether tasks answer base64 (`b64_json`, or a data URL when nothing publishes). */
+  const base64 = (fields: ImageRequestFields) => fields.responseFormat === 'b64_json' || !publish;
 
   const tokenizePath = `${basePath.replace(/\/v1$/, '')}/tokenize`;
   const maxTokenizeChars = options.maxTokenizeChars ?? TOKENIZE_MAX_CHARS;
@@ -198,18 +221,37 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
       }
       case '/images/generations': {
         const fields = validateImageGeneration(parseJsonObject(await request.text()));
-        const images = Array.from({ length: fields.n }, (_, i) =>
-          generateImage(fields.prompt!, i, fields.width, fields.height),
-        );
-        return imagesResponse(images, fields, request);
+        // One task per image, so that a pool draws them on all its threads.
+        const tasks = Array.from({ length: fields.n }, (_, index): ImageTask => ({
+          kind: 'generate',
+          prompt: fields.prompt!,
+          index,
+          width: fields.width,
+          height: fields.height,
+          base64: base64(fields),
+        }));
+        return imagesResponse(tasks, fields, request);
       }
       case '/images/edits': {
         const upload = await readImageForm(await readForm(request), 'edit');
-        return imagesResponse(editImages({ ...upload, prompt: upload.prompt! }), upload, request);
+        const { image, mask, n, width, height } = upload;
+        const task: ImageTask = {
+          kind: 'edit',
+          image,
+          mask,
+          prompt: upload.prompt!,
+          n,
+          width,
+          height,
+          base64: base64(upload),
+        };
+        return imagesResponse([task], upload, request);
       }
       case '/images/variations': {
         const upload = await readImageForm(await readForm(request), 'variation');
-        return imagesResponse(varyImages(upload), upload, request);
+        const { image, n, width, height } = upload;
+        const task: ImageTask = { kind: 'variation', image, n, width, height, base64: base64(upload) };
+        return imagesResponse([task], upload, request);
       }
     }
   };

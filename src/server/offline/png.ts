@@ -1,6 +1,14 @@
 import { convertIndexedToRgb, decode, encode, hasPngSignature } from 'fast-png';
+import { Unzlib } from 'fflate';
 
 import { invalidRequest } from '../protocol/errors';
+import { checkImageDimensions, type PngHeader } from '../protocol/validate';
+
+/**
+ * The largest side of an image offline mode decodes: 2048 pixels (its outputs are at most
+ * 1536 pixels on a side). Decoding one takes 16 MB of RGBA and an edit about 100 MB more.
+ */
+export const OFFLINE_MAX_INPUT_EDGE = 2048;
 
 /** An 8-bit RGBA bitmap, row-major. */
 export interface Rgba {
@@ -14,11 +22,93 @@ export function createRgba(width: number, height: number): Rgba {
   return { width, height, data: new Uint8ClampedArray(width * height * 4) };
 }
 
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** The exact size of a PNG's inflated image data: each row's bytes plus its filter byte. */
+function inflatedSize({ width, height, bitDepth, colorType, interlace }: PngHeader): number {
+  const bits = (CHANNELS[colorType] ?? 4) * bitDepth;
+  const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bits) / 8)) : 0);
+  if (interlace !== 1) return rows(width, height);
+  let total = 0;
+  for (const [x0, y0, dx, dy] of ADAM7) {
+    total += rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy));
+  }
+  return total;
+}
+
+// Only what the pixels need: the ancillary chunks that fast-png would inflate (iCCP, zTXt, iTXt)
+// are dropped, so no compressed stream but the image data is ever inflated.
+const KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']);
+const SLICE = 16 * 1024;
+
+/**
+ * The PNG reduced to the chunks the pixels need, once its image data is known to inflate to no
+ * more than its header declares: a deflate bomb (a small file whose data inflates to gigabytes)
+ * is refused after at most one slice past the size, before anything holds it.
+ */
+function boundedPng(bytes: Uint8Array, header: PngHeader, param: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const limit = inflatedSize(header);
+  const kept: Uint8Array[] = [bytes.subarray(0, 8)];
+  let inflated = 0;
+  let ended = false;
+  const inflater = new Unzlib((chunk) => {
+    inflated += chunk.length;
+  });
+  const broken = () =>
+    invalidRequest(`Invalid input image - the '${param}' PNG could not be decoded.`, param, 'invalid_image');
+  let at = 8;
+  try {
+    while (at + 12 <= bytes.length && !ended) {
+      const length = view.getUint32(at);
+      const end = at + 12 + length;
+      if (end > bytes.length) throw broken();
+      const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+      if (KEPT_CHUNKS.has(type)) kept.push(bytes.subarray(at, end));
+      if (type === 'IDAT') {
+        for (let i = at + 8; i < at + 8 + length && inflated <= limit; i += SLICE) {
+          inflater.push(bytes.subarray(i, Math.min(i + SLICE, at + 8 + length)));
+        }
+        if (inflated > limit) {
+          throw invalidRequest(
+            `Invalid input image - the '${param}' PNG's image data inflates to more than its ${header.width}x${header.height} header declares.`,
+            param,
+            'invalid_image',
+          );
+        }
+      }
+      ended = type === 'IEND';
+      at = end;
+    }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'HttpApiError') throw error;
+    throw broken();
+  }
+  const out = new Uint8Array(kept.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of kept) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
 /**
  * Decodes any PNG (grey, grey+alpha, RGB, RGBA, palette; 1 to 16 bits) to 8-bit RGBA. Anything
- * that is not a PNG is a 400 naming `param`, as the API answers.
+ * that is not a PNG is a 400 naming `param`, as the API answers; so is a PNG whose header
+ * declares more than `maxEdge` pixels on a side (checked before decoding), or whose image data
+ * inflates to more than its header declares.
  */
-export function decodePngRgba(bytes: Uint8Array, param: string): Rgba {
+export function decodePngRgba(bytes: Uint8Array, param: string, maxEdge = OFFLINE_MAX_INPUT_EDGE): Rgba {
   if (!hasPngSignature(bytes)) {
     throw invalidRequest(
       `Invalid input image - format must be in ['RGBA', 'LA', 'L'], got unknown. The '${param}' must be a valid PNG file.`,
@@ -26,9 +116,17 @@ export function decodePngRgba(bytes: Uint8Array, param: string): Rgba {
       'invalid_image_format',
     );
   }
+  const header = checkImageDimensions(
+    bytes,
+    param,
+    maxEdge,
+    maxEdge * maxEdge,
+    'offline mode reads images of',
+  )!;
+  const safe = boundedPng(bytes, header, param);
   let png;
   try {
-    png = decode(bytes);
+    png = decode(safe);
   } catch {
     throw invalidRequest(
       `Invalid input image - the '${param}' PNG could not be decoded.`,

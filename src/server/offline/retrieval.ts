@@ -59,7 +59,35 @@ const STOP_WORDS = new Set(
   ),
 );
 
-/** A full-text index over documentation sections (MiniSearch: BM25, prefix and fuzzy matching). */
+/**
+ * How much of a question retrieval reads: its first 1,000 characters, split into at most 64 terms
+ * of at most 32 characters. A message can be 4 MB; a question about the docs is a few words, and
+ * no word in them is longer than 32 characters.
+ */
+export const MAX_QUERY_CHARS = 1_000;
+export const MAX_QUERY_TERMS = 64;
+export const MAX_TERM_CHARS = 32;
+/**
+ * Fuzzy matching (edit distance up to 20% of the term) only for terms up to 12 characters: its
+ * cost grows with the term's length times the distance, and a long term is a name or noise, which
+ * prefix matching serves.
+ */
+export const MAX_FUZZY_TERM_CHARS = 12;
+
+const tokenizeDefault = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** The search terms of `query`, bounded as {@link MAX_QUERY_CHARS} says. */
+export function queryTerms(query: string): string[] {
+  return tokenizeDefault(query.slice(0, MAX_QUERY_CHARS))
+    .filter(Boolean)
+    .slice(0, MAX_QUERY_TERMS)
+    .map((term) => Array.from(term).slice(0, MAX_TERM_CHARS).join(''));
+}
+
+/**
+ * A full-text index over documentation sections (MiniSearch: BM25, prefix and fuzzy matching),
+ * with the query bounded so that any message answers in milliseconds.
+ */
 export class DocsIndex {
   readonly #search: MiniSearch<DocSection>;
   readonly #sections: DocSection[] = [];
@@ -73,7 +101,13 @@ export class DocsIndex {
         const lower = term.toLowerCase();
         return STOP_WORDS.has(lower) ? null : lower;
       },
-      searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+      searchOptions: {
+        boost: { title: 2 },
+        tokenize: queryTerms,
+        prefix: true,
+        fuzzy: (term) => (term.length <= MAX_FUZZY_TERM_CHARS ? 0.2 : false),
+        combineWith: 'OR',
+      },
     });
     this.#search.addAll(this.#sections);
   }

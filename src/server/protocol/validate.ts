@@ -9,6 +9,87 @@ const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 /** The largest image file the images endpoints take: 4 MB, as the API documents. */
 export const MAX_IMAGE_FILE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The largest image the edits and variations endpoints take, checked from the PNG header before
+ * anything decodes it. The API documents no input dimensions, only output ones: the largest is
+ * `3840x2160` ("the maximum supported resolution is `3840x2160`", GPT image sizes in
+ * openapi.yaml; DALL·E 2 edits and variations go up to `1024x1024`). No model accepts an image
+ * with a side over 3,840 pixels or more than 3840×2160 pixels, so such an upload is refused here,
+ * in offline and proxy mode alike: a 100 KB PNG can claim 8192×8192 and take gigabytes to decode.
+ */
+export const MAX_IMAGE_EDGE = 3840;
+/** The most pixels an uploaded image may have: 3840×2160 (see {@link MAX_IMAGE_EDGE}). */
+export const MAX_IMAGE_PIXELS = 3840 * 2160;
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The PNG header fields that size its pixels (IHDR). */
+export interface PngHeader {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  interlace: number;
+}
+
+/** Whether `bytes` start with the PNG signature. */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Reads a PNG's IHDR (the chunk that must come first, right after the signature): the
+ * dimensions, without decoding anything. `undefined` when `bytes` are not a PNG or the header is
+ * cut short or not IHDR.
+ */
+export function readPngHeader(bytes: Uint8Array): PngHeader | undefined {
+  if (!isPng(bytes) || bytes.length < 33) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(8);
+  const type = String.fromCharCode(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!);
+  if (type !== 'IHDR' || length !== 13) return undefined;
+  return {
+    width: view.getUint32(16),
+    height: view.getUint32(20),
+    bitDepth: bytes[24]!,
+    colorType: bytes[25]!,
+    interlace: bytes[28]!,
+  };
+}
+
+/**
+ * Refuses a PNG whose header declares dimensions beyond `maxEdge` per side or `maxPixels` in all
+ * (default: what any model accepts; `who` opens the limit in the message), or a PNG whose header
+ * cannot be read. Anything that is not a
+ * PNG passes: the offline engine refuses it when decoding, an upstream judges its own formats.
+ */
+export function checkImageDimensions(
+  bytes: Uint8Array,
+  param: string,
+  maxEdge = MAX_IMAGE_EDGE,
+  maxPixels = MAX_IMAGE_PIXELS,
+  who = 'images may be',
+): PngHeader | undefined {
+  if (!isPng(bytes)) return undefined;
+  const header = readPngHeader(bytes);
+  if (!header || header.width === 0 || header.height === 0) {
+    throw invalidRequest(
+      `Invalid input image - the '${param}' PNG has no valid IHDR header.`,
+      param,
+      'invalid_image',
+    );
+  }
+  const { width, height } = header;
+  if (width > maxEdge || height > maxEdge || width * height > maxPixels) {
+    throw invalidRequest(
+      `Invalid input image - the '${param}' is ${width}x${height}; ${who} at most ${maxEdge} pixels on a side and ${maxPixels.toLocaleString('en')} pixels in all.`,
+      param,
+      'image_dimensions_too_large',
+    );
+  }
+  return header;
+}
+
 /** Parses a JSON request body, with OpenAI's 400 when it is not a JSON object. */
 export function parseJsonObject(text: string): Json {
   let value: unknown;
@@ -91,6 +172,66 @@ function validateContent(content: unknown, param: string, role: string): void {
   });
 }
 
+function requireString(value: unknown, param: string): void {
+  if (value === undefined) {
+    throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+  }
+  if (typeof value !== 'string') {
+    throw invalidRequest(
+      `Invalid type for '${param}': expected a string, but got ${typeName(value)} instead.`,
+      param,
+      'invalid_type',
+    );
+  }
+}
+
+/**
+ * An assistant message's `tool_calls`, as the API's schema says: an array of function calls
+ * (`{id, type: 'function', function: {name, arguments}}`) or custom tool calls
+ * (`{id, type: 'custom', custom: {name, input}}`), every field a string.
+ */
+function validateToolCalls(toolCalls: unknown, at: string): void {
+  const param = `${at}.tool_calls`;
+  if (!Array.isArray(toolCalls)) {
+    throw invalidRequest(
+      `Invalid type for '${param}': expected an array of objects, but got ${typeName(toolCalls)} instead.`,
+      param,
+      'invalid_type',
+    );
+  }
+  toolCalls.forEach((call: unknown, j) => {
+    const here = `${param}[${j}]`;
+    if (typeof call !== 'object' || call === null || Array.isArray(call)) {
+      throw invalidRequest(
+        `Invalid type for '${here}': expected an object, but got ${typeName(call)} instead.`,
+        here,
+        'invalid_type',
+      );
+    }
+    const { id, type } = call as Json;
+    requireString(id, `${here}.id`);
+    if (type !== 'function' && type !== 'custom') {
+      throw invalidRequest(
+        `Invalid value: '${String(type)}'. Supported values are: 'function' and 'custom'.`,
+        `${here}.type`,
+        'invalid_value',
+      );
+    }
+    const body = (call as Json)[type];
+    const fields = type === 'function' ? ['name', 'arguments'] : ['name', 'input'];
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw invalidRequest(
+        body === undefined
+          ? `Missing required parameter: '${here}.${type}'.`
+          : `Invalid type for '${here}.${type}': expected an object, but got ${typeName(body)} instead.`,
+        `${here}.${type}`,
+        body === undefined ? 'missing_required_parameter' : 'invalid_type',
+      );
+    }
+    for (const name of fields) requireString((body as Json)[name], `${here}.${type}.${name}`);
+  });
+}
+
 /**
  * Checks a `POST /chat/completions` body the way the API does, and returns it typed. Throws a
  * 400 {@link HttpApiError} whose `param` names the field at fault (`messages[2].role`, `temperature`…).
@@ -119,7 +260,7 @@ export function validateChatRequest(body: Json): ChatCompletionRequest {
         'invalid_type',
       );
     }
-    const { role, content, name } = message as Json;
+    const { role, content, name, tool_calls: toolCalls, tool_call_id: toolCallId } = message as Json;
     if (typeof role !== 'string' || !ROLES.has(role)) {
       throw invalidRequest(
         `Invalid value: '${String(role)}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.`,
@@ -138,6 +279,10 @@ export function validateChatRequest(body: Json): ChatCompletionRequest {
     if (name !== undefined && typeof name !== 'string') {
       throw invalidRequest(`Invalid type for '${at}.name': expected a string.`, `${at}.name`, 'invalid_type');
     }
+    if (role === 'assistant' && toolCalls !== undefined && toolCalls !== null) {
+      validateToolCalls(toolCalls, at);
+    }
+    if (role === 'tool') requireString(toolCallId, `${at}.tool_call_id`);
   });
   optionalNumber(body, 'temperature', 0, 2);
   optionalNumber(body, 'top_p', 0, 1);
@@ -329,7 +474,9 @@ async function readFile(form: FormData, param: string, required: boolean): Promi
       'image_too_large',
     );
   }
-  return new Uint8Array(await entry.arrayBuffer());
+  const bytes = new Uint8Array(await entry.arrayBuffer());
+  checkImageDimensions(bytes, param);
+  return bytes;
 }
 
 function field(form: FormData, name: string): string | undefined {
@@ -339,7 +486,8 @@ function field(form: FormData, name: string): string | undefined {
 
 /**
  * Reads and checks the multipart form of `POST /images/edits` or `/images/variations`: the
- * fields, and the files' presence and 4 MB limit. Decoding and squareness are checked by whoever
+ * fields, and the files' presence, 4 MB limit and (for PNGs) their dimensions, read from the
+ * header: see {@link MAX_IMAGE_EDGE}. Decoding and squareness are checked by whoever
  * reads the pixels (the offline engine; the upstream in proxy mode).
  */
 export async function readImageForm(

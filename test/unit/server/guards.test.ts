@@ -253,6 +253,32 @@ describe('the daily token budget', () => {
     expect(await store.count(dayKey())).toBe(prompt + 10);
   });
 
+  test('a prompt too long to count on the request path reserves its size, and the usage the upstream reports settles it', async () => {
+    const store = createMemoryStore();
+    const server = proxyServer({ dailyTokenBudget: 10_000_000 }, store);
+    // 1.6 million characters: counting them exactly would hold the event loop for seconds, so the
+    // reserve is their UTF-8 size (no text has more tokens than bytes), not a count.
+    const long = [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(60_000) }];
+    answerJson(10);
+    let reserved = 0;
+    const take = store.increment.bind(store);
+    store.increment = async (key, amount, ttl) => {
+      if (amount > 0 && reserved === 0) reserved = amount;
+      return take(key, amount, ttl);
+    };
+    const response = await postJson(server, '/v1/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: long,
+      max_tokens: 100,
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const size = new TextEncoder().encode(JSON.stringify([long, null])).byteLength;
+    expect(reserved).toBe(size + 100);
+    // Settled with the upstream's prompt_tokens (1) and completion_tokens (10).
+    await expect.poll(() => store.count(dayKey())).toBe(11);
+  });
+
   test('a stream goes upstream with include_usage, and its usage event is what is charged', async () => {
     const store = createMemoryStore();
     const server = proxyServer({ dailyTokenBudget: BUDGET }, store);
