@@ -1,5 +1,6 @@
 import type { ErrorEnvelope } from './wire/error';
 import { brand, hasMarker } from './internal/brand';
+import { readErrorFields } from './internal/error-fields';
 import { parseRetryAfter } from './internal/retry-after';
 import { describeNonJsonBody, snippet, statusLine } from './internal/text';
 
@@ -156,39 +157,6 @@ export class ApiError extends ParlanceError {
   }
 }
 const API_MARKER = brand(ApiError, 'ApiError');
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
-}
-
-/**
- * OpenAI sends `{"error": {...}}`; Ollama and others send `{"error": "text"}`; FastAPI servers
- * send `{"detail": ...}`; vLLM sends `{"object": "error", "message", "type", "param", "code"}`
- * and Portkey `{"status": "failure", "message"}`.
- */
-function readErrorFields(body: unknown): {
-  message?: string;
-  type?: string | null;
-  code?: string | null;
-  param?: string | null;
-} {
-  if (typeof body !== 'object' || body === null) return {};
-  const record = body as Record<string, unknown>;
-  const error = record.error;
-  if (typeof error === 'object' && error !== null) {
-    const e = error as Record<string, unknown>;
-    return {
-      message: str(e.message) ?? 'Unknown error',
-      type: str(e.type),
-      code: str(e.code),
-      param: str(e.param),
-    };
-  }
-  const text = str(error) ?? str(record.message) ?? str(record.detail);
-  if (text === null) return {};
-  if (str(record.message) !== text) return { message: text };
-  return { message: text, type: str(record.type), code: str(record.code), param: str(record.param) };
-}
 
 /** The request failed before a response arrived, or the connection broke while reading it. */
 export class NetworkError extends ParlanceError {

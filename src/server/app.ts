@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { checkHost, listenerOf, normalizeAllowedHosts } from './hosts';
 import { createIdentity, type Authorize, type TrustProxy } from './identity';
 import { createCostGuards, type ChatAdmission, type CostGuardOptions } from './guards';
-import { createOfflineEngine, readForm, resolveRoute } from './offline/engine';
+import { API_ROUTES, createOfflineEngine, readForm, resolveRoute } from './offline/engine';
 import type { RunImageTask } from './offline/image-tasks';
 import type { OfflineDocument } from './offline/retrieval';
 import { HttpApiError, errorResponse } from './protocol/errors';
@@ -15,7 +15,7 @@ import {
   validateImageGeneration,
 } from './protocol/validate';
 import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from './protocol/tokenize';
-import { forward, redact, type UpstreamOptions } from './proxy';
+import { checkUpstream, forward, redact, upstreamSecrets, type UpstreamOptions } from './proxy';
 import { StoreUnavailableError, createMemoryStore, type BucketRule, type ServerStore } from './store/index';
 
 /** Options of `createServer`. Every field is optional; {@link optionsFromEnv} reads them from the environment. */
@@ -188,6 +188,69 @@ export function normalizeBasePath(basePath: string | undefined): string {
   return trimmed;
 }
 
+/** The API's tokenizer routes, beside `/v1` at the root, as llama.cpp and vLLM serve them. */
+const TOKENIZER_ROUTES = ['/tokenize', '/apply-template'] as const;
+
+/** Encoded dots, slashes or backslashes anywhere, or a `.` or `..` segment. */
+const PATH_TRICK = /%2e|%2f|%5c|\\|(?:^|\/)\.\.?(?:\/|$)/i;
+
+/**
+ * The path as the client sent it, when the Node listener serves the request (its raw request
+ * target, query left out), before the URL parser resolved dot segments; `undefined` otherwise
+ * (a framework's route handler hands over a parsed URL, and its own router resolves them).
+ */
+function sentPath(c: Context): string | undefined {
+  const target = (c.env as { incoming?: { url?: unknown } } | undefined)?.incoming?.url;
+  if (typeof target !== 'string') return undefined;
+  const path = target.split(/[?#]/, 1)[0]!;
+  // The absolute form (`GET http://host/v1/models`): the path after the authority.
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(path) ? path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') : path;
+}
+
+/**
+ * The methods `path` (below the prefix) answers, for the `Allow` header of a 405; `undefined`
+ * for a path that is not a route.
+ */
+function allowedMethods(path: string): string | undefined {
+  if ((TOKENIZER_ROUTES as readonly string[]).includes(path)) return 'POST, OPTIONS';
+  const route = path.startsWith('/v1/') ? path.slice('/v1'.length) : '';
+  if (!Object.hasOwn(API_ROUTES, route)) return undefined;
+  return API_ROUTES[route as keyof typeof API_ROUTES] === 'GET' ? 'GET, HEAD, OPTIONS' : 'POST, OPTIONS';
+}
+
+/** A new request id, as OpenAI writes them: `req_` and 32 hex digits. */
+function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `req_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * What every answer gets on its way out: an `x-request-id` (the upstream's, passed through by
+ * the proxy, or a new one), `Allow` on a 405, and for `HEAD` the `content-length` its `GET`
+ * would have had (Hono answers `HEAD` with the `GET` route's headers and no body).
+ */
+async function finishResponse(c: Context, path: string): Promise<void> {
+  const set: Record<string, string> = {};
+  if (!c.res.headers.has('x-request-id')) set['x-request-id'] = newRequestId();
+  if (c.res.status === 405 && !c.res.headers.has('allow')) {
+    const allow = allowedMethods(path);
+    if (allow) set.allow = allow;
+  }
+  if (c.req.method === 'HEAD' && c.res.body !== null && !c.res.headers.has('content-length')) {
+    const bytes = await c.res.arrayBuffer();
+    c.res = new Response(bytes, c.res);
+    set['content-length'] = String(bytes.byteLength);
+  }
+  if (Object.keys(set).length === 0) return;
+  try {
+    for (const [name, value] of Object.entries(set)) c.res.headers.set(name, value);
+  } catch {
+    // Immutable headers (a response from `fetch`): a copy takes them.
+    c.res = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(set)) c.res.headers.set(name, value);
+  }
+}
+
 function rateLimited(retryAfterSeconds: number, what: string): HttpApiError {
   return new HttpApiError({
     status: 429,
@@ -215,8 +278,10 @@ function corsHeaders(origin: string, allowAll: boolean, request: Request): Recor
  */
 export function createApp(options: ServerOptions = {}): ParlanceApp {
   const upstream = options.upstream ?? null;
+  if (upstream) checkUpstream(upstream);
+  const secrets = upstream ? upstreamSecrets(upstream) : undefined;
   const log = options.log;
-  const say = (line: string) => log?.(redact(line, upstream?.apiKey));
+  const say = (line: string) => log?.(redact(line, secrets));
   const base = normalizeBasePath(options.basePath);
   const allowed = options.allowedOrigins ?? [];
   // Offline mode holds no secret: a dev server on this machine may call it from any port.
@@ -295,15 +360,19 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    // Encoded dots, slashes and backslashes have no business in an API path: refuse them outright.
-    const raw = new URL(c.req.url).pathname;
-    if (/%2e|%2f|%5c|\\/i.test(raw)) {
+    // Encoded dots, slashes and backslashes, and dot segments, have no business in an API path:
+    // refuse them outright. The path is checked as sent, before the URL parser resolves
+    // `/v1/chat/%2e%2e/models` into `/v1/models`.
+    const pathname = new URL(c.req.url).pathname;
+    const raw = sentPath(c) ?? pathname;
+    if (PATH_TRICK.test(raw) || PATH_TRICK.test(pathname)) {
       c.res = errorResponse(
         new HttpApiError({ status: 400, message: 'Invalid request path.', code: 'invalid_path' }),
       );
     } else {
       await next();
     }
+    await finishResponse(c, pathname.slice(base.length));
     say(`${c.req.method} ${raw} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
   });
 
@@ -313,8 +382,6 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   // Everything below lives under the prefix; a path outside it reaches no route (404).
   const api = base ? app.basePath(base) : app;
 
-  // The API: `/v1/*`, and the tokenizer routes beside it, at the root as llama.cpp and vLLM serve them.
-  const TOKENIZER_ROUTES = ['/tokenize', '/apply-template'] as const;
   const guardOrigin: MiddlewareHandler = async (c, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && !isSameOrigin(c.req.raw, origin)) {
@@ -409,7 +476,8 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   }
 
   api.all('/v1/*', async (c) => {
-    const request = c.req.raw;
+    // `HEAD` is answered wherever `GET` is: as a `GET`, whose body Hono leaves out.
+    const request = c.req.raw.method === 'HEAD' ? new Request(c.req.raw, { method: 'GET' }) : c.req.raw;
     const route = resolveRoute(request, `${base}/v1`);
     const client = identity.of(c);
     if (route === '/models')

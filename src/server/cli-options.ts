@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 
+import type { CreateServerOptions } from './node';
+import { checkUpstream } from './proxy';
+
 /** `parlance-server --help`. */
 export const USAGE = `Usage: parlance-server [options]
 
@@ -10,6 +13,13 @@ and keeps the key on the server.
 Options:
   -p, --port <port>  Port to listen on: 0 to 65535, 0 picks a free one (default: PORT, else 8787)
       --host <host>  Interface to listen on (default: HOST, else 127.0.0.1)
+      --upstream-header <"Name: value">
+                     Proxy mode: a header sent with every upstream request; repeatable.
+                     Wins over PARLANCE_UPSTREAM_HEADERS. Put secrets in the environment:
+                     arguments show in the process list.
+      --upstream-query <name=value>
+                     Proxy mode: a query parameter added to every upstream URL (Azure's
+                     api-version); repeatable. Wins over PARLANCE_UPSTREAM_QUERY.
   -h, --help         Print this help and exit
 
 Environment variables:
@@ -17,6 +27,14 @@ Environment variables:
                                 OpenAI-compatible base URL for that key
   PARLANCE_UPSTREAM_URL         Proxy mode to this base URL (such as http://127.0.0.1:11434/v1),
                                 with PARLANCE_UPSTREAM_KEY as its key, if it needs one
+  PARLANCE_UPSTREAM_KEY_HEADER  Send the key as this header, as is, instead of
+                                Authorization: Bearer (Azure OpenAI: api-key)
+  PARLANCE_UPSTREAM_HEADERS     Headers for every upstream request, a JSON object:
+                                {"HTTP-Referer": "https://app.example", "X-Title": "My app"}.
+                                Values of credential headers (x-portkey-api-key) are redacted
+                                like the key.
+  PARLANCE_UPSTREAM_QUERY       Query parameters for every upstream URL, a JSON object or
+                                api-version=2024-10-21&a=b
   PARLANCE_UPSTREAM_TIMEOUT_MS  How long to wait for the upstream, in ms (default 60000)
   PARLANCE_ALLOWED_ORIGINS      Origins a browser page may call the API from, comma-separated,
                                 or * for any. Offline mode also allows http://localhost:*,
@@ -53,13 +71,42 @@ Examples:
 /** What the command line asks for. */
 export type CommandLine =
   | { kind: 'help' }
-  | { kind: 'serve'; port: number; host: string }
+  | {
+      kind: 'serve';
+      port: number;
+      host: string;
+      /** `--upstream-header` flags, when any were given. */
+      upstreamHeaders?: Record<string, string>;
+      /** `--upstream-query` flags, when any were given. */
+      upstreamQuery?: Record<string, string>;
+    }
   /** A usage error: print `message` and the usage, exit 2. */
   | { kind: 'error'; message: string };
 
 function readPort(value: string, from: string): number | string {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   return port <= 65535 ? port : `${from} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`;
+}
+
+/**
+ * `Name: value` (or `name=value`) flags as an object, `undefined` when there are none, or a usage
+ * error naming the flag. The name is trimmed; the value after the separator too.
+ */
+function readPairs(
+  flags: string[] | undefined,
+  separator: string,
+  flag: string,
+  shape: string,
+): Record<string, string> | string | undefined {
+  if (!flags?.length) return undefined;
+  const pairs: Array<[string, string]> = [];
+  for (const text of flags) {
+    const at = text.indexOf(separator);
+    const name = at === -1 ? '' : text.slice(0, at).trim();
+    if (!name) return `${flag} must be ${shape}, not ${JSON.stringify(text)}`;
+    pairs.push([name, text.slice(at + 1).trim()]);
+  }
+  return Object.fromEntries(pairs);
 }
 
 /**
@@ -70,7 +117,13 @@ export function parseCommandLine(
   args: readonly string[],
   env: Record<string, string | undefined>,
 ): CommandLine {
-  let values: { port?: string; host?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    help?: boolean;
+    'upstream-header'?: string[];
+    'upstream-query'?: string[];
+  };
   try {
     ({ values } = parseArgs({
       args: [...args],
@@ -78,6 +131,8 @@ export function parseCommandLine(
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'upstream-header': { type: 'string', multiple: true },
+        'upstream-query': { type: 'string', multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -93,5 +148,46 @@ export function parseCommandLine(
   if (typeof port === 'string') return { kind: 'error', message: port };
   const host = values.host ?? (env.HOST || '127.0.0.1');
   if (!host.trim()) return { kind: 'error', message: '--host must name an interface, such as 127.0.0.1' };
-  return { kind: 'serve', port, host };
+  const command: CommandLine = { kind: 'serve', port, host };
+  const headers = readPairs(values['upstream-header'], ':', '--upstream-header', '"Name: value"');
+  if (typeof headers === 'string') return { kind: 'error', message: headers };
+  if (headers) command.upstreamHeaders = headers;
+  const query = readPairs(values['upstream-query'], '=', '--upstream-query', 'name=value');
+  if (typeof query === 'string') return { kind: 'error', message: query };
+  if (query) command.upstreamQuery = query;
+  return command;
+}
+
+/**
+ * `options` (from the environment) with the command line's `--upstream-header` and
+ * `--upstream-query` flags added, each winning over the same name from the environment. Throws a
+ * `TypeError` when flags are given with no upstream, or a header cannot be sent.
+ */
+export function withUpstreamFlags(
+  options: CreateServerOptions,
+  command: Extract<CommandLine, { kind: 'serve' }>,
+): CreateServerOptions {
+  const { upstreamHeaders, upstreamQuery } = command;
+  if (!upstreamHeaders && !upstreamQuery) return options;
+  if (!options.upstream)
+    throw new TypeError(
+      '--upstream-header and --upstream-query need an upstream: set PARLANCE_UPSTREAM_URL (or OPENAI_API_KEY)',
+    );
+  // A flag replaces the environment's header of the same name, whatever its case.
+  const flagged = new Set(Object.keys(upstreamHeaders ?? {}).map((name) => name.toLowerCase()));
+  const headers = Object.fromEntries([
+    ...Object.entries(options.upstream.headers ?? {}).filter(([name]) => !flagged.has(name.toLowerCase())),
+    ...Object.entries(upstreamHeaders ?? {}),
+  ]);
+  const upstream = {
+    ...options.upstream,
+    headers,
+    query: { ...options.upstream.query, ...upstreamQuery },
+  };
+  checkUpstream(upstream, {
+    headers: '--upstream-header',
+    query: '--upstream-query',
+    keyHeader: 'PARLANCE_UPSTREAM_KEY_HEADER',
+  });
+  return { ...options, upstream };
 }

@@ -2,7 +2,7 @@
 // parlance-server: starts the reference server from the command line and the environment, and
 // prints where the API is and how to try it.
 import { preloadTokenizer } from '../core/tokens/count';
-import { parseCommandLine, USAGE } from './cli-options';
+import { parseCommandLine, USAGE, withUpstreamFlags } from './cli-options';
 import { describeMode, optionsFromEnv } from './env';
 import { createServer, curlExample } from './node';
 
@@ -21,7 +21,7 @@ const quiet = process.env.PARLANCE_QUIET === '1';
 let options: ReturnType<typeof optionsFromEnv>;
 let server: ReturnType<typeof createServer>;
 try {
-  options = optionsFromEnv(process.env);
+  options = withUpstreamFlags(optionsFromEnv(process.env), command);
   server = createServer({ ...options, log: quiet ? undefined : (line) => console.log(line) });
 } catch (error) {
   // A setting it cannot use (PARLANCE_REDIS_URL, PARLANCE_TRUST_PROXY, …): say which, no stack.

@@ -3,7 +3,10 @@ import type * as NodeHttps from 'node:https';
 
 import { createParser } from 'eventsource-parser';
 
+import { readErrorFields } from '../core/internal/error-fields';
+import { htmlToText } from '../core/internal/text';
 import { encodeSSE } from '../core/stream/encode-sse';
+import type { ErrorEnvelope } from '../core/wire/error';
 import { tokenizerRootUrl } from '../core/tokens/remote';
 import { HttpApiError, errorResponse } from './protocol/errors';
 
@@ -11,8 +14,32 @@ import { HttpApiError, errorResponse } from './protocol/errors';
 export interface UpstreamOptions {
   /** The upstream's OpenAI-style base URL, such as `https://api.openai.com/v1`. */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer <apiKey>`; never to a client. Optional for local servers. */
+  /**
+   * Sent as `Authorization: Bearer <apiKey>` (or in {@link keyHeader}); never to a client.
+   * Optional for local servers.
+   */
   apiKey?: string;
+  /**
+   * Sends the key as this header, as is, instead of `Authorization: Bearer <key>`: Azure OpenAI
+   * wants `api-key`. Default: `Authorization`.
+   */
+  keyHeader?: string;
+  /**
+   * Headers sent with every upstream request, such as OpenRouter's `HTTP-Referer` and `X-Title`
+   * or Portkey's `x-portkey-provider`. Names are HTTP tokens, values strings. The values of
+   * headers named as credentials (a `key`, `token`, `secret`, `auth`, `authorization`, `cookie`,
+   * `password`, `session` or `signature` word in the name: `x-portkey-api-key`) are secrets like
+   * the key: taken out of everything the proxy passes on and logs. May not name the headers the
+   * proxy sets (`content-type`, `accept`, hop-by-hop ones), nor, when a key is set, the header
+   * the key goes in.
+   */
+  headers?: Record<string, string>;
+  /**
+   * Query parameters added to every upstream URL, such as Azure OpenAI's
+   * `{ 'api-version': '2024-10-21' }`. A query in `baseUrl` counts too. Values of parameters
+   * named as credentials (`key`, `api_key`, `token`, `sig`…) are secrets like the key.
+   */
+  query?: Record<string, string>;
   /**
    * How long the upstream may stay silent while the proxy waits on it (for its headers, then for
    * each body read), in ms. A client that is slow to read does not count. Default 60,000.
@@ -20,6 +47,129 @@ export interface UpstreamOptions {
   timeoutMs?: number;
   /** The `fetch` used to reach the upstream. Default: the global one. */
   fetch?: typeof globalThis.fetch;
+}
+
+/** An HTTP header name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value Node and fetch both send: no CR, LF or NUL, nothing past Latin-1. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Headers the proxy sets itself, or that belong to one connection. */
+const RESERVED_HEADERS = new Set([
+  'accept',
+  'connection',
+  'content-length',
+  'content-type',
+  'expect',
+  'host',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+/** Words in a header or parameter name that make its value a credential. */
+const CREDENTIAL_WORDS = new Set([
+  'apikey',
+  'auth',
+  'authorization',
+  'cookie',
+  'credential',
+  'credentials',
+  'key',
+  'pass',
+  'password',
+  'secret',
+  'session',
+  'sig',
+  'signature',
+  'token',
+]);
+
+/** Whether a header or query parameter named `name` carries a credential (`x-portkey-api-key`). */
+export function isCredentialName(name: string): boolean {
+  return name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .some((word) => CREDENTIAL_WORDS.has(word));
+}
+
+/** What {@link checkUpstream} calls each setting in its messages. */
+export interface UpstreamSettingNames {
+  headers: string;
+  query: string;
+  keyHeader: string;
+}
+
+const OPTION_NAMES: UpstreamSettingNames = {
+  headers: 'upstream.headers',
+  query: 'upstream.query',
+  keyHeader: 'upstream.keyHeader',
+};
+
+/**
+ * Checks the headers, query and key header of `upstream`, throwing a `TypeError` that names the
+ * setting (as `names` calls it: `PARLANCE_UPSTREAM_HEADERS` from the environment).
+ */
+export function checkUpstream(upstream: UpstreamOptions, names: UpstreamSettingNames = OPTION_NAMES): void {
+  const { keyHeader } = upstream;
+  if (keyHeader !== undefined && (!TOKEN.test(keyHeader) || RESERVED_HEADERS.has(keyHeader.toLowerCase())))
+    throw new TypeError(
+      `${names.keyHeader} must be a header name such as api-key; got ${JSON.stringify(keyHeader)}`,
+    );
+  const keyGoesIn = upstream.apiKey ? (keyHeader ?? 'authorization').toLowerCase() : undefined;
+  const headers = upstream.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    throw new TypeError(`${names.headers} must be an object of header names and values`);
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name))
+      throw new TypeError(`${names.headers}: ${JSON.stringify(name)} is not a header name`);
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value))
+      throw new TypeError(
+        `${names.headers}: the value of ${name} must be a string without line breaks or characters beyond Latin-1`,
+      );
+    if (RESERVED_HEADERS.has(lower))
+      throw new TypeError(`${names.headers}: ${name} is set by the proxy itself and cannot be added`);
+    if (lower === keyGoesIn)
+      throw new TypeError(
+        `${names.headers}: ${name} carries the key; set the key alone (PARLANCE_UPSTREAM_KEY or upstream.apiKey)`,
+      );
+    if (seen.has(lower)) throw new TypeError(`${names.headers}: ${name} is given twice`);
+    seen.add(lower);
+  }
+  const query = upstream.query ?? {};
+  if (typeof query !== 'object' || query === null || Array.isArray(query))
+    throw new TypeError(`${names.query} must be an object of parameter names and values`);
+  for (const [name, value] of Object.entries(query)) {
+    if (name === '' || typeof value !== 'string')
+      throw new TypeError(`${names.query}: ${JSON.stringify(name)} needs a name and a string value`);
+  }
+}
+
+/** What must never leave the server: the key, and the values of credential headers and parameters. */
+export function upstreamSecrets(upstream: UpstreamOptions): string[] {
+  const secrets = upstream.apiKey ? [upstream.apiKey] : [];
+  for (const [name, value] of Object.entries(upstream.headers ?? {}))
+    if (isCredentialName(name)) secrets.push(value);
+  for (const [name, value] of queryOf(upstream)) if (isCredentialName(name)) secrets.push(value);
+  return secrets;
+}
+
+/** The query of `baseUrl` and `upstream.query` (which wins), in order. */
+function queryOf(upstream: UpstreamOptions): URLSearchParams {
+  const at = upstream.baseUrl.indexOf('?');
+  const params = new URLSearchParams(at === -1 ? '' : upstream.baseUrl.slice(at + 1));
+  for (const [name, value] of Object.entries(upstream.query ?? {})) params.set(name, value);
+  return params;
+}
+
+/** The upstream URL of `route`: under the base URL (or at its root), with the query added. */
+export function upstreamUrl(upstream: UpstreamOptions, route: string, atRoot: boolean): string {
+  const base = upstream.baseUrl.split(/[?#]/, 1)[0]!;
+  const query = queryOf(upstream).toString();
+  return (atRoot ? tokenizerRootUrl(base) : base.replace(/\/+$/, '')) + route + (query ? `?${query}` : '');
 }
 
 /** Upstream response headers a client may see; everything else (cookies…) stays here. */
@@ -44,13 +194,24 @@ const MAX_BUFFERED_BODY = 128 * 1024 * 1024;
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const REDACTED = '[redacted]';
 
-/** Replaces every occurrence of `secret` in `text`. */
-export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 && text.includes(secret) ? text.split(secret).join(REDACTED) : text;
+/** One secret or several: the key, and the values of credential headers and query parameters. */
+export type Secrets = string | readonly string[] | undefined;
+
+/** The secrets worth looking for (4 characters or more), longest first. */
+function secretList(secret: Secrets): string[] {
+  const list = typeof secret === 'string' ? [secret] : (secret ?? []);
+  return list.filter((item) => item.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every occurrence of `secret` (or of each one) in `text`. */
+export function redact(text: string, secret: Secrets): string {
+  let out = text;
+  for (const item of secretList(secret)) if (out.includes(item)) out = out.split(item).join(REDACTED);
+  return out;
 }
 
 /** Every string in `value` (object keys included) with `secret` replaced, recursively. */
-export function redactDeep(value: unknown, secret: string): unknown {
+export function redactDeep(value: unknown, secret: Secrets): unknown {
   if (typeof value === 'string') return redact(value, secret);
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, secret));
   if (typeof value === 'object' && value !== null) {
@@ -102,7 +263,7 @@ export function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from = 0): n
 }
 
 /**
- * Prepares `secret` (at least 4 characters; otherwise nothing is redacted).
+ * Prepares `secret`, or each of several (at least 4 characters; shorter ones are not redacted).
  *
  * Why the pre-check of {@link Redactor.mayContain} is exact enough: a JSON string decodes each
  * character either from itself (unescaped) or from an escape. `\\uXXXX` can stand for any character;
@@ -112,13 +273,14 @@ export function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from = 0): n
  * somewhere; when the secret does hold one, any backslash counts. Text that is not JSON is read
  * as is, so the literal check covers it. Bytes that pass neither check cannot show the secret.
  */
-export function createRedactor(secret: string | undefined): Redactor | null {
-  if (!secret || secret.length < 4) return null;
-  const literal = new TextEncoder().encode(secret);
-  const anyBackslash = /["\\/\b\f\n\r\t]/.test(secret);
+export function createRedactor(secret: Secrets): Redactor | null {
+  const secrets = secretList(secret);
+  if (secrets.length === 0) return null;
+  const literals = secrets.map((item) => new TextEncoder().encode(item));
+  const anyBackslash = secrets.some((item) => /["\\/\b\f\n\r\t]/.test(item));
   return {
     mayContain(bytes) {
-      if (indexOfBytes(bytes, literal) !== -1) return true;
+      for (const literal of literals) if (indexOfBytes(bytes, literal) !== -1) return true;
       return anyBackslash ? bytes.indexOf(BACKSLASH) !== -1 : indexOfBytes(bytes, ESCAPE_U) !== -1;
     },
     redactText(text) {
@@ -131,8 +293,8 @@ export function createRedactor(secret: string | undefined): Redactor | null {
         return redact(text, secret);
       }
       // Written again only when a string held the key: otherwise the upstream's own text stays.
-      return strings(value).some((item) => item.includes(secret))
-        ? JSON.stringify(redactDeep(value, secret))
+      return strings(value).some((item) => secrets.some((one) => item.includes(one)))
+        ? JSON.stringify(redactDeep(value, secrets))
         : text;
     },
   };
@@ -156,6 +318,73 @@ function usageOf(value: unknown): UpstreamUsage | undefined {
 
 function upstreamError(status: number, message: string, code: string): HttpApiError {
   return new HttpApiError({ status, message, type: 'upstream_error', code });
+}
+
+/** The longest message the proxy passes on from an upstream's error; type and code get 200. */
+export const MAX_ERROR_MESSAGE = 1_000;
+const MAX_ERROR_FIELD = 200;
+
+function cap(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `text` with its whitespace collapsed (no length cap: capping comes after redaction). */
+function flatten(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The client's answer to an upstream error (status and body text): OpenAI's envelope, whatever
+ * the upstream wrote. An envelope passes as it came; the error bodies of FastAPI, Portkey, Ollama,
+ * vLLM and any JSON with a `message`, `detail` or `error` string give their message, type, code
+ * and param (see {@link readErrorFields}); anything else a snippet of its text after the status.
+ * The secret is taken out of every string once decoded (JSON escapes, HTML entities), before
+ * the message is capped at {@link MAX_ERROR_MESSAGE} characters. A status that is not an error
+ * (a redirect, which the proxy never follows) becomes a 502.
+ */
+function upstreamErrorBody(
+  status: number,
+  statusText: string,
+  text: string,
+  secret: Secrets,
+): { status: number; body: ErrorEnvelope } {
+  const clean = (value: string) => redact(value, secret);
+  let parsed: unknown;
+  let isJson = true;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    isJson = false;
+  }
+  const error = (parsed as { error?: { message?: unknown } } | null)?.error;
+  if (status >= 400 && typeof error === 'object' && error !== null && typeof error.message === 'string') {
+    // OpenAI's own envelope: passed on as it came (every field), redacted, its message capped.
+    const body = redactDeep(parsed, secret) as ErrorEnvelope;
+    body.error.message = cap(body.error.message, MAX_ERROR_MESSAGE);
+    return { status, body };
+  }
+  const fields = isJson ? readErrorFields(parsed) : {};
+  const line = `The upstream server answered ${status} ${statusText}`.trim();
+  let message = fields.message;
+  if (message === undefined) {
+    // Escapes decoded (JSON) or entities and tags gone (HTML) before the secret is looked for.
+    const decoded = isJson ? JSON.stringify(redactDeep(parsed, secret)) : text;
+    const excerpt = clean(flatten(isJson ? decoded : htmlToText(clean(text))));
+    message = excerpt ? `${line}: ${excerpt}` : line;
+  }
+  const field = (value: string | null | undefined) =>
+    value === null || value === undefined ? null : cap(clean(value), MAX_ERROR_FIELD);
+  return {
+    status: status >= 400 ? status : 502,
+    body: {
+      error: {
+        message: cap(clean(message), MAX_ERROR_MESSAGE),
+        type: field(fields.type) ?? 'upstream_error',
+        param: field(fields.param),
+        code: field(fields.code) ?? 'upstream_error',
+      },
+    },
+  };
 }
 
 /** What {@link ForwardRequest.onSettled} learns once the exchange is over. */
@@ -320,7 +549,8 @@ export class SSEFramer {
  */
 export async function forward(upstream: UpstreamOptions, request: ForwardRequest): Promise<Response> {
   const timeoutMs = upstream.timeoutMs ?? 60_000;
-  const redactor = createRedactor(upstream.apiKey);
+  const secrets = upstreamSecrets(upstream);
+  const redactor = createRedactor(secrets);
   const controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -345,14 +575,15 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
     request.onSettled?.({ ok, usage });
   };
 
-  const headers: Record<string, string> = {
-    accept: request.stream ? 'text/event-stream' : 'application/json',
-  };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(upstream.headers ?? {})) headers[name.toLowerCase()] = value;
+  headers.accept = request.stream ? 'text/event-stream' : 'application/json';
   if (request.contentType) headers['content-type'] = request.contentType;
-  if (upstream.apiKey) headers.authorization = `Bearer ${upstream.apiKey}`;
-  const url =
-    (request.atRoot ? tokenizerRootUrl(upstream.baseUrl) : upstream.baseUrl.replace(/\/+$/, '')) +
-    request.route;
+  if (upstream.apiKey) {
+    if (upstream.keyHeader) headers[upstream.keyHeader.toLowerCase()] = upstream.apiKey;
+    else headers.authorization = `Bearer ${upstream.apiKey}`;
+  }
+  const url = upstreamUrl(upstream, request.route, request.atRoot ?? false);
 
   let response: UpstreamAnswer;
   arm();
@@ -380,7 +611,7 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
   const out = new Headers();
   for (const name of PASSED_HEADERS) {
     const value = response.headers.get(name);
-    if (value !== null) out.set(name, redact(value, upstream.apiKey));
+    if (value !== null) out.set(name, redact(value, secrets));
   }
   const reader = response.reader;
   const timedRead = async () => {
@@ -408,33 +639,9 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
         headers: out,
       });
     }
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(text);
-    } catch {
-      envelope = undefined;
-    }
-    const isEnvelope =
-      typeof envelope === 'object' &&
-      envelope !== null &&
-      typeof (envelope as { error?: { message?: unknown } }).error?.message === 'string';
-    if (isEnvelope) {
-      out.set('content-type', 'application/json');
-      const clean = upstream.apiKey ? redactDeep(envelope, upstream.apiKey) : envelope;
-      return new Response(JSON.stringify(clean), { status: response.status, headers: out });
-    }
-    const error = upstreamError(
-      response.status >= 400 ? response.status : 502,
-      redact(
-        `The upstream server answered ${response.status} ${response.statusText}`.trim(),
-        upstream.apiKey,
-      ),
-      'upstream_error',
-    );
-    return new Response(JSON.stringify(error.toEnvelope()), {
-      status: error.status,
-      headers: { ...Object.fromEntries(out), 'content-type': 'application/json' },
-    });
+    const error = upstreamErrorBody(response.status, response.statusText, text, secrets);
+    out.set('content-type', 'application/json');
+    return new Response(JSON.stringify(error.body), { status: error.status, headers: out });
   }
 
   const contentType = response.headers.get('content-type') ?? '';
@@ -471,11 +678,8 @@ export async function forward(upstream: UpstreamOptions, request: ForwardRequest
       const clean = isText ? redactor.redactText(text) : '';
       if (clean !== text) bytes = new TextEncoder().encode(clean);
       else if (!isText)
-        bytes = replaceBytes(
-          bytes,
-          new TextEncoder().encode(upstream.apiKey!),
-          new TextEncoder().encode(REDACTED),
-        );
+        for (const secret of secretList(secrets))
+          bytes = replaceBytes(bytes, new TextEncoder().encode(secret), new TextEncoder().encode(REDACTED));
     }
     settle(true, usage);
     return new Response(bytes as BodyInit, { status: response.status, headers: out });
