@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface UpstreamRequest {
+export interface UpstreamRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
