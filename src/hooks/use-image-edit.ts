@@ -1,4 +1,4 @@
-import type { EditImageInput, ImageBatch } from '../core/images/requests';
+import type { EditImageInput, ImageBatch } from '../core';
 import {
   useImageSessionRequest,
   type UseImageOptions,
