@@ -82,8 +82,8 @@ export interface ImageRequestCheck {
 
 /**
  * Checks a request against the model table before anything is sent, and throws the matching
- * {@link ImageValidationError} subclass: `EmptyPromptError`, `PromptTooLongError`,
- * `ImageCountError` or `ImageSizeNotAllowedError`.
+ * {@link ImageValidationError}, whose `code` is `'empty-prompt'`, `'prompt-too-long'`,
+ * `'n-out-of-range'` or `'size-not-allowed'`.
  */
 export function validateImageRequest({ operation, model, prompt, n, size }: ImageRequestCheck): void {
   const info = getImageModelInfo(model);
