@@ -118,9 +118,6 @@ export default tseslint.config(
     // src/core/index.ts (what `parlance/core` exports), never a module inside it. The one
     // internal helper they share is core/internal/sleep.
     files: ['src/hooks/**/*.{ts,tsx}', 'src/components/**/*.{ts,tsx}', 'src/widget/**/*.{ts,tsx}'],
-    // The image hooks and components still reach into core/images; the image session that
-    // replaces them (issue 14, item 1) moves what they need to the public core.
-    ignores: ['src/hooks/use-image-*.ts', 'src/components/image-gallery/**', 'src/components/mask-editor/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -167,19 +167,9 @@ export type {
 } from './chat/types';
 export { DEFAULT_CHAT_MODEL } from './chat/types';
 // images
-export {
-  ImageValidationError,
-  ImageEnvironmentError,
-  NotAnImageError,
-  NotSquareError,
-  ImageTooLargeError,
-  MaskSizeMismatchError,
-  ImageCountError,
-  ImageSizeNotAllowedError,
-  EmptyPromptError,
-  PromptTooLongError,
-  type ImageValidationCode,
-} from './images/errors';
+// one class per failure kind, not one per check: `.code` on ImageValidationError says which
+// check failed (the subclasses behind it stay internal)
+export { ImageValidationError, ImageEnvironmentError, type ImageValidationCode } from './images/errors';
 export {
   DEFAULT_IMAGE_MODEL,
   getImageModelInfo,
@@ -193,7 +183,6 @@ export {
   canPrepareImages,
   prepareImage,
   prepareImageAndMask,
-  MAX_IMAGE_BYTES,
   type ImageFit,
   type ImageInput,
   type PrepareImageOptions,
@@ -201,28 +190,18 @@ export {
 } from './images/prepare';
 export {
   MaskModel,
-  MASK_THRESHOLD,
   type MaskDirtyRect,
   type MaskModelOptions,
   type MaskPaintMode,
 } from './images/mask-model';
-export { encodeMask, maskToImageData, type MaskCoverage } from './images/mask';
+export { encodeMask, type MaskCoverage } from './images/mask';
 export {
   ImagePacer,
-  getSharedImagePacer,
   type ImagePacerOptions,
   type ImagePacerSnapshot,
   type ImagePacerTicket,
 } from './images/pacer';
-export {
-  normalizeImagesResponse,
-  isImageExpired,
-  isSafeImageSrc,
-  keepImage,
-  releaseImage,
-  IMAGE_URL_LIFETIME_MS,
-  type GeneratedImage,
-} from './images/results';
+export { isImageExpired, isSafeImageSrc, releaseImage, type GeneratedImage } from './images/results';
 export {
   generateImages,
   editImage,

@@ -1,4 +1,4 @@
-import type { EditImageInput, ImageBatch } from '../core/images/requests';
+import type { EditImageInput, ImageBatch } from '../core';
 import {
   useImageSessionRequest,
   type UseImageOptions,
@@ -9,7 +9,7 @@ import {
 export interface UseImageEditResult extends UseImageRequestResult {
   /**
    * Prepares `image` and `mask` (square, aligned, PNG under 4 MB) and sends `POST /images/edits`.
-   * Rejects with a typed error: `MaskSizeMismatchError`, `NotAnImageError`, an `ApiError`…
+   * Rejects with a typed error: an `ImageValidationError` (`code` `'mask-size-mismatch'`, `'not-an-image'`…), an `ApiError`…
    */
   edit: (input: EditImageInput) => Promise<ImageBatch>;
 }

@@ -1,4 +1,4 @@
-import type { GenerateImagesInput, ImageBatch } from '../core/images/requests';
+import type { GenerateImagesInput, ImageBatch } from '../core';
 import {
   useImageSessionRequest,
   type UseImageRequestResult,

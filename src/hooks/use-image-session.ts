@@ -1,19 +1,21 @@
 import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
-import { createLocalStorage, type ChatStorage } from '../core/chat/storage';
-import { AbortError } from '../core/errors';
-import type { ImageOperation } from '../core/images/models';
-import type { ImagePacer, ImagePacerTicket } from '../core/images/pacer';
-import type { ImageBatch } from '../core/images/requests';
-import type { GeneratedImage } from '../core/images/results';
 import {
+  AbortError,
   createImageSession,
+  createLocalStorage,
+  type ChatStorage,
+  type GeneratedImage,
+  type ImageBatch,
   type ImageHistoryEntry,
+  type ImageOperation,
+  type ImagePacer,
+  type ImagePacerTicket,
   type ImageRequestStatus,
   type ImageSession,
   type ImageSessionOptions,
-} from '../core/images/session';
+} from '../core';
 import { requireBaseUrl } from './internal/require-base-url';
 import { useLatest } from './internal/use-latest';
 import { useParlanceConfig, useParlanceQueryClient, type ParlanceConfig } from './parlance-provider';

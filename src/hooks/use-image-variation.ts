@@ -1,4 +1,4 @@
-import type { ImageBatch, VaryImageInput } from '../core/images/requests';
+import type { ImageBatch, VaryImageInput } from '../core';
 import {
   useImageSessionRequest,
   type UseImageOptions,

@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
+import { createOriginGuard } from './cors';
 import { checkHost, listenerOf, normalizeAllowedHosts } from './hosts';
 import { createIdentity, type Authorize, type TrustProxy } from './identity';
 import { createCostGuards, type ChatAdmission, type CostGuardOptions } from './guards';
@@ -122,34 +123,6 @@ const JSON_LIMIT = 4 * 1024 * 1024;
 const MULTIPART_LIMIT = 10 * 1024 * 1024;
 const IMAGE_LIFETIME_MS = 60 * 60 * 1000;
 
-/** `http(s)://localhost`, `127.0.0.1` or `[::1]`, with any port or none. */
-const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
-
-/** Whether `origin` is a page served from this machine's loopback interface. */
-export function isLoopbackOrigin(origin: string): boolean {
-  return LOOPBACK_ORIGIN.test(origin);
-}
-
-/**
- * Whether the page that sent `request` (whose `Origin` is `origin`) is on the server's own origin.
- * The request's URL says so on the Node listener; behind a framework's route handler or a dev
- * proxy the URL may name another host (`next start` hands route handlers `http://localhost:…`,
- * a proxy with `changeOrigin` rewrites `Host`), so the browser's own word counts too:
- * `Sec-Fetch-Site: same-origin`, which no page can set, or an `Origin` whose host is the `Host`
- * the browser sent. None of these lets a page on another host through.
- */
-export function isSameOrigin(request: Request, origin: string): boolean {
-  if (origin === new URL(request.url).origin) return true;
-  if (request.headers.get('sec-fetch-site') === 'same-origin') return true;
-  const host = request.headers.get('host');
-  if (host === null) return false;
-  try {
-    return new URL(origin).host === host.toLowerCase();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The URL as the client addressed it, for links back to this server (offline images): behind a
  * framework's route handler the request's URL may name another host (`next start` passes
@@ -259,17 +232,6 @@ function rateLimited(retryAfterSeconds: number, what: string): HttpApiError {
     code: 'rate_limit_exceeded',
     headers: { 'retry-after': String(retryAfterSeconds) },
   });
-}
-
-function corsHeaders(origin: string, allowAll: boolean, request: Request): Record<string, string> {
-  return {
-    'access-control-allow-origin': allowAll ? '*' : origin,
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? 'content-type',
-    'access-control-expose-headers': 'x-request-id, retry-after, retry-after-ms',
-    'access-control-max-age': '600',
-    vary: 'Origin',
-  };
 }
 
 /**
@@ -382,29 +344,7 @@ export function createApp(options: ServerOptions = {}): ParlanceApp {
   // Everything below lives under the prefix; a path outside it reaches no route (404).
   const api = base ? app.basePath(base) : app;
 
-  const guardOrigin: MiddlewareHandler = async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin !== undefined && !isSameOrigin(c.req.raw, origin)) {
-      const allowAll = allowed === '*';
-      if (!allowAll && !allowed.includes(origin) && !(allowLoopback && isLoopbackOrigin(origin))) {
-        return errorResponse(
-          new HttpApiError({
-            status: 403,
-            message: `Requests from origin ${origin} are not allowed. Add it to PARLANCE_ALLOWED_ORIGINS.`,
-            type: 'invalid_request_error',
-            code: 'origin_not_allowed',
-          }),
-        );
-      }
-      const headers = corsHeaders(origin, allowAll, c.req.raw);
-      if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers });
-      await next();
-      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-      return;
-    }
-    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204 });
-    await next();
-  };
+  const guardOrigin = createOriginGuard({ allowedOrigins: allowed, allowLoopback });
   // Who is calling, before any body is read; a refusal still carries the CORS headers.
   const identify: MiddlewareHandler = async (c, next) => {
     const refusal = await identity.identify(c.req.raw, c);

@@ -1,18 +1,14 @@
 import { describe, expect, test } from 'vitest';
 
+import { MaskModel, canPrepareImages, encodeMask, prepareImage, prepareImageAndMask } from 'parlance/core';
 import {
-  MASK_THRESHOLD,
-  MaskModel,
+  ImageTooLargeError,
   MaskSizeMismatchError,
   NotAnImageError,
   NotSquareError,
-  ImageTooLargeError,
-  canPrepareImages,
-  encodeMask,
-  maskToImageData,
-  prepareImage,
-  prepareImageAndMask,
-} from 'parlance/core';
+} from '../../src/core/images/errors';
+import { maskToImageData } from '../../src/core/images/mask';
+import { MASK_THRESHOLD } from '../../src/core/images/mask-model';
 
 import { paintedCanvas, pixels } from './images-support';
 

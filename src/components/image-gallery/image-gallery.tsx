@@ -1,9 +1,13 @@
 import { forwardRef, useEffect, useState, type ComponentPropsWithoutRef } from 'react';
 
-import type { ImagePacerTicket } from '../../core/images/pacer';
-import { isImageExpired, isSafeImageSrc, type GeneratedImage } from '../../core/images/results';
+import {
+  isImageExpired,
+  isSafeImageSrc,
+  type GeneratedImage,
+  type ImageHistoryEntry,
+  type ImagePacerTicket,
+} from '../../core';
 import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
-import type { ImageHistoryEntry } from '../../core/images/session';
 import { format } from '../i18n/template';
 import { imagesCatalogs, type ImagesStrings } from '../i18n/images';
 import { useCatalogStrings, useLocale } from '../i18n/locale';

@@ -1,7 +1,6 @@
 import { forwardRef, useId, useRef, type ComponentPropsWithoutRef } from 'react';
 
-import type { MaskModel } from '../../core/images/mask-model';
-import type { ImageFit, ImageInput } from '../../core/images/prepare';
+import type { ImageFit, ImageInput, MaskModel } from '../../core';
 import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
 import { format } from '../i18n/template';

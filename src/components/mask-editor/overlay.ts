@@ -1,4 +1,4 @@
-import type { MaskDirtyRect } from '../../core/images/mask-model';
+import type { MaskDirtyRect } from '../../core';
 
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 

@@ -1,6 +1,6 @@
 import { useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 
-import type { MaskDirtyRect, MaskModel } from '../../core/images/mask-model';
+import type { MaskDirtyRect, MaskModel } from '../../core';
 import type { ViewportPan } from './use-viewport';
 
 /** What the mask editor's pointer does. */

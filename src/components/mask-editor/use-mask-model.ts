@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
-import { encodeMask } from '../../core/images/mask';
-import { MaskModel } from '../../core/images/mask-model';
+import { encodeMask, MaskModel } from '../../core';
 import { useLatest } from '../../hooks/internal/use-latest';
 import type { PreparedMaskImage } from './use-prepared-image';
 

@@ -1,6 +1,6 @@
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 
-import type { MaskModel } from '../../core/images/mask-model';
+import type { MaskModel } from '../../core';
 
 /** A whole-mask action of the toolbar. */
 export type MaskAction = 'undo' | 'redo' | 'clear' | 'invert';

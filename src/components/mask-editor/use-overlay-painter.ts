@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, type RefObject } from 'react';
 
-import type { MaskDirtyRect, MaskModel } from '../../core/images/mask-model';
+import type { MaskDirtyRect, MaskModel } from '../../core';
 import {
   addDirtyRect,
   DEFAULT_OVERLAY_COLOUR,

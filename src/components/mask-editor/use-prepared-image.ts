@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 
-import { prepareImage, type ImageFit, type ImageInput } from '../../core/images/prepare';
+import { prepareImage, type ImageFit, type ImageInput } from '../../core';
 import { useLatest } from '../../hooks/internal/use-latest';
 
 /** The image the mask is painted over, exactly as the edit request will send it. */

@@ -82,23 +82,37 @@ export interface ImageRequestCheck {
 
 /**
  * Checks a request against the model table before anything is sent, and throws the matching
- * {@link ImageValidationError} subclass: `EmptyPromptError`, `PromptTooLongError`,
- * `ImageCountError` or `ImageSizeNotAllowedError`.
+ * {@link ImageValidationError}, whose `code` is `'empty-prompt'`, `'prompt-too-long'`,
+ * `'n-out-of-range'` or `'size-not-allowed'`.
  */
 export function validateImageRequest({ operation, model, prompt, n, size }: ImageRequestCheck): void {
   const info = getImageModelInfo(model);
-  if (operation !== 'variation') {
-    if (prompt === undefined || prompt.trim() === '') throw new EmptyPromptError();
-    if (info && prompt.length > info.maxPromptLength) {
-      throw new PromptTooLongError(prompt.length, info.maxPromptLength, model);
-    }
+  if (operation !== 'variation') checkImagePrompt(prompt, model, info?.maxPromptLength);
+  if (n !== undefined && n !== null) checkImageCount(n, model, info?.maxN ?? 10);
+  if (info && size !== undefined && size !== null) checkImageSize(size, model, info.sizes[operation] ?? []);
+}
+
+// The three checks below are the rules the kit (validateImageRequest, before sending) and the
+// reference server (src/server/protocol/validate.ts, which answers them with OpenAI's 400s) share.
+
+/** A prompt must have a non-blank character and, when `maxLength` is known, fit in it. */
+export function checkImagePrompt(
+  prompt: string | undefined,
+  model: string,
+  maxLength: number | undefined,
+): void {
+  if (prompt === undefined || prompt.trim() === '') throw new EmptyPromptError();
+  if (maxLength !== undefined && prompt.length > maxLength) {
+    throw new PromptTooLongError(prompt.length, maxLength, model);
   }
-  const maxN = info?.maxN ?? 10;
-  if (n !== undefined && n !== null && (!Number.isInteger(n) || n < 1 || n > maxN)) {
-    throw new ImageCountError(n, 1, maxN, model);
-  }
-  if (info && size !== undefined && size !== null) {
-    const allowed = info.sizes[operation] ?? [];
-    if (!allowed.includes(size)) throw new ImageSizeNotAllowedError(size, model, allowed);
-  }
+}
+
+/** `n` must be an integer from 1 to `maxN`. */
+export function checkImageCount(n: number, model: string, maxN: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > maxN) throw new ImageCountError(n, 1, maxN, model);
+}
+
+/** `size` must be one the model offers for the operation. */
+export function checkImageSize(size: string, model: string, allowed: readonly string[]): void {
+  if (!allowed.includes(size)) throw new ImageSizeNotAllowedError(size, model, allowed);
 }

@@ -26,7 +26,7 @@ export type ImageFit =
   | 'crop'
   /** Keep everything, adding `background` bands on the shorter side. */
   | 'pad'
-  /** Refuse non-square input with `NotSquareError`. */
+  /** Refuse non-square input (an `ImageValidationError` with `code` `'not-square'`). */
   | 'none';
 
 /** Options of {@link prepareImage} and {@link prepareImageAndMask}. */
@@ -290,8 +290,9 @@ async function encodeUnderLimit(
  * Turns any {@link ImageInput} into a square PNG under 4 MB for `/images/edits` and
  * `/images/variations`: crops or pads to square, scales to `side` (default: the input's side, at
  * most 1024), encodes PNG, and shrinks the side if the PNG is too large (reported in `reduced`).
- * Needs canvas APIs: throws `ImageEnvironmentError` in Node, `NotAnImageError` for undecodable
- * input, `NotSquareError` with `fit: 'none'`, `ImageTooLargeError` when nothing fits.
+ * Needs canvas APIs: throws `ImageEnvironmentError` in Node, and an `ImageValidationError` with
+ * `code` `'not-an-image'` for undecodable input, `'not-square'` with `fit: 'none'`, `'too-large'`
+ * when nothing fits.
  *
  * @example
  * ```ts
@@ -315,7 +316,7 @@ export async function prepareImage(
  * Prepares an image and its mask together: both go through the same crop or pad and the same
  * scale, so every mask pixel stays over the image pixel it marked. The mask keeps hard edges
  * (no smoothing) and its padding is opaque. The inputs must have the same size
- * (`MaskSizeMismatchError` otherwise).
+ * (an `ImageValidationError` with `code` `'mask-size-mismatch'` otherwise).
  */
 export async function prepareImageAndMask(
   image: ImageInput,

@@ -23,7 +23,7 @@ export interface GeneratedImage {
 }
 
 /** How long the API's image URLs live: one hour. */
-export const IMAGE_URL_LIFETIME_MS = 60 * 60 * 1000;
+const IMAGE_URL_LIFETIME_MS = 60 * 60 * 1000;
 
 function base64ToBlob(b64: string, type = 'image/png'): Blob {
   const binary = atob(b64);

@@ -1,6 +1,19 @@
-import { DEFAULT_IMAGE_MODEL, getImageModelInfo, type ImageOperation } from '../../core/images/models';
+import {
+  EmptyPromptError,
+  ImageCountError,
+  ImageSizeNotAllowedError,
+  PromptTooLongError,
+} from '../../core/images/errors';
+import {
+  DEFAULT_IMAGE_MODEL,
+  checkImageCount,
+  checkImagePrompt,
+  checkImageSize,
+  getImageModelInfo,
+  type ImageOperation,
+} from '../../core/images/models';
 import type { ChatCompletionRequest } from '../../core/wire/chat';
-import { invalidRequest } from './errors';
+import { invalidRequest, type HttpApiError } from './errors';
 
 type Json = Record<string, unknown>;
 
@@ -349,6 +362,46 @@ export type UnknownImageModelRules = 'default' | 'generic';
 
 const GENERIC_IMAGE_MODEL = { sizes: {}, maxN: 10, maxPromptLength: 32_000, supportsUrl: true } as const;
 
+function sizeNotAllowed(size: string, allowed: readonly string[]): HttpApiError {
+  return invalidRequest(
+    `'${size}' is not one of [${allowed.map((s) => `'${s}'`).join(', ')}] - 'size'`,
+    'size',
+    'invalid_value',
+  );
+}
+
+/**
+ * Runs one of the core's image checks (src/core/images/models.ts, the rules the kit applies
+ * before sending) and answers its failure as the API does: a 400 naming the parameter.
+ */
+function asApiError(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (PromptTooLongError.isInstance(error)) {
+      throw invalidRequest(
+        `Invalid 'prompt': string too long. Expected a string with maximum length ${error.maxLength}, but got a string with length ${error.length} instead.`,
+        'prompt',
+        'string_above_max_length',
+      );
+    }
+    if (ImageCountError.isInstance(error)) {
+      throw invalidRequest(
+        error.n < error.min
+          ? `Invalid 'n': ${error.n}. Expected a value greater than or equal to ${error.min}.`
+          : `Invalid 'n': ${error.n}. Expected a value less than or equal to ${error.max}.`,
+        'n',
+        'invalid_value',
+      );
+    }
+    if (ImageSizeNotAllowedError.isInstance(error)) throw sizeNotAllowed(error.size, error.allowed);
+    if (EmptyPromptError.isInstance(error)) {
+      throw invalidRequest("Invalid 'prompt': empty string.", 'prompt', 'empty_string');
+    }
+    throw error;
+  }
+}
+
 function checkImageFields(
   operation: ImageOperation,
   raw: { model?: unknown; prompt?: unknown; n?: unknown; size?: unknown; response_format?: unknown },
@@ -369,16 +422,9 @@ function checkImageFields(
     }
     if (typeof raw.prompt !== 'string')
       throw invalidRequest("Invalid type for 'prompt': expected a string.", 'prompt', 'invalid_type');
-    if (raw.prompt.trim() === '')
-      throw invalidRequest("Invalid 'prompt': empty string.", 'prompt', 'empty_string');
-    if (raw.prompt.length > info.maxPromptLength) {
-      throw invalidRequest(
-        `Invalid 'prompt': string too long. Expected a string with maximum length ${info.maxPromptLength}, but got a string with length ${raw.prompt.length} instead.`,
-        'prompt',
-        'string_above_max_length',
-      );
-    }
-    prompt = raw.prompt;
+    const text = raw.prompt;
+    asApiError(() => checkImagePrompt(text, model, info.maxPromptLength));
+    prompt = text;
   }
 
   let n = 1;
@@ -387,15 +433,7 @@ function checkImageFields(
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw invalidRequest("Invalid type for 'n': expected an integer.", 'n', 'invalid_type');
     }
-    if (value < 1 || value > info.maxN) {
-      throw invalidRequest(
-        value < 1
-          ? `Invalid 'n': ${value}. Expected a value greater than or equal to 1.`
-          : `Invalid 'n': ${value}. Expected a value less than or equal to ${info.maxN}.`,
-        'n',
-        'invalid_value',
-      );
-    }
+    asApiError(() => checkImageCount(value, model, info.maxN));
     n = value;
   }
 
@@ -403,17 +441,13 @@ function checkImageFields(
     (info.sizes as Partial<Record<ImageOperation, readonly string[]>>)[operation] ?? [];
   let size = '1024x1024';
   if (raw.size !== undefined && raw.size !== null && raw.size !== '') {
-    const fits =
-      typeof raw.size === 'string' &&
-      (anySize ? /^(\d{2,5}x\d{2,5}|auto)$/.test(raw.size) : allowed.includes(raw.size));
-    if (!fits || typeof raw.size !== 'string') {
-      throw invalidRequest(
-        `'${String(raw.size)}' is not one of [${allowed.map((s) => `'${s}'`).join(', ')}] - 'size'`,
-        'size',
-        'invalid_value',
-      );
+    // A model the table does not know, behind a proxy: any well-formed size (the API's limit).
+    if (typeof raw.size !== 'string' || (anySize && !/^(\d{2,5}x\d{2,5}|auto)$/.test(raw.size))) {
+      throw sizeNotAllowed(String(raw.size), allowed);
     }
-    size = raw.size === 'auto' ? '1024x1024' : raw.size;
+    const sent = raw.size;
+    if (!anySize) asApiError(() => checkImageSize(sent, model, allowed));
+    size = sent === 'auto' ? '1024x1024' : sent;
   }
   const [width, height] = size.split('x').map(Number) as [number, number];
 

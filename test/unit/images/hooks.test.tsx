@@ -8,11 +8,11 @@ import {
   AbortError,
   ApiError,
   ChatStorageError,
-  EmptyPromptError,
   ImagePacer,
   createImageSession,
   createMemoryStorage,
 } from 'parlance/core';
+import { EmptyPromptError } from '../../../src/core/images/errors';
 import { useImageEdit, useImageGeneration, useImageVariation } from 'parlance';
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}) {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 
-import { MaskModel, isImageExpired, isSafeImageSrc, keepImage, normalizeImagesResponse } from 'parlance/core';
+import { MaskModel, isImageExpired, isSafeImageSrc } from 'parlance/core';
+import { keepImage, normalizeImagesResponse } from '../../../src/core/images/results';
 
 describe('normalizeImagesResponse', () => {
   test('URL results expire one hour after `created`; b64 results are held as Blobs', () => {

@@ -4,12 +4,12 @@ import type { ChatStorageError } from 'parlance/core';
 import {
   AbortError,
   ConfigurationError,
-  EmptyPromptError,
   ImagePacer,
   createImageSession,
   createMemoryStorage,
   isImageExpired,
 } from 'parlance/core';
+import { EmptyPromptError } from '../../../src/core/images/errors';
 
 function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

@@ -1,14 +1,9 @@
 import { describe, expect, test } from 'vitest';
 
 import {
-  EmptyPromptError,
-  ImageCountError,
   ImageEnvironmentError,
-  ImageSizeNotAllowedError,
   ImageValidationError,
-  NotAnImageError,
   ParlanceError,
-  PromptTooLongError,
   canPrepareImages,
   createClient,
   editImage,
@@ -19,6 +14,13 @@ import {
   registerImageModel,
   validateImageRequest,
 } from 'parlance/core';
+import {
+  EmptyPromptError,
+  ImageCountError,
+  ImageSizeNotAllowedError,
+  NotAnImageError,
+  PromptTooLongError,
+} from '../../../src/core/images/errors';
 
 describe('validateImageRequest', () => {
   test('an empty or blank prompt is refused', () => {

@@ -5,7 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ApiError, createClient, createTokenizerEndpoint, keepImage } from 'parlance/core';
+import { ApiError, createClient, createTokenizerEndpoint } from 'parlance/core';
+import { keepImage } from '../../../src/core/images/results';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 let server: http.Server;

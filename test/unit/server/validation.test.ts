@@ -63,6 +63,42 @@ describe('image generations: bad bodies are 400 with the param at fault', () => 
   });
 });
 
+describe("image generations: the core's shared checks answer in the API's words", () => {
+  test.each([
+    ['a blank prompt', { prompt: ' \n' }, 'empty_string', "Invalid 'prompt': empty string."],
+    [
+      'a prompt over 1000 characters',
+      { prompt: 'x'.repeat(1001) },
+      'string_above_max_length',
+      "Invalid 'prompt': string too long. Expected a string with maximum length 1000, but got a string with length 1001 instead.",
+    ],
+    [
+      'n 0',
+      { prompt: 'cat', n: 0 },
+      'invalid_value',
+      "Invalid 'n': 0. Expected a value greater than or equal to 1.",
+    ],
+    [
+      'n 2 on dall-e-3',
+      { prompt: 'cat', n: 2, model: 'dall-e-3' },
+      'invalid_value',
+      "Invalid 'n': 2. Expected a value less than or equal to 1.",
+    ],
+    [
+      'a size dall-e-2 does not take',
+      { prompt: 'cat', size: '1792x1024' },
+      'invalid_value',
+      "'1792x1024' is not one of ['256x256', '512x512', '1024x1024'] - 'size'",
+    ],
+  ])('%s', async (_name, body, code, message) => {
+    const response = await postJson(server, '/v1/images/generations', body);
+    expect(response.status).toBe(400);
+    const error = await envelope(response);
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+  });
+});
+
 describe('image edits and variations: files are checked like the API checks them', () => {
   const square = png(64, 64, () => [10, 20, 30, 255]);
   const mask = png(64, 64, (x) => [0, 0, 0, x < 32 ? 0 : 255]);
