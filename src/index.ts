@@ -34,8 +34,11 @@ export type {
   ChatSnapshot,
   ChatStatus,
   ChatStorage,
+  ChatToolCall,
+  ChatToolCallStatus,
   ChatTransport,
   ChatTurnResult,
+  ChatUrlCitation,
 } from './core/chat/types';
 // images
 export {
@@ -73,6 +76,11 @@ export {
 } from './components/chat-window/chat-window';
 export { MessageList, type MessageListProps } from './components/message-list/message-list';
 export type { MessageSlots } from './components/message-list/message-item';
+export type {
+  ToolCallHelpers,
+  ToolCallRenderer,
+  ToolCallRenderers,
+} from './components/message-list/tool-call-card';
 export type { MessageActionHandlers, MessageListMessage } from './components/message-list/types';
 export { Composer, type ComposerProps, type ComposerTokenInfo } from './components/composer/composer';
 export type { ComposerAttachment } from './components/composer/attachments';

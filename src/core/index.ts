@@ -160,10 +160,13 @@ export type {
   ChatRole,
   ChatSnapshot,
   ChatStatus,
+  ChatToolCall,
+  ChatToolCallStatus,
   ChatTransport,
   ChatTransportOptions,
   ChatTransportRequest,
   ChatTurnResult,
+  ChatUrlCitation,
 } from './chat/types';
 export { DEFAULT_CHAT_MODEL } from './chat/types';
 // images

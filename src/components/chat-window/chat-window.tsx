@@ -59,6 +59,10 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   defaultDraft?: string;
   /** Called when the draft changes. */
   onDraftChange?: (value: string) => void;
+  /** Approve a tool call that waits for approval (`useChat().approveToolCall`); see {@link MessageList}. */
+  onApproveToolCall?: (toolCallId: string) => void;
+  /** Decline a tool call that waits for approval (`useChat().rejectToolCall`). */
+  onRejectToolCall?: (toolCallId: string, reason?: string) => void;
   /** Called by "New conversation". Default: clears the conversation. */
   onNewConversation?: () => void;
   /** Overrides of the UI strings. */
@@ -114,6 +118,9 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     renderAvatar: _renderAvatar,
     renderContent: _renderContent,
     renderActions: _renderActions,
+    renderToolCall: _renderToolCall,
+    onApproveToolCall: _onApproveToolCall,
+    onRejectToolCall: _onRejectToolCall,
     allowedImageOrigins: _allowedImageOrigins,
     allowRelativeLinks: _allowRelativeLinks,
     ...options
@@ -280,6 +287,9 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         renderAvatar={props.renderAvatar}
         renderContent={props.renderContent}
         renderActions={props.renderActions}
+        renderToolCall={props.renderToolCall}
+        onApproveToolCall={props.onApproveToolCall}
+        onRejectToolCall={props.onRejectToolCall}
         onRegenerate={(id) => void chat.regenerate(id)}
         onEdit={(id, content) => void chat.edit(id, content)}
         onContinue={() => void chat.continue()}

@@ -76,6 +76,30 @@ export interface ChatStrings {
   blockedLink: string;
   /** Shown in place of a half-written table while it streams. */
   tablePending: string;
+  /** A tool call card's name; `{name}` is the tool's. */
+  toolCall: string;
+  /** Labels of a tool call's parts. */
+  toolArguments: string;
+  toolResult: string;
+  toolError: string;
+  /** A tool call's status. */
+  toolAwaitingApproval: string;
+  toolAwaitingResult: string;
+  toolRunning: string;
+  toolDone: string;
+  toolFailed: string;
+  toolRejected: string;
+  /** The buttons of a tool call that waits for approval. */
+  approveTool: string;
+  rejectTool: string;
+  /** The reasoning disclosure: while the model thinks, after (`{seconds}`), and when the time is unknown. */
+  reasoningLive: string;
+  reasoningDuration: string;
+  reasoning: string;
+  /** The label of a refusal notice. */
+  refusal: string;
+  /** The list of cited sources. */
+  sources: string;
   /** Token meter. */
   tokenMeterLabel: string;
   promptTokens: string;
@@ -158,6 +182,23 @@ const en: ChatStrings = {
   blockedImage: 'Image not loaded: {alt}',
   blockedLink: 'link not allowed',
   tablePending: 'Table…',
+  toolCall: 'Tool call: {name}',
+  toolArguments: 'Arguments',
+  toolResult: 'Result',
+  toolError: 'Error',
+  toolAwaitingApproval: 'Waiting for your approval',
+  toolAwaitingResult: 'Waiting for a result',
+  toolRunning: 'Running…',
+  toolDone: 'Done',
+  toolFailed: 'Failed',
+  toolRejected: 'Declined',
+  approveTool: 'Approve',
+  rejectTool: 'Decline',
+  reasoningLive: 'Thinking…',
+  reasoningDuration: 'Thought for {seconds} s',
+  reasoning: 'Reasoning',
+  refusal: 'The model declined to answer',
+  sources: 'Sources',
   tokenMeterLabel: 'Token budget',
   promptTokens: 'Prompt',
   replyRoom: 'Reply room',
@@ -230,6 +271,23 @@ const zhCN: ChatStrings = {
   blockedImage: '未加载图片：{alt}',
   blockedLink: '链接不被允许',
   tablePending: '表格…',
+  toolCall: '工具调用：{name}',
+  toolArguments: '参数',
+  toolResult: '结果',
+  toolError: '错误',
+  toolAwaitingApproval: '等待你的批准',
+  toolAwaitingResult: '等待结果',
+  toolRunning: '运行中…',
+  toolDone: '已完成',
+  toolFailed: '失败',
+  toolRejected: '已拒绝',
+  approveTool: '批准',
+  rejectTool: '拒绝',
+  reasoningLive: '思考中…',
+  reasoningDuration: '已思考 {seconds} 秒',
+  reasoning: '思考过程',
+  refusal: '模型拒绝回答',
+  sources: '来源',
   tokenMeterLabel: 'Token 预算',
   promptTokens: '提示',
   replyRoom: '回复空间',

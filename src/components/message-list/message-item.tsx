@@ -8,6 +8,10 @@ import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
 import { isLocalImage, messageImages } from './content';
+import { Reasoning } from './reasoning';
+import { Refusal } from './refusal';
+import { Sources } from './sources';
+import { ToolCalls, type ToolCallRenderers } from './tool-call-card';
 import type { MessageActionHandlers, MessageListMessage } from './types';
 
 /** Slots a list fills per message, to replace the avatar, the content or the actions. */
@@ -18,6 +22,13 @@ export interface MessageSlots {
   renderContent?: (message: MessageListMessage, content: ReactNode) => ReactNode;
   /** Replaces the action bar; `actions` is the default one. */
   renderActions?: (message: MessageListMessage, actions: ReactNode) => ReactNode;
+  /**
+   * Your own UI for tool calls (generative UI): per tool name, or one function for every call.
+   * Returning `undefined` keeps the kit's card, which the helpers also hold.
+   * @example
+   * renderToolCall={{ get_weather: (call) => <Forecast {...(call.input as ForecastProps)} /> }}
+   */
+  renderToolCall?: ToolCallRenderers;
 }
 
 export interface MessageItemProps extends MessageSlots {
@@ -72,8 +83,19 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const images = messageImages(message);
   const body = (
     <>
-      {message.status === 'pending' && !text && <p className="parlance-thinking">{strings.thinking}</p>}
-      {content}
+      {message.reasoning && (
+        <Reasoning
+          text={message.reasoning}
+          durationMs={message.reasoningMs}
+          live={inProgress && !text && !message.toolCalls?.length}
+          strings={strings}
+          policy={props.policy}
+        />
+      )}
+      {message.status === 'pending' && !text && !message.reasoning && (
+        <p className="parlance-thinking">{strings.thinking}</p>
+      )}
+      {(text || message.refusal === undefined) && content}
       {images.length > 0 && (
         <div className="parlance-message-images">
           {images.map((url, i) => (
@@ -81,6 +103,16 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           ))}
         </div>
       )}
+      <ToolCalls
+        message={message}
+        strings={strings}
+        handlers={handlers}
+        canApprove={available.onApproveToolCall}
+        canReject={available.onRejectToolCall}
+        renderToolCall={props.renderToolCall}
+      />
+      {message.refusal !== undefined && <Refusal text={message.refusal} strings={strings} />}
+      <Sources annotations={message.annotations} policy={props.policy} strings={strings} />
     </>
   );
 

@@ -51,6 +51,8 @@ const ACTION_NAMES = [
   'onRetry',
   'onSelectAlternative',
   'onCopy',
+  'onApproveToolCall',
+  'onRejectToolCall',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -62,6 +64,14 @@ const ACTION_NAMES = [
  * @example
  * const chat = useChat({ model: 'gpt-4o-mini' });
  * <MessageList messages={chat.messages} onRegenerate={chat.regenerate} onRetry={chat.retry} />
+ * @example
+ * // Tool calls: Approve and Decline call these; renderToolCall shows an app's own UI per tool.
+ * <MessageList
+ *   messages={messages}
+ *   onApproveToolCall={(id) => approve(id)}
+ *   onRejectToolCall={(id, reason) => reject(id, reason)}
+ *   renderToolCall={{ get_weather: (call) => <Forecast input={call.input} /> }}
+ * />
  */
 export function MessageList(props: MessageListProps) {
   const {
@@ -75,6 +85,7 @@ export function MessageList(props: MessageListProps) {
     renderAvatar,
     renderContent,
     renderActions,
+    renderToolCall,
     className,
     style,
   } = props;
@@ -92,6 +103,8 @@ export function MessageList(props: MessageListProps) {
       onRetry: () => latest.current.onRetry?.(),
       onSelectAlternative: (id, index) => latest.current.onSelectAlternative?.(id, index),
       onCopy: (id) => latest.current.onCopy?.(id),
+      onApproveToolCall: (id) => latest.current.onApproveToolCall?.(id),
+      onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
     }),
     [latest],
   );
@@ -234,6 +247,7 @@ export function MessageList(props: MessageListProps) {
                   renderAvatar={renderAvatar}
                   renderContent={renderContent}
                   renderActions={renderActions}
+                  renderToolCall={renderToolCall}
                 />
               );
             })}

@@ -8,7 +8,18 @@ export type MessageListMessage = Pick<ChatMessage, 'id' | 'role' | 'content' | '
   Partial<
     Pick<
       ChatMessage,
-      'createdAt' | 'finishReason' | 'usage' | 'error' | 'endState' | 'alternatives' | 'alternativeIndex'
+      | 'createdAt'
+      | 'finishReason'
+      | 'usage'
+      | 'error'
+      | 'endState'
+      | 'alternatives'
+      | 'alternativeIndex'
+      | 'toolCalls'
+      | 'reasoning'
+      | 'reasoningMs'
+      | 'refusal'
+      | 'annotations'
     >
   >;
 
@@ -26,4 +37,11 @@ export interface MessageActionHandlers {
   onSelectAlternative?: (messageId: string, index: number) => void;
   /** Called after a message's text was copied. */
   onCopy?: (messageId: string) => void;
+  /**
+   * Approve a tool call that waits for approval (`useChat().approveToolCall`). Without it, such a
+   * call shows its status and no buttons.
+   */
+  onApproveToolCall?: (toolCallId: string) => void;
+  /** Decline a tool call that waits for approval (`useChat().rejectToolCall`); `reason` is optional. */
+  onRejectToolCall?: (toolCallId: string, reason?: string) => void;
 }

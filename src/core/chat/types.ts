@@ -43,6 +43,44 @@ export interface ChatMessageError {
   code?: string | null;
 }
 
+/**
+ * Where a tool call is.
+ * - `awaiting-approval`: the tool needs the user's yes (`approveToolCall`) or no (`rejectToolCall`).
+ * - `awaiting-result`: the tool has no `execute`; the app answers with `addToolResult`.
+ * - `running`: `execute` is running.
+ * - `done`: the call has its `output`.
+ * - `error`: `execute` failed; `error` says why.
+ * - `rejected`: the user declined; `error` holds the reason given, if any.
+ */
+export type ChatToolCallStatus =
+  'awaiting-approval' | 'awaiting-result' | 'running' | 'done' | 'error' | 'rejected';
+
+/** A tool call the model made, kept on the assistant message that made it. */
+export interface ChatToolCall<Input = unknown, Output = unknown> {
+  /** The wire's `tool_call_id`. */
+  id: string;
+  /** The function's name. */
+  name: string;
+  /** The arguments as the model wrote them: the joined JSON string. */
+  arguments: string;
+  /** `arguments`, parsed. */
+  input: Input;
+  status: ChatToolCallStatus;
+  /** The result, once `done`. */
+  output?: Output;
+  /** Why the call failed (`error`), or the reason the user gave for declining it (`rejected`). */
+  error?: string;
+}
+
+/**
+ * A source a search-enabled model cited (the wire's `url_citation` annotation): `start_index` and
+ * `end_index` are the cited span of the message's text.
+ */
+export interface ChatUrlCitation {
+  type: 'url_citation';
+  url_citation: { url: string; title: string; start_index: number; end_index: number };
+}
+
 /** One message of a conversation. */
 export interface ChatMessage {
   id: string;
@@ -72,6 +110,16 @@ export interface ChatMessage {
   alternatives?: ChatMessage[][];
   /** This version's place among all versions (`alternatives.length + 1` in all). */
   alternativeIndex?: number;
+  /** The tool calls of an assistant reply that called tools, in the wire's order. */
+  toolCalls?: ChatToolCall[];
+  /** What the model thought before answering (shown folded; never sent back). */
+  reasoning?: string;
+  /** How long the model thought, in ms, when known. */
+  reasoningMs?: number;
+  /** The model's refusal, in place of content. */
+  refusal?: string;
+  /** Sources the reply cited (`url_citation` annotations). */
+  annotations?: ChatUrlCitation[];
 }
 
 /** What `initialMessages` and `setMessages` accept: a role and content, the rest filled in. */
