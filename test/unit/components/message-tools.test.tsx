@@ -8,6 +8,7 @@ import {
   type ChatMessage,
   type ChatToolCall,
   type MessageListProps,
+  type ToolCallHelpers,
 } from 'parlance';
 
 function reply(fields: Partial<ChatMessage>): ChatMessage {
@@ -153,7 +154,9 @@ describe('tool calls in MessageList', () => {
     expect(screen.getByRole('group', { name: 'Tool call: constructor' })).toBeTruthy();
     unmount();
 
-    const renderToolCall = vi.fn((c: ChatToolCall) => (c.name === 'search' ? <p>Searching</p> : undefined));
+    const renderToolCall = vi.fn((c: ChatToolCall, _helpers: ToolCallHelpers) =>
+      c.name === 'search' ? <p>Searching</p> : undefined,
+    );
     show(reply({ toolCalls: [call({ id: 'a' }), call({ id: 'b', name: 'search' })] }), { renderToolCall });
     expect(screen.getByRole('group', { name: 'Tool call: get_weather' })).toBeTruthy();
     expect(screen.getByText('Searching')).toBeTruthy();
