@@ -164,11 +164,18 @@ export const CustomRenderToolCall: Story = {
   },
 };
 
+const approvalTurn = toolTurn(weatherCall({ status: 'awaiting-approval' }));
+
 function ApprovalDemo(props: React.ComponentProps<typeof MessageList>) {
   const [status, setStatus] = useState<ChatToolCall['status']>('awaiting-approval');
-  const messages = toolTurn(
-    weatherCall({ status, output: status === 'done' ? { temperature: 18 } : undefined }),
-  );
+  const [user, reply] = approvalTurn as [ChatMessage, ChatMessage];
+  const messages = [
+    user,
+    {
+      ...reply,
+      toolCalls: [weatherCall({ status, output: status === 'done' ? { temperature: 18 } : undefined })],
+    },
+  ];
   return (
     <MessageList
       {...props}
