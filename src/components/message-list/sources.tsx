@@ -15,7 +15,7 @@ interface Source {
  * wire nests the fields in `url_citation`; a flat `{ url, title }` (as some servers write it) is
  * read too. Links pass the same policy as the markdown's.
  */
-export function citedSources(annotations: readonly unknown[] | undefined, policy: UrlPolicy): Source[] {
+function citedSources(annotations: readonly unknown[] | undefined, policy: UrlPolicy): Source[] {
   const seen = new Set<string>();
   const sources: Source[] = [];
   for (const annotation of annotations ?? []) {
