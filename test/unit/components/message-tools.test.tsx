@@ -3,6 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import {
+  ChatWindow,
   MessageList,
   ParlanceProvider,
   type ChatMessage,
@@ -251,5 +252,25 @@ describe('reasoning, refusals and sources', () => {
     expect(screen.getByRole('button', { name: '拒绝' })).toBeTruthy();
     expect(screen.getByRole('list', { name: '来源' })).toBeTruthy();
     expect(screen.getByRole('note').textContent).toContain('模型拒绝回答');
+  });
+});
+
+describe('ChatWindow', () => {
+  it('passes the tool call props on to its list', () => {
+    const onApproveToolCall = vi.fn();
+    render(
+      <ParlanceProvider locale="en" baseUrl="https://api.example.test/v1">
+        <ChatWindow
+          showTokenMeter={false}
+          initialMessages={[reply({ toolCalls: [call({ status: 'awaiting-approval' })] })]}
+          onApproveToolCall={onApproveToolCall}
+          renderToolCall={(c) => (c.name === 'get_weather' ? undefined : null)}
+        />
+      </ParlanceProvider>,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    expect(onApproveToolCall).toHaveBeenCalledExactlyOnceWith('call_1');
+    // Decline has no handler here: no button.
+    expect(screen.queryByRole('button', { name: 'Decline' })).toBeNull();
   });
 });
