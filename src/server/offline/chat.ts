@@ -163,6 +163,8 @@ export interface OfflineReply {
   reasoning: string[];
   /** The tool calls the reply makes instead of answering in text (empty when it answers). */
   toolCalls: OfflineToolCall[];
+  /** Whether parallel calls stream interleaved (else one after the other). */
+  interleave: boolean;
   finishReason: FinishReason;
   usage: CompletionUsage;
 }
@@ -341,6 +343,9 @@ export async function planReply(index: DocsIndex, request: ChatCompletionRequest
     pieces,
     reasoning: reasoning.pieces,
     toolCalls,
+    // The `openai` SDK's stream helper takes a new index as the end of the previous call and
+    // parses a strict tool's arguments there: calls of strict tools stream one after the other.
+    interleave: !picks.some((p) => p.tool.strict),
     finishReason,
     usage: {
       prompt_tokens: promptTokens,
@@ -382,22 +387,29 @@ type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_conte
 
 /**
  * The deltas of the tool calls: each call's header (`id`, `type`, `name`, empty `arguments`)
- * before its first fragment, and the calls' fragments interleaved (0, 1, 0, 1…).
+ * before its first fragment, and the calls' fragments interleaved (0, 1, 0, 1…), or each call
+ * whole in turn when `interleave` is false.
  */
-function toolCallDeltas(calls: readonly OfflineToolCall[]): Delta[] {
+function toolCallDeltas(calls: readonly OfflineToolCall[], interleave: boolean): Delta[] {
+  const header = (call: OfflineToolCall, index: number): Delta => ({
+    tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+  });
+  const fragment = (index: number, text: string): Delta => ({
+    tool_calls: [{ index, function: { arguments: text } }],
+  });
+  if (!interleave) {
+    return calls.flatMap((call, index) => [
+      header(call, index),
+      ...call.fragments.map((f) => fragment(index, f)),
+    ]);
+  }
   const deltas: Delta[] = [];
-  const longest = Math.max(0, ...calls.map((c) => c.fragments.length));
-  for (let step = 0; step < longest || (step === 0 && calls.length > 0); step++) {
+  const longest = Math.max(1, ...calls.map((c) => c.fragments.length));
+  for (let step = 0; step < longest; step++) {
     calls.forEach((call, index) => {
-      if (step === 0) {
-        deltas.push({
-          tool_calls: [
-            { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
-          ],
-        });
-      }
-      const fragment = call.fragments[step];
-      if (fragment !== undefined) deltas.push({ tool_calls: [{ index, function: { arguments: fragment } }] });
+      if (step === 0) deltas.push(header(call, index));
+      const text = call.fragments[step];
+      if (text !== undefined) deltas.push(fragment(index, text));
     });
   }
   return deltas;
@@ -428,7 +440,7 @@ export function toEventStream(
     chunk({ role: 'assistant', content: calls ? null : '', refusal: null }, null),
     ...reply.reasoning.map((reasoning_content) => chunk({ reasoning_content }, null)),
     ...(calls
-      ? toolCallDeltas(reply.toolCalls).map((delta) => chunk(delta, null))
+      ? toolCallDeltas(reply.toolCalls, reply.interleave).map((delta) => chunk(delta, null))
       : reply.pieces.map((content) => chunk({ content }, null))),
     chunk({}, reply.finishReason),
   ];

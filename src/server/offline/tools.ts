@@ -9,6 +9,8 @@ export interface OfflineTool {
   name: string;
   description: string;
   parameters: Json | undefined;
+  /** `strict: true` on the definition. */
+  strict?: boolean;
 }
 
 /** A call the engine makes: the tool's name and its arguments as a JSON string. */
@@ -48,6 +50,7 @@ export function readTools(request: ChatCompletionRequest): OfflineTool[] {
       name,
       description: typeof description === 'string' ? description : '',
       parameters: isObject(parameters) ? parameters : undefined,
+      strict: tool.function.strict === true,
     });
   }
   return out;

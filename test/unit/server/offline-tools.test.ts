@@ -197,6 +197,19 @@ describe('a message that names a tool gets a tool call', () => {
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('tool_calls');
   });
 
+  test('calls of strict tools stream one after the other, each whole before the next', async () => {
+    const strictTools = tools.map((t) => ({ ...t, function: { ...t.function, strict: true } }));
+    const messages = user('get_weather for city Rome, then convert_currency of 20 to EUR');
+    const chunks = await stream({ model: 'gpt-4o', messages, tools: strictTools });
+    const indices = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls ?? []).map((d) => d.index));
+    expect(indices.indexOf(1)).toBeGreaterThan(2);
+    expect(indices.slice(indices.indexOf(1)).includes(0)).toBe(false);
+    expect(joinCalls(chunks).map((c) => JSON.parse(c.arguments) as unknown)).toEqual([
+      { city: 'Rome', unit: 'celsius' },
+      { amount: 20, to: 'EUR' },
+    ]);
+  });
+
   test('parallel_tool_calls: false keeps one call, the best match (by name before by description)', async () => {
     const messages = user('Weather aside, please convert_currency 5 to EUR');
     const body = await complete({ model: 'gpt-4o', messages, tools, parallel_tool_calls: false });
