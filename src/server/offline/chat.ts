@@ -210,6 +210,8 @@ export function wantsReasoning(request: ChatCompletionRequest): boolean {
 }
 
 const MAX_TOOL_OUTPUT_CHARS = 600;
+/** How much of the user's message tool matching and argument filling read. */
+const MAX_TOOL_MESSAGE_CHARS = 4_000;
 
 /**
  * The reply to tool results: what each tool returned, named from the assistant message that
@@ -253,7 +255,8 @@ function planToolCalls(
   const choice = readToolChoice(request);
   // After tool results, `auto` answers them; a forced choice calls again, as the API does.
   if (afterTools && choice.mode !== 'required' && choice.mode !== 'named') return { calls: [], picks: [] };
-  const message = lastUserText(request.messages);
+  // Matching reads a bounded prefix, so no message costs more than a moment to scan.
+  const message = lastUserText(request.messages).slice(0, MAX_TOOL_MESSAGE_CHARS);
   const parallel = (request as { parallel_tool_calls?: unknown }).parallel_tool_calls !== false;
   const picks = pickTools(readTools(request), choice, message, parallel);
   const calls = picks.map(({ tool, at }) => ({

@@ -202,7 +202,7 @@ function namePattern(property: string): string {
  */
 function wordAfter(message: string, property: string): string | undefined {
   const pattern = new RegExp(
-    `${namePattern(property)}\\s*(?:[:=]\\s*|\\s(?:is|of|to|as|named|called)\\s+|\\s+)("[^"]+"|“[^”]+”|[^\\s,;!?"“”]+)`,
+    `${namePattern(property)}(?:\\s*[:=]\\s*|\\s+(?:(?:is|of|to|as|named|called)\\s+)?)("[^"]+"|“[^”]+”|[^\\s,;!?"“”]+)`,
     'iu',
   );
   const word = pattern

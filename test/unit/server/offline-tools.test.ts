@@ -287,6 +287,29 @@ describe('tool_choice', () => {
     expect(body.choices[0]!.message.tool_calls![0]!.function.name).toBe('get_weather');
   });
 
+  test('max_tokens cuts the call short with finish_reason length, as the API does', async () => {
+    const body = await complete({
+      model: 'gpt-4o',
+      messages: user('get_weather city Oslo'),
+      tools,
+      max_tokens: 3,
+    });
+    expect(body.choices[0]!.finish_reason).toBe('length');
+    const args = body.choices[0]!.message.tool_calls![0]!.function.arguments;
+    expect('{"city":"Oslo","unit":"celsius"}'.startsWith(args)).toBe(true);
+    expect(args.length).toBeLessThan(20);
+    expect(body.usage.completion_tokens).toBe(await countTokens(args, 'gpt-4o'));
+  });
+
+  test('a hostile message (unclosed quotes, long digit runs) is scanned in a moment', async () => {
+    const hostile = `${'“'.repeat(60_000)}${' city'.repeat(20_000)}${'7'.repeat(60_000)} get_weather`;
+    const started = performance.now();
+    const body = await complete({ model: 'gpt-4o', messages: user(hostile), tools });
+    // Only the first 4,000 characters are read for tools: get_weather at the end is not seen.
+    expect(body.choices[0]!.message.tool_calls).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   test('readToolChoice reads leniently: anything else is auto', () => {
     expect(readToolChoice({ model: 'm', messages: [] })).toEqual({ mode: 'auto' });
     expect(readToolChoice({ tool_choice: 'required' } as never)).toEqual({ mode: 'required' });
