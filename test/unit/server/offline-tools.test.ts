@@ -1,7 +1,8 @@
 // Offline mode demonstrates tools and reasoning: it calls the tools a request defines when the
 // user's message names them (streamed as real servers stream them), answers tool results, and
 // reasons aloud in `reasoning_content` before answering.
-import { countChatTokens, countTokens } from 'parlance/core';
+import { accumulateChunks, countChatTokens, countTokens, createClient } from 'parlance/core';
+import type { ChatCompletionRequestStreaming } from '../../../src/core/wire/chat';
 import { describe, expect, test } from 'vitest';
 
 import {
@@ -265,6 +266,25 @@ describe('tool_choice', () => {
     expect(unmatched.choices[0]!.finish_reason).toBe('tool_calls');
   });
 
+  test('streamed too: none answers in text, required calls the first tool', async () => {
+    const none = await stream({
+      model: 'gpt-4o',
+      messages: user('get_weather city Oslo'),
+      tools,
+      tool_choice: 'none',
+    });
+    expect(joinCalls(none)).toEqual([]);
+    expect(none.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+    const required = await stream({
+      model: 'gpt-4o',
+      messages: user('Hello'),
+      tools,
+      tool_choice: 'required',
+    });
+    expect(joinCalls(required).map((c) => c.name)).toEqual(['get_weather']);
+    expect(required.at(-2)!.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+
   test('a tool_choice the API would refuse is a 400 naming it', async () => {
     const cases: Array<[object, string]> = [
       [{ tool_choice: 'sometimes' }, 'tool_choice'],
@@ -430,6 +450,29 @@ describe('after tool results', () => {
     const chunks = await stream({ model: 'gpt-4o', messages, tools });
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(text);
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  test("the kit's own client and accumulator join the offline stream into the same calls", async () => {
+    const client = createClient({ baseUrl: 'https://offline.invalid/v1', fetch: engine.fetch });
+    const messages = [
+      { role: 'user' as const, content: 'get_weather city Rome and convert_currency 9 to "EUR"' },
+    ];
+    const chunks = [];
+    for await (const chunk of await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      tools,
+      stream: true,
+    } as ChatCompletionRequestStreaming)) {
+      chunks.push(chunk);
+    }
+    const joined = accumulateChunks(chunks);
+    const calls = joined.choices[0]!.message.tool_calls!;
+    expect(joined.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(calls.map((c) => [c.function.name, JSON.parse(c.function.arguments) as unknown])).toEqual([
+      ['get_weather', { city: 'Rome', unit: 'celsius' }],
+      ['convert_currency', { amount: 9, to: 'EUR' }],
+    ]);
   });
 
   test('parallel results are reported in order, each under its tool', async () => {
