@@ -9,11 +9,24 @@ import {
 import type {
   ChatCompletion,
   ChatCompletionChunk,
+  ChatCompletionMessage,
+  ChatCompletionMessageToolCall,
   ChatCompletionRequest,
   CompletionUsage,
   FinishReason,
 } from '../../core/wire/chat';
 import type { DocsIndex, DocSection } from './retrieval';
+import {
+  fillArguments,
+  fragments,
+  pickTools,
+  readToolChoice,
+  readTools,
+  toolCallId,
+  toolOutput,
+  type PlannedToolCall,
+  type ToolPick,
+} from './tools';
 
 /** The line every offline reply opens with. */
 export const OFFLINE_NOTICE =
@@ -45,10 +58,12 @@ function clip(body: string): string {
   return `${out}\n\n…`;
 }
 
-/** The whole offline reply to a conversation: the notice, then the best documentation section. */
-export function composeReply(index: DocsIndex, messages: ChatCompletionRequest['messages']): string {
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const question = textOf(lastUser?.content).trim();
+/** The documentation's answer to a conversation: the question, the best sections and the reply. */
+function answerFromDocs(
+  index: DocsIndex,
+  messages: ChatCompletionRequest['messages'],
+): { question: string; best: DocSection | undefined; next: DocSection | undefined; text: string } {
+  const question = lastUserText(messages);
   const hits: DocSection[] = index.search(question);
   const parts = [OFFLINE_NOTICE];
   const [best, next] = hits;
@@ -66,7 +81,18 @@ export function composeReply(index: DocsIndex, messages: ChatCompletionRequest['
     parts.push(`From **${best.title}** (\`${best.path}\`):`, clip(best.body));
     if (next) parts.push(`See also: **${next.title}** (\`${next.path}\`).`);
   }
-  return parts.join('\n\n');
+  return { question, best, next, text: parts.join('\n\n') };
+}
+
+/** The text of the last user message. */
+function lastUserText(messages: ChatCompletionRequest['messages']): string {
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  return textOf(lastUser?.content).trim();
+}
+
+/** The whole offline reply to a conversation: the notice, then the best documentation section. */
+export function composeReply(index: DocsIndex, messages: ChatCompletionRequest['messages']): string {
+  return answerFromDocs(index, messages).text;
 }
 
 /** Words with their leading whitespace: the pieces a reply streams in. */
@@ -121,12 +147,24 @@ function completionId(): string {
   return `chatcmpl-offline${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** A tool call of a planned reply: its arguments whole, and the fragments they stream in. */
+export interface OfflineToolCall extends PlannedToolCall {
+  fragments: string[];
+}
+
 /** A planned offline reply: everything but the pacing of the stream. */
 export interface OfflineReply {
   id: string;
   created: number;
   model: string;
+  /** The content, in the pieces it streams in (empty when the reply calls tools). */
   pieces: string[];
+  /** The reasoning, in the pieces it streams in before anything else (empty outside reasoning mode). */
+  reasoning: string[];
+  /** The tool calls the reply makes instead of answering in text (empty when it answers). */
+  toolCalls: OfflineToolCall[];
+  /** Whether parallel calls stream interleaved (else one after the other). */
+  interleave: boolean;
   finishReason: FinishReason;
   usage: CompletionUsage;
 }
@@ -159,51 +197,232 @@ function countableMessages(messages: ChatCompletionRequest['messages']): TokenMe
   });
 }
 
+/** The model id that reasons aloud before answering (also listed by `/models`). */
+export const OFFLINE_REASONING_MODEL = 'parlance-offline-reasoning';
+
+/** Reasoning mode: the reasoning model, or a `reasoning_effort` other than `none`. */
+export function wantsReasoning(request: ChatCompletionRequest): boolean {
+  const effort = (request as { reasoning_effort?: unknown }).reasoning_effort;
+  return (
+    request.model === OFFLINE_REASONING_MODEL ||
+    (effort !== undefined && effort !== null && effort !== 'none')
+  );
+}
+
+const MAX_TOOL_OUTPUT_CHARS = 600;
+/** How much of the user's message tool matching and argument filling read. */
+const MAX_TOOL_MESSAGE_CHARS = 4_000;
+
+/**
+ * The reply to tool results: what each tool returned, named from the assistant message that
+ * called it, in the order of the `tool` messages that end the conversation.
+ */
+function answerFromToolResults(messages: ChatCompletionRequest['messages']): {
+  names: string[];
+  text: string;
+} {
+  let start = messages.length;
+  while (start > 0 && messages[start - 1]!.role === 'tool') start--;
+  const results = messages.slice(start) as Array<{ tool_call_id: string; content: unknown }>;
+  const caller = messages[start - 1] as { tool_calls?: readonly WireToolCall[] | null } | undefined;
+  const calls = Array.isArray(caller?.tool_calls) ? caller.tool_calls : [];
+  const names: string[] = [];
+  const lines = results.map((result) => {
+    const call = calls.find((c) => (c as { id?: string }).id === result.tool_call_id);
+    const name = call?.function?.name ?? call?.custom?.name ?? result.tool_call_id;
+    names.push(name);
+    let output = toolOutput(result.content).trim();
+    if (output.length > MAX_TOOL_OUTPUT_CHARS) output = `${output.slice(0, MAX_TOOL_OUTPUT_CHARS)}…`;
+    return `The tool \`${name}\` returned: ${output || '(nothing)'}`;
+  });
+  const closing =
+    results.length === 1
+      ? 'That is its answer, passed on as it came: offline mode has no model to read it for you.'
+      : 'Those are their answers, passed on as they came: offline mode has no model to read them for you.';
+  return { names, text: [...lines, closing].join('\n\n') };
+}
+
+function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The tool calls a request gets, if any: see {@link pickTools} and {@link fillArguments}. */
+function planToolCalls(
+  request: ChatCompletionRequest,
+  afterTools: boolean,
+): { calls: PlannedToolCall[]; picks: ToolPick[] } {
+  const choice = readToolChoice(request);
+  // After tool results, `auto` answers them; a forced choice calls again, as the API does.
+  if (afterTools && choice.mode !== 'required' && choice.mode !== 'named') return { calls: [], picks: [] };
+  // Matching reads a bounded prefix, so no message costs more than a moment to scan.
+  const message = lastUserText(request.messages).slice(0, MAX_TOOL_MESSAGE_CHARS);
+  const parallel = (request as { parallel_tool_calls?: unknown }).parallel_tool_calls !== false;
+  const picks = pickTools(readTools(request), choice, message, parallel);
+  const calls = picks.map(({ tool, at }) => ({
+    id: toolCallId(),
+    name: tool.name,
+    arguments: JSON.stringify(fillArguments(tool, message, at)),
+  }));
+  return { calls, picks };
+}
+
 /** Composes, limits and counts the reply to `request`. */
 export async function planReply(index: DocsIndex, request: ChatCompletionRequest): Promise<OfflineReply> {
-  const reply = composeReply(index, request.messages);
-  const max = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
-  const limited = await limitReply(reply, request.model, max);
+  const { messages, model } = request;
+  const afterTools = messages.at(-1)?.role === 'tool';
+  const { calls, picks } = planToolCalls(request, afterTools);
+  let reply = '';
+  let thoughts: string[];
+  if (calls.length > 0) {
+    thoughts = [
+      `The message asks for something a tool can do, so I will call ${list(picks.map((p) => `\`${p.tool.name}\``))} instead of answering from the documentation.`,
+      ...picks.map(
+        (p, i) => `I call \`${p.tool.name}\` because ${p.why}, with the arguments ${calls[i]!.arguments}.`,
+      ),
+      'Once the results come back, I will answer from them.',
+    ];
+  } else if (afterTools) {
+    const answer = answerFromToolResults(messages);
+    reply = answer.text;
+    thoughts = [
+      `The conversation ends with what ${list(answer.names.map((n) => `\`${n}\``))} returned.`,
+      'I will pass each result on as it came and say where it comes from, since no model is connected to interpret it.',
+    ];
+  } else {
+    const answer = answerFromDocs(index, messages);
+    reply = answer.text;
+    thoughts = [
+      answer.question
+        ? `The question is “${answer.question.slice(0, 80)}”.`
+        : 'There is no question yet, so I will say what I can help with.',
+      'No model is connected, so I will answer from Parlance’s documentation, searching it for the closest section.',
+      answer.best
+        ? `The best match is “${answer.best.title}” in \`${answer.best.path}\`, so I will quote it${answer.next ? ` and point to “${answer.next.title}” as well` : ''}.`
+        : 'Nothing in it matches, so I will list the topics I can answer about.',
+    ];
+  }
+  const reasoningText = wantsReasoning(request) ? thoughts.join(' ') : '';
+
+  // Reasoning uses the token budget first, as it does on reasoning models.
+  let budget = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
+  const reasoning = await limitReply(reasoningText, model, budget);
+  budget -= reasoning.completionTokens;
+  let finishReason: FinishReason = reasoning.finishReason;
+  let pieces: string[] = [];
+  let outputTokens = 0;
+  const toolCalls: OfflineToolCall[] = [];
+  if (finishReason === 'stop' && calls.length > 0) {
+    finishReason = 'tool_calls';
+    for (const call of calls) {
+      if (budget <= 0) {
+        finishReason = 'length';
+        break;
+      }
+      const cut = await limitReply(call.arguments, model, budget);
+      const args = cut.pieces.join('');
+      toolCalls.push({ ...call, arguments: args, fragments: fragments(args) });
+      budget -= cut.completionTokens;
+      outputTokens += cut.completionTokens;
+      if (cut.finishReason === 'length') {
+        finishReason = 'length';
+        break;
+      }
+    }
+  } else if (finishReason === 'stop') {
+    const limited = await limitReply(reply, model, budget);
+    pieces = limited.pieces;
+    outputTokens = limited.completionTokens;
+    finishReason = limited.finishReason;
+  }
   // The client's own counting functions, so a meter's figure and this usage agree.
   const tools = (request as { tools?: readonly TokenTool[] }).tools;
-  const promptTokens = await countChatTokens(countableMessages(request.messages), request.model, { tools });
+  const promptTokens = await countChatTokens(countableMessages(messages), model, { tools });
+  const completionTokens = reasoning.completionTokens + outputTokens;
   return {
     id: completionId(),
     created: Math.floor(Date.now() / 1000),
-    model: request.model,
-    pieces: limited.pieces,
-    finishReason: limited.finishReason,
+    model,
+    pieces,
+    reasoning: reasoning.pieces,
+    toolCalls,
+    // The `openai` SDK's stream helper takes a new index as the end of the previous call and
+    // parses a strict tool's arguments there: calls of strict tools stream one after the other.
+    interleave: !picks.some((p) => p.tool.strict),
+    finishReason,
     usage: {
       prompt_tokens: promptTokens,
-      completion_tokens: limited.completionTokens,
-      total_tokens: promptTokens + limited.completionTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      ...(reasoningText
+        ? { completion_tokens_details: { reasoning_tokens: reasoning.completionTokens } }
+        : {}),
     },
   };
 }
 
+/** A tool call as a message carries it. */
+function wireCall(call: OfflineToolCall): ChatCompletionMessageToolCall {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
+}
+
 /** The reply as one `chat.completion` object. */
 export function toCompletion(reply: OfflineReply): ChatCompletion {
+  const calls = reply.toolCalls.length > 0;
+  const message: ChatCompletionMessage & { reasoning_content?: string } = {
+    role: 'assistant',
+    content: calls ? null : reply.pieces.join(''),
+    refusal: null,
+    ...(calls ? { tool_calls: reply.toolCalls.map(wireCall) } : {}),
+    ...(reply.reasoning.length > 0 ? { reasoning_content: reply.reasoning.join('') } : {}),
+  };
   return {
     id: reply.id,
     object: 'chat.completion',
     created: reply.created,
     model: reply.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: reply.pieces.join(''), refusal: null },
-        logprobs: null,
-        finish_reason: reply.finishReason,
-      },
-    ],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason }],
     usage: reply.usage,
   };
 }
 
+type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
+
 /**
- * The reply as the API streams it: a role chunk, one chunk per word, a chunk with the
- * `finish_reason`, the usage chunk when `include_usage` is set, then `[DONE]`. Each word waits
- * `delayMs`, so a UI shows it streaming; cancelling the stream stops it.
+ * The deltas of the tool calls: each call's header (`id`, `type`, `name`, empty `arguments`)
+ * before its first fragment, and the calls' fragments interleaved (0, 1, 0, 1…), or each call
+ * whole in turn when `interleave` is false.
+ */
+function toolCallDeltas(calls: readonly OfflineToolCall[], interleave: boolean): Delta[] {
+  const header = (call: OfflineToolCall, index: number): Delta => ({
+    tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+  });
+  const fragment = (index: number, text: string): Delta => ({
+    tool_calls: [{ index, function: { arguments: text } }],
+  });
+  if (!interleave) {
+    return calls.flatMap((call, index) => [
+      header(call, index),
+      ...call.fragments.map((f) => fragment(index, f)),
+    ]);
+  }
+  const deltas: Delta[] = [];
+  const longest = Math.max(1, ...calls.map((c) => c.fragments.length));
+  for (let step = 0; step < longest; step++) {
+    calls.forEach((call, index) => {
+      if (step === 0) deltas.push(header(call, index));
+      const text = call.fragments[step];
+      if (text !== undefined) deltas.push(fragment(index, text));
+    });
+  }
+  return deltas;
+}
+
+/**
+ * The reply as the API streams it: a role chunk, the reasoning word by word
+ * (`delta.reasoning_content`), then the content word by word or the tool calls in fragments, a
+ * chunk with the `finish_reason`, the usage chunk when `include_usage` is set, then `[DONE]`.
+ * Each piece waits `delayMs`, so a UI shows it streaming; cancelling the stream stops it.
  */
 export function toEventStream(
   reply: OfflineReply,
@@ -211,10 +430,7 @@ export function toEventStream(
   delayMs: number,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const chunk = (
-    delta: ChatCompletionChunk['choices'][number]['delta'],
-    finish: FinishReason,
-  ): ChatCompletionChunk => ({
+  const chunk = (delta: Delta, finish: FinishReason): ChatCompletionChunk => ({
     id: reply.id,
     object: 'chat.completion.chunk',
     created: reply.created,
@@ -222,9 +438,13 @@ export function toEventStream(
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     ...(includeUsage ? { usage: null } : {}),
   });
+  const calls = reply.toolCalls.length > 0;
   const events: Array<object | '[DONE]'> = [
-    chunk({ role: 'assistant', content: '', refusal: null }, null),
-    ...reply.pieces.map((content) => chunk({ content }, null)),
+    chunk({ role: 'assistant', content: calls ? null : '', refusal: null }, null),
+    ...reply.reasoning.map((reasoning_content) => chunk({ reasoning_content }, null)),
+    ...(calls
+      ? toolCallDeltas(reply.toolCalls, reply.interleave).map((delta) => chunk(delta, null))
+      : reply.pieces.map((content) => chunk({ content }, null))),
     chunk({}, reply.finishReason),
   ];
   if (includeUsage) {

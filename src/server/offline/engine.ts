@@ -11,7 +11,7 @@ import {
 import { countChatTokens, countTokens, type TokenMessage } from '../../core/tokens/count';
 import { getModelInfo } from '../../core/tokens/models';
 import { TOKENIZE_MAX_CHARS, validateTokenizeRequest } from '../protocol/tokenize';
-import { planReply, toCompletion, toEventStream, warmUpTokenizer } from './chat';
+import { OFFLINE_REASONING_MODEL, planReply, toCompletion, toEventStream, warmUpTokenizer } from './chat';
 import { runImageTaskInProcess, type ImageTask, type RunImageTask, type TaskImage } from './image-tasks';
 import { DocsIndex, type OfflineDocument } from './retrieval';
 
@@ -65,6 +65,7 @@ export const OFFLINE_MODELS: ModelsList = {
   data: [
     { id: 'parlance-offline', object: 'model', created: 1_764_000_000, owned_by: 'parlance' },
     { id: 'parlance-offline-images', object: 'model', created: 1_764_000_000, owned_by: 'parlance' },
+    { id: OFFLINE_REASONING_MODEL, object: 'model', created: 1_764_000_000, owned_by: 'parlance' },
   ],
 };
 

@@ -246,6 +246,55 @@ function validateToolCalls(toolCalls: unknown, at: string): void {
 }
 
 /**
+ * `tool_choice` and `parallel_tool_calls`, as far as a request can be judged without knowing the
+ * model: a mode the API does not have, a named function without a name or that `tools` does
+ * not define, or a `parallel_tool_calls` that is not a boolean is a 400.
+ */
+function validateToolChoice(body: Json): void {
+  const parallel = body.parallel_tool_calls;
+  if (parallel !== undefined && parallel !== null && typeof parallel !== 'boolean') {
+    throw invalidRequest(
+      `Invalid type for 'parallel_tool_calls': expected a boolean, but got ${typeName(parallel)} instead.`,
+      'parallel_tool_calls',
+      'invalid_type',
+    );
+  }
+  const choice = body.tool_choice;
+  if (choice === undefined || choice === null) return;
+  if (typeof choice === 'string') {
+    if (choice === 'none' || choice === 'auto' || choice === 'required') return;
+    throw invalidRequest(
+      `Invalid value: '${choice}'. Supported values are: 'none', 'auto' and 'required'.`,
+      'tool_choice',
+      'invalid_value',
+    );
+  }
+  if (typeof choice !== 'object' || Array.isArray(choice)) {
+    throw invalidRequest(
+      `Invalid type for 'tool_choice': expected a string or an object, but got ${typeName(choice)} instead.`,
+      'tool_choice',
+      'invalid_type',
+    );
+  }
+  if ((choice as Json).type !== 'function') return;
+  const fn = (choice as Json).function;
+  const name = typeof fn === 'object' && fn !== null ? (fn as Json).name : undefined;
+  requireString(name, 'tool_choice.function.name');
+  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]) : [];
+  const defined = tools.some((tool) => {
+    const f = typeof tool === 'object' && tool !== null ? (tool as Json).function : undefined;
+    return typeof f === 'object' && f !== null && (f as Json).name === name;
+  });
+  if (!defined) {
+    throw invalidRequest(
+      `Invalid value for 'tool_choice': no function named '${String(name)}' is defined in 'tools'.`,
+      'tool_choice',
+      'invalid_value',
+    );
+  }
+}
+
+/**
  * Checks a `POST /chat/completions` body the way the API does, and returns it typed. Throws a
  * 400 {@link HttpApiError} whose `param` names the field at fault (`messages[2].role`, `temperature`…).
  */
@@ -327,6 +376,7 @@ export function validateChatRequest(body: Json): ChatCompletionRequest {
       );
     }
   }
+  validateToolChoice(body);
   const { stop } = body;
   if (stop !== undefined && stop !== null && typeof stop !== 'string') {
     if (!Array.isArray(stop) || stop.length > 4 || stop.some((s) => typeof s !== 'string')) {
