@@ -148,7 +148,7 @@ function completionId(): string {
 }
 
 /** A tool call of a planned reply: its arguments whole, and the fragments they stream in. */
-export interface OfflineToolCall extends PlannedToolCall {
+interface OfflineToolCall extends PlannedToolCall {
   fragments: string[];
 }
 

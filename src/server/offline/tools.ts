@@ -184,7 +184,8 @@ export function pickTools(
 
 /** The quoted phrases of `message`: "…", “…”, «…», and '…' opened after a space or at the start. */
 function quotedPhrases(message: string): string[] {
-  const pattern = /"([^"]+)"|“([^”]+)”|«([^»]+)»|(?:^|(?<=\s))'([^']+)'(?![\p{L}])/gu;
+  // A phrase never holds its own opening mark, so a run of openers fails at once at each (linear).
+  const pattern = /"([^"]+)"|“([^“”]+)”|«([^«»]+)»|(?:^|(?<=\s))'([^']+)'(?![\p{L}])/gu;
   return Array.from(message.matchAll(pattern), (m) => (m[1] ?? m[2] ?? m[3] ?? m[4]!).trim()).filter(Boolean);
 }
 
@@ -214,7 +215,10 @@ function wordAfter(message: string, property: string): string | undefined {
 
 /** A number written right before the property's name (`3 days`). */
 function numberBefore(message: string, property: string): number | undefined {
-  const match = new RegExp(`([-+]?\\d+(?:\\.\\d+)?)\\s*${namePattern(property)}`, 'iu').exec(message);
+  // Starts only where a number starts, so a long run of digits is one attempt, not one per digit.
+  const match = new RegExp(`(?<![\\d.+-])([-+]?\\d+(?:\\.\\d+)?)\\s*${namePattern(property)}`, 'iu').exec(
+    message,
+  );
   return match ? Number(match[1]) : undefined;
 }
 
