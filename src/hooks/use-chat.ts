@@ -2,6 +2,7 @@ import {
   createChatStore,
   createClientTransport,
   createLocalStorage,
+  messageActions,
   type ChatMessage,
   type ChatOptions,
   type ChatSnapshot,
@@ -35,7 +36,10 @@ export interface UseChatOptions
 export type UseChatResult = ChatSnapshot & {
   /** `status` is `submitted` or `streaming`: a reply is in progress (new requests are refused). */
   isBusy: boolean;
-  /** The last message is a reply that can be continued (cut by `length`, interrupted or stopped). */
+  /**
+   * The last message is a reply that can be continued (cut by `length`, interrupted or stopped):
+   * `messageActions(last).canContinue`, the rule the message list reads too.
+   */
   canContinue: boolean;
   send: ChatStore['send'];
   stop: ChatStore['stop'];
@@ -51,18 +55,13 @@ export type UseChatResult = ChatSnapshot & {
   store: ChatStore;
 };
 
-const useIsomorphicLayoutEffect = typeof document !== 'undefined' ? useLayoutEffect : useEffect;
-
-function canContinue(messages: ChatMessage[]): boolean {
+/** The rule of `messageActions` (the core's), applied to the last message. */
+function lastCanContinue(messages: readonly ChatMessage[]): boolean {
   const last = messages.at(-1);
-  if (!last || last.role !== 'assistant' || last.content.length === 0) return false;
-  return (
-    last.finishReason === 'length' ||
-    last.status === 'interrupted' ||
-    last.status === 'stopped' ||
-    (last.status === 'error' && last.error?.name === 'StreamInterruptedError')
-  );
+  return last !== undefined && messageActions(last).canContinue;
 }
+
+const useIsomorphicLayoutEffect = typeof document !== 'undefined' ? useLayoutEffect : useEffect;
 
 /**
  * A conversation with an OpenAI-compatible chat model: messages, streaming, stop, retries and
@@ -163,7 +162,7 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
     () => ({
       ...snapshot,
       isBusy: snapshot.status === 'submitted' || snapshot.status === 'streaming',
-      canContinue: canContinue(snapshot.messages),
+      canContinue: lastCanContinue(snapshot.messages),
       send: store.send,
       stop: store.stop,
       regenerate: store.regenerate,

@@ -33,14 +33,10 @@ import type {
   ChatTurnResult,
 } from './types';
 import { messageText } from './content';
+import { endingOf, messageActions } from './ending';
 
 const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 const FRAME_MS = 16;
-const STATUS_BY_REASON: Partial<Record<ChatFinishReason, ChatMessage['status']>> = {
-  cancelled: 'stopped',
-  interrupted: 'interrupted',
-  error: 'error',
-};
 
 /** The store cannot send: no transport (set `baseUrl`, or pass a `transport`). Shown as `error`. */
 export class ChatConfigError extends ConfigurationError {
@@ -398,8 +394,9 @@ export class ChatStore {
     const last = messages.at(-1);
     if (!last) return { type: 'not-sent', reason: 'nothing-to-do' };
     if (last.role === 'user') return this.#runFrom('retry', messages.length);
-    const failed = last.status !== 'done' || last.error !== null;
-    if (last.role !== 'assistant' || !failed) return { type: 'not-sent', reason: 'nothing-to-do' };
+    if (last.role !== 'assistant' || !messageActions(last).canRetry) {
+      return { type: 'not-sent', reason: 'nothing-to-do' };
+    }
     if (this.#lastTurn === 'continue' && messageText(last.content) !== '') return this.continue();
     return this.#runFrom('retry', messages.length - 1);
   };
@@ -621,16 +618,11 @@ export class ChatStore {
       // A `continue` that got nothing back leaves the reply as it was (with the error, if any).
       message = failure ? { ...previous, error: describe(failure) } : previous;
     } else {
-      const status = STATUS_BY_REASON[reason] ?? 'done';
       message = {
         ...current,
         content: stream.base + stream.text,
-        status,
+        ...endingOf(reason),
         finishReason: stream.finishReason,
-        endState:
-          reason === 'cancelled' || reason === 'interrupted' || reason === 'error'
-            ? { type: 'incomplete', reason }
-            : mapFinishReason(stream.finishReason ?? undefined),
         usage:
           previous?.usage && stream.usage
             ? addUsage(previous.usage, stream.usage)
