@@ -19,8 +19,13 @@ export {
 export type { TokenMessage, TokenTool } from './core/tokens/count';
 export type { CostEstimate, ModelPrice, ModelPrices, RequestCostEstimate } from './core/tokens/cost';
 // chat
-export { useChat, type UseChatOptions, type UseChatResult } from './hooks/use-chat';
-export { messageActions, type ChatMessageActions } from './core/chat/ending';
+export {
+  useChat,
+  type UseChatOptions,
+  type UseChatResult,
+  type UseChatSelectOptions,
+} from './hooks/use-chat';
+export { messageActions, type ChatMessageActions, type ChatMessageActionsInput } from './core/chat/ending';
 export type {
   ChatBudget,
   ChatContextOptions,
