@@ -23,7 +23,8 @@ export {
   useChat,
   type UseChatOptions,
   type UseChatResult,
-  type UseChatSelectOptions,
+  type UseChatSelected,
+  type UseChatSelector,
 } from './hooks/use-chat';
 export { messageActions, type ChatMessageActions, type ChatMessageActionsInput } from './core/chat/ending';
 export type {

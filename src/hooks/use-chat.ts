@@ -39,19 +39,25 @@ export interface UseChatOptions
 }
 
 /**
- * Options of {@link useChat} with a selector: the component subscribes to a part of the state and
- * re-renders only when that part changes (by `isEqual`, default `Object.is`).
+ * A selector for {@link useChat}: the component subscribes to a part of the state and re-renders
+ * only when that part changes (by `isEqual`, default `Object.is`); `useChat` then returns the part.
  */
-export interface UseChatSelectOptions<T> extends UseChatOptions {
+export interface UseChatSelector<T> {
   /**
    * Picks what the component shows from the conversation's state, such as one message:
    * `(s) => s.messages.find((m) => m.id === id)`. Unchanged messages keep their identity between
    * snapshots, so a row subscribed this way does not re-render while another reply streams.
    */
-  select: (snapshot: ChatSnapshot) => T;
+  select?: (snapshot: ChatSnapshot) => T;
   /** Whether two selections are the same (then the component keeps the previous one). */
   isEqual?: (a: T, b: T) => boolean;
 }
+
+/**
+ * What {@link useChat} returns for a selection of type `T`: `T` with a `select`, else the whole
+ * {@link UseChatResult} (also what `ReturnType<typeof useChat>` names).
+ */
+export type UseChatSelected<T> = unknown extends T ? UseChatResult : T;
 
 /** What {@link useChat} returns: the state, derived flags, and the actions (stable across renders). */
 export type UseChatResult = ChatSnapshot & {
@@ -117,11 +123,9 @@ const useIsomorphicLayoutEffect = typeof document !== 'undefined' ? useLayoutEff
  * }
  * ```
  */
-export function useChat<T>(options: UseChatSelectOptions<T>): T;
-export function useChat(options?: UseChatOptions): UseChatResult;
-export function useChat<T>(
-  options: UseChatOptions & Partial<Pick<UseChatSelectOptions<T>, 'select' | 'isEqual'>> = {},
-): UseChatResult | T {
+export function useChat<T = UseChatResult>(
+  options: UseChatOptions & UseChatSelector<T> = {},
+): UseChatSelected<T> {
   const config = useParlanceConfig({
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
@@ -149,7 +153,10 @@ export function useChat<T>(
   // prerendering forbids randomness, and the id is then the same on the server and in the browser.
   const anonymousId = `anonymous${useId()}`;
 
-  const resolveOptions = (o: UseChatOptions, c: ParlanceConfig): ChatOptions => {
+  const resolveOptions = (
+    { chat: _chat, select: _select, isEqual: _isEqual, ...o }: UseChatOptions & UseChatSelector<T>,
+    c: ParlanceConfig,
+  ): ChatOptions => {
     const explicit = o.storage;
     const storage =
       o.id === undefined || explicit === null ? null : (explicit ?? c.storage ?? createLocalStorage());
@@ -214,7 +221,7 @@ export function useChat<T>(
     }),
     [snapshot, store],
   );
-  return select ? (selected as T) : result;
+  return (select ? selected : result) as UseChatSelected<T>;
 }
 
 function storeOf(chat: UseChatResult | ChatStore): ChatStore {

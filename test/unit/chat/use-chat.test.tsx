@@ -15,7 +15,7 @@ import {
   type UseChatResult,
 } from 'parlance';
 import { memo, StrictMode } from 'react';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, test, vi } from 'vitest';
 
 import { chunk, reply, scriptedTransport } from './scripted-transport';
 
@@ -264,6 +264,10 @@ describe('bound to an existing store, with a selector', () => {
       }),
     );
     const firstIds = ids.result.current;
+    // the selection's type, and the whole result's without a selector (checked by tsc)
+    expectTypeOf(count.result.current).toEqualTypeOf<number>();
+    expectTypeOf(ids.result.current).toEqualTypeOf<string[]>();
+    expectTypeOf<ReturnType<typeof useChat>>().toEqualTypeOf<UseChatResult>();
     expect(count.result.current).toBe(0);
     const stream = script.controlled();
     let sent!: Promise<unknown>;
