@@ -19,7 +19,14 @@ export {
 export type { TokenMessage, TokenTool } from './core/tokens/count';
 export type { CostEstimate, ModelPrice, ModelPrices, RequestCostEstimate } from './core/tokens/cost';
 // chat
-export { useChat, type UseChatOptions, type UseChatResult } from './hooks/use-chat';
+export {
+  useChat,
+  type UseChatOptions,
+  type UseChatResult,
+  type UseChatSelected,
+  type UseChatSelector,
+} from './hooks/use-chat';
+export { messageActions, type ChatMessageActions, type ChatMessageActionsInput } from './core/chat/ending';
 export type {
   ChatBudget,
   ChatContextOptions,

@@ -144,6 +144,7 @@ export {
 } from './chat/storage';
 export { chatStorageKey, type PersistedChat } from './chat/persisted';
 export { messageText } from './chat/content';
+export { messageActions, type ChatMessageActions, type ChatMessageActionsInput } from './chat/ending';
 export type {
   ChatBudget,
   ChatContextOptions,

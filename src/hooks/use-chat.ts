@@ -2,6 +2,7 @@ import {
   createChatStore,
   createClientTransport,
   createLocalStorage,
+  messageActions,
   type ChatMessage,
   type ChatOptions,
   type ChatSnapshot,
@@ -29,13 +30,43 @@ export interface UseChatOptions
    * `apiKey`, `headers` and `fetch` (read on each request, so changes apply to the next message).
    */
   transport?: ChatTransport;
+  /**
+   * An existing conversation to bind to instead of creating one: a `useChat` result (or its
+   * `store`), or a store from `createChatStore`. Its owner configures and mounts it; this hook
+   * only subscribes, so the other options are ignored. Fixed for the life of the component.
+   */
+  chat?: UseChatResult | ChatStore;
 }
+
+/**
+ * A selector for {@link useChat}: the component subscribes to a part of the state and re-renders
+ * only when that part changes (by `isEqual`, default `Object.is`); `useChat` then returns the part.
+ */
+export interface UseChatSelector<T> {
+  /**
+   * Picks what the component shows from the conversation's state, such as one message:
+   * `(s) => s.messages.find((m) => m.id === id)`. Unchanged messages keep their identity between
+   * snapshots, so a row subscribed this way does not re-render while another reply streams.
+   */
+  select?: (snapshot: ChatSnapshot) => T;
+  /** Whether two selections are the same (then the component keeps the previous one). */
+  isEqual?: (a: T, b: T) => boolean;
+}
+
+/**
+ * What {@link useChat} returns for a selection of type `T`: `T` with a `select`, else the whole
+ * {@link UseChatResult} (also what `ReturnType<typeof useChat>` names).
+ */
+export type UseChatSelected<T> = unknown extends T ? UseChatResult : T;
 
 /** What {@link useChat} returns: the state, derived flags, and the actions (stable across renders). */
 export type UseChatResult = ChatSnapshot & {
   /** `status` is `submitted` or `streaming`: a reply is in progress (new requests are refused). */
   isBusy: boolean;
-  /** The last message is a reply that can be continued (cut by `length`, interrupted or stopped). */
+  /**
+   * The last message is a reply that can be continued (cut by `length`, interrupted or stopped):
+   * `messageActions(last).canContinue`, the rule the message list reads too.
+   */
   canContinue: boolean;
   send: ChatStore['send'];
   stop: ChatStore['stop'];
@@ -51,18 +82,13 @@ export type UseChatResult = ChatSnapshot & {
   store: ChatStore;
 };
 
-const useIsomorphicLayoutEffect = typeof document !== 'undefined' ? useLayoutEffect : useEffect;
-
-function canContinue(messages: ChatMessage[]): boolean {
+/** The rule of `messageActions` (the core's), applied to the last message. */
+function lastCanContinue(messages: readonly ChatMessage[]): boolean {
   const last = messages.at(-1);
-  if (!last || last.role !== 'assistant' || last.content.length === 0) return false;
-  return (
-    last.finishReason === 'length' ||
-    last.status === 'interrupted' ||
-    last.status === 'stopped' ||
-    (last.status === 'error' && last.error?.name === 'StreamInterruptedError')
-  );
+  return last !== undefined && messageActions(last).canContinue;
 }
+
+const useIsomorphicLayoutEffect = typeof document !== 'undefined' ? useLayoutEffect : useEffect;
 
 /**
  * A conversation with an OpenAI-compatible chat model: messages, streaming, stop, retries and
@@ -97,7 +123,9 @@ function canContinue(messages: ChatMessage[]): boolean {
  * }
  * ```
  */
-export function useChat(options: UseChatOptions = {}): UseChatResult {
+export function useChat<T = UseChatResult>(
+  options: UseChatOptions & UseChatSelector<T> = {},
+): UseChatSelected<T> {
   const config = useParlanceConfig({
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
@@ -105,8 +133,10 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
     headers: options.headers,
     model: options.model,
   });
-  // A conversation with its own transport needs no URL; any other has to know where to send.
-  if (!options.transport) requireBaseUrl(config.baseUrl, 'useChat');
+  // A conversation bound to an existing store, or with its own transport, needs no URL; any other
+  // has to know where to send.
+  const given = options.chat ? storeOf(options.chat) : null;
+  if (!given && !options.transport) requireBaseUrl(config.baseUrl, 'useChat');
   const latest = useLatest({ options, config });
   // One default transport per hook: it reads the latest config on each request, so it never
   // needs rebuilding (the options are re-applied on every render, streamed frames included).
@@ -123,7 +153,10 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
   // prerendering forbids randomness, and the id is then the same on the server and in the browser.
   const anonymousId = `anonymous${useId()}`;
 
-  const resolveOptions = (o: UseChatOptions, c: ParlanceConfig): ChatOptions => {
+  const resolveOptions = (
+    { chat: _chat, select: _select, isEqual: _isEqual, ...o }: UseChatOptions & UseChatSelector<T>,
+    c: ParlanceConfig,
+  ): ChatOptions => {
     const explicit = o.storage;
     const storage =
       o.id === undefined || explicit === null ? null : (explicit ?? c.storage ?? createLocalStorage());
@@ -141,29 +174,39 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
     };
   };
 
-  const [holder, setHolder] = useState(() => ({
-    id: options.id,
-    store: createChatStore(resolveOptions(options, config)),
-  }));
-  let { store } = holder;
-  if (holder.id !== options.id) {
+  // The store this hook owns; none when it binds to a given one.
+  const [holder, setHolder] = useState(() =>
+    given ? null : { id: options.id, store: createChatStore(resolveOptions(options, config)) },
+  );
+  let store: ChatStore;
+  if (given) {
+    store = given;
+  } else if (holder && holder.id === options.id) {
+    store = holder.store;
+  } else {
     // A different conversation: a new store, created during render as React allows for derived state.
     store = createChatStore(resolveOptions(options, config));
     setHolder({ id: options.id, store });
   }
 
   useIsomorphicLayoutEffect(() => {
-    store.setOptions(resolveOptions(latest.current.options, latest.current.config));
+    if (!given) store.setOptions(resolveOptions(latest.current.options, latest.current.config));
   });
-  useEffect(() => store.mount(), [store]);
+  useEffect(() => (given ? undefined : store.mount()), [store, given]);
 
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
+  const { select } = options;
+  const selected = useChatSelection<unknown>(
+    store,
+    select ?? selectAll,
+    options.isEqual as ((a: unknown, b: unknown) => boolean) | undefined,
+  );
+  const snapshot = select ? store.getSnapshot() : (selected as ChatSnapshot);
 
-  return useMemo(
+  const result = useMemo(
     () => ({
       ...snapshot,
       isBusy: snapshot.status === 'submitted' || snapshot.status === 'streaming',
-      canContinue: canContinue(snapshot.messages),
+      canContinue: lastCanContinue(snapshot.messages),
       send: store.send,
       stop: store.stop,
       regenerate: store.regenerate,
@@ -177,5 +220,48 @@ export function useChat(options: UseChatOptions = {}): UseChatResult {
       store,
     }),
     [snapshot, store],
+  );
+  return (select ? selected : result) as UseChatSelected<T>;
+}
+
+function storeOf(chat: UseChatResult | ChatStore): ChatStore {
+  return 'store' in chat ? chat.store : chat;
+}
+
+const selectAll = (snapshot: ChatSnapshot) => snapshot;
+
+/** The last selection, kept per component so `getSnapshot` returns the same value until it changes. */
+class Selection<T> {
+  #snapshot: ChatSnapshot | null = null;
+  #select: ((snapshot: ChatSnapshot) => T) | null = null;
+  #value: T | undefined;
+
+  read(snapshot: ChatSnapshot, select: (snapshot: ChatSnapshot) => T, isEqual: (a: T, b: T) => boolean): T {
+    if (this.#snapshot === snapshot && this.#select === select) return this.#value as T;
+    const value = select(snapshot);
+    const same = this.#snapshot !== null && isEqual(this.#value as T, value);
+    this.#snapshot = snapshot;
+    this.#select = select;
+    if (!same) this.#value = value;
+    return this.#value as T;
+  }
+}
+
+/**
+ * `select(store.getSnapshot())`, subscribed: recomputed only when the snapshot (or the selector)
+ * changes, and the previous selection kept while `isEqual` says it is the same, so the
+ * component re-renders only when its part changed.
+ */
+function useChatSelection<T>(
+  store: ChatStore,
+  select: (snapshot: ChatSnapshot) => T,
+  isEqual: (a: T, b: T) => boolean = Object.is,
+): T {
+  const [memo] = useState(() => new Selection<T>());
+  const read = (snapshot: ChatSnapshot) => memo.read(snapshot, select, isEqual);
+  return useSyncExternalStore(
+    store.subscribe,
+    () => read(store.getSnapshot()),
+    () => read(store.getServerSnapshot()),
   );
 }

@@ -1,4 +1,5 @@
 import type { CompletionUsage } from '../wire/chat';
+import { endingOf } from './ending';
 import { ChatStorageError } from './storage';
 import type { ChatMessage } from './types';
 
@@ -57,8 +58,7 @@ function reviveMessage(message: ChatMessage): ChatMessage {
     error: message.error ?? null,
   };
   if (message.status === 'streaming' || message.status === 'pending') {
-    revived.status = 'interrupted';
-    revived.endState = { type: 'incomplete', reason: 'interrupted' };
+    Object.assign(revived, endingOf('interrupted'));
   }
   if (message.alternatives)
     revived.alternatives = message.alternatives.map((tail) => tail.map(reviveMessage));

@@ -6,6 +6,7 @@ import type { ChatCompletionContentPart, ChatCompletionMessageParam } from '../w
 import { DEFAULT_CHAT_MODEL } from './types';
 import type {
   ChatContextOptions,
+  ChatDroppedContext,
   ChatMessage,
   ChatMessageContent,
   ChatOptions,
@@ -172,4 +173,30 @@ export function planChatRequest(
       isApproximate: count.isApproximate,
     };
   });
+}
+
+/** What the store sends for a turn: the body, and what the context policy left out. */
+export interface TurnRequest {
+  body: ChatTransportRequest;
+  dropped: ChatDroppedContext | null;
+}
+
+/**
+ * The request of a turn whose reply is `replyId`: built by {@link buildChatRequest} and, with a
+ * `context` policy, trimmed by the same plan a token meter shows (system message and
+ * instructions counted, never dropped).
+ */
+export function buildTurnRequest(
+  options: ChatRequestOptions,
+  history: readonly ChatRequestMessage[],
+  replyId: string,
+  isContinue: boolean,
+): MaybePromise<TurnRequest> {
+  const draft = buildChatRequest(options, history, isContinue ? { continue: true } : undefined);
+  const context = options.context;
+  if (!context) return { body: draft.body, dropped: null };
+  return mapMaybe(planChatRequest(draft, context), (p) => ({
+    body: p.body,
+    dropped: p.droppedIds.length > 0 ? { messageId: replyId, droppedIds: p.droppedIds } : null,
+  }));
 }

@@ -1,9 +1,21 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
-import { createMemoryStorage, chatStorageKey, type ChatFinishEvent } from 'parlance/core';
-import { ParlanceProvider, useChat, type ChatMessage, type UseChatOptions } from 'parlance';
+import {
+  createChatStore,
+  createMemoryStorage,
+  chatStorageKey,
+  type ChatFinishEvent,
+  type ChatStore,
+} from 'parlance/core';
+import {
+  ParlanceProvider,
+  useChat,
+  type ChatMessage,
+  type UseChatOptions,
+  type UseChatResult,
+} from 'parlance';
 import { memo, StrictMode } from 'react';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, test, vi } from 'vitest';
 
 import { chunk, reply, scriptedTransport } from './scripted-transport';
 
@@ -214,6 +226,134 @@ describe('render count', () => {
     // every chunk was shown: the streaming row rendered once per chunk (plus pending and done)
     expect(renders.get(replyId)).toBeGreaterThanOrEqual(500);
     expect(chat.messages[201]!.content).toBe(Array.from({ length: 500 }, (_, i) => `t${i} `).join(''));
+    expect(screen.getAllByRole('listitem').at(-1)!.dataset.status).toBe('done');
+  }, 60_000);
+});
+
+describe('bound to an existing store, with a selector', () => {
+  test('{ chat } binds to the given store: no new store, no URL needed, the same actions', async () => {
+    const script = scriptedTransport();
+    const owner = renderHook(() => useChat({ model: 'm', transport: script.transport, throttle: 0 }));
+    const bound = renderHook((chat: UseChatResult | ChatStore) => useChat({ chat }), {
+      initialProps: owner.result.current,
+    });
+    expect(bound.result.current.store).toBe(owner.result.current.store);
+    expect(bound.result.current.send).toBe(owner.result.current.send);
+    script.stream(reply(['shared']));
+    await act(() => bound.result.current.send('Hi'));
+    expect(owner.result.current.messages.map((m) => m.content)).toEqual(['Hi', 'shared']);
+    expect(bound.result.current.messages).toBe(owner.result.current.messages);
+    // a bare store works too
+    const plain = renderHook(() => useChat({ chat: owner.result.current.store }));
+    expect(plain.result.current.messages).toBe(owner.result.current.messages);
+  });
+
+  test('a selector returns its part of the state, kept while isEqual says it is the same', async () => {
+    const script = scriptedTransport();
+    const store = createChatStore({ model: 'm', transport: script.transport, throttle: 0 });
+    let renders = 0;
+    const count = renderHook(() => {
+      renders++;
+      return useChat({ chat: store, select: (s) => s.messages.length });
+    });
+    const ids = renderHook(() =>
+      useChat({
+        chat: store,
+        select: (s) => s.messages.map((m) => m.id),
+        isEqual: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+      }),
+    );
+    const firstIds = ids.result.current;
+    // the selection's type, and the whole result's without a selector (checked by tsc)
+    expectTypeOf(count.result.current).toEqualTypeOf<number>();
+    expectTypeOf(ids.result.current).toEqualTypeOf<string[]>();
+    expectTypeOf<ReturnType<typeof useChat>>().toEqualTypeOf<UseChatResult>();
+    expect(count.result.current).toBe(0);
+    const stream = script.controlled();
+    let sent!: Promise<unknown>;
+    act(() => {
+      sent = store.send('Hi');
+    });
+    await act(() => stream.started);
+    expect(count.result.current).toBe(2);
+    const twoIds = ids.result.current;
+    expect(twoIds).not.toBe(firstIds);
+    const rendersBefore = renders;
+    for (let i = 0; i < 20; i++) await act(async () => stream.push(chunk(`t${i}`)));
+    await act(async () => {
+      stream.push(chunk(undefined, 'stop'));
+      stream.end();
+      await sent;
+    });
+    // the length never changed while the reply streamed: no re-render; the ids kept their array
+    expect(renders).toBe(rendersBefore);
+    expect(ids.result.current).toBe(twoIds);
+  });
+
+  test('per-message subscriptions: a streamed frame re-renders only the live message', async () => {
+    const renders = new Map<string, number>();
+    let listRenders = 0;
+    // Not memoised: only its own subscription can re-render it.
+    function Row({ chat, id }: { chat: ChatStore; id: string }) {
+      const message = useChat({ chat, select: (s) => s.messages.find((m) => m.id === id) });
+      renders.set(id, (renders.get(id) ?? 0) + 1);
+      return (
+        <li data-status={message?.status}>{typeof message?.content === 'string' ? message.content : ''}</li>
+      );
+    }
+    const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+    function List({ chat }: { chat: ChatStore }) {
+      const ids = useChat({ chat, select: (s) => s.messages.map((m) => m.id), isEqual: sameIds });
+      listRenders++;
+      return (
+        <ul>
+          {ids.map((id) => (
+            <Row key={id} chat={chat} id={id} />
+          ))}
+        </ul>
+      );
+    }
+    const initialMessages = Array.from({ length: 50 }, (_, i) => ({
+      id: `h${i}`,
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      content: `history ${i}`,
+    }));
+    const script = scriptedTransport();
+    const store = createChatStore({ initialMessages, transport: script.transport, throttle: 0, model: 'm' });
+    render(<List chat={store} />);
+    expect(screen.getAllByRole('listitem')).toHaveLength(50);
+    expect(listRenders).toBe(1);
+
+    const stream = script.controlled();
+    let sent!: Promise<unknown>;
+    act(() => {
+      sent = store.send('and now?');
+    });
+    await act(() => stream.started);
+    // The new turn changed the ids: the list, and so every row once, rendered again. From here on
+    // only the live message changes.
+    const listAfterStart = listRenders;
+    const rowsAfterStart = new Map(renders);
+    for (let i = 0; i < 100; i++) await act(async () => stream.push(chunk(`t${i} `)));
+    await act(async () => {
+      stream.push(chunk(undefined, 'stop'));
+      stream.end();
+      await sent;
+    });
+
+    const { messages } = store.getSnapshot();
+    const userId = messages[50]!.id;
+    const replyId = messages[51]!.id;
+    for (let i = 0; i < 50; i++) expect(renders.get(`h${i}`)).toBe(rowsAfterStart.get(`h${i}`));
+    expect(renders.get(userId)).toBe(rowsAfterStart.get(userId));
+    expect(rowsAfterStart.get(userId)).toBe(1);
+    // the list did not re-render while the reply streamed (its ids did not change)
+    expect(listRenders).toBe(listAfterStart);
+    // the live row rendered for every chunk (plus pending and done), and shows the whole text
+    expect(renders.get(replyId)! - rowsAfterStart.get(replyId)!).toBeGreaterThanOrEqual(100);
+    expect(screen.getAllByRole('listitem').at(-1)!.textContent).toBe(
+      Array.from({ length: 100 }, (_, i) => `t${i} `).join(''),
+    );
     expect(screen.getAllByRole('listitem').at(-1)!.dataset.status).toBe('done');
   }, 60_000);
 });
