@@ -9,6 +9,7 @@ import { encodeSSE } from '../core/stream/encode-sse';
 import type { ErrorEnvelope } from '../core/wire/error';
 import { tokenizerRootUrl } from '../core/tokens/remote';
 import { HttpApiError, errorResponse } from './protocol/errors';
+import { concatBytes } from './protocol/bytes';
 
 /** Where proxy mode forwards to. */
 export interface UpstreamOptions {
@@ -464,13 +465,6 @@ function hasUsageObject(bytes: Uint8Array): boolean {
   return false;
 }
 
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const all = new Uint8Array(a.byteLength + b.byteLength);
-  all.set(a, 0);
-  all.set(b, a.byteLength);
-  return all;
-}
-
 /**
  * Frames an upstream SSE body into whole events, so that the secret is looked for in each event
  * however the network split it, and anything the proxy adds starts on a fresh line. Whole events
@@ -506,7 +500,7 @@ export class SSEFramer {
 
   /** Takes the next network chunk; returns the whole events it completes (or `null`: none yet). */
   push(chunk: Uint8Array): Uint8Array | null {
-    const bytes = this.#pending ? concatBytes(this.#pending, chunk) : chunk;
+    const bytes = this.#pending ? concatBytes([this.#pending, chunk]) : chunk;
     const end = eventsEnd(bytes);
     if (end === 0) {
       this.#pending = bytes;
@@ -900,13 +894,7 @@ function replaceBytes(bytes: Uint8Array, needle: Uint8Array, replacement: Uint8A
     from = at + needle.length;
   }
   parts.push(bytes.subarray(from));
-  const all = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.byteLength;
-  }
-  return all;
+  return concatBytes(parts);
 }
 
 /**
@@ -932,11 +920,5 @@ async function readLimited(
       break;
     }
   }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return all.subarray(0, Math.min(size, limit));
+  return concatBytes(chunks).subarray(0, Math.min(size, limit));
 }

@@ -1,6 +1,7 @@
 import { convertIndexedToRgb, decode, encode, hasPngSignature } from 'fast-png';
 import { Unzlib } from 'fflate';
 
+import { concatBytes } from '../protocol/bytes';
 import { invalidRequest } from '../protocol/errors';
 import { checkImageDimensions, type PngHeader } from '../protocol/validate';
 
@@ -93,13 +94,7 @@ function boundedPng(bytes: Uint8Array, header: PngHeader, param: string): Uint8A
     if (error instanceof Error && error.name === 'HttpApiError') throw error;
     throw broken();
   }
-  const out = new Uint8Array(kept.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of kept) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(kept);
 }
 
 /**

@@ -5,24 +5,21 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateText, streamText, type LanguageModel } from 'ai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startMockLlm, startReference, startReplay, type RunningServer } from './servers';
+import { startClientSuiteServers, type RunningServer, type startReplay } from './servers';
 
+let servers: Awaited<ReturnType<typeof startClientSuiteServers>> | undefined;
 let reference: RunningServer;
 let paced: RunningServer;
 let replay: Awaited<ReturnType<typeof startReplay>>;
 let mock: RunningServer;
 
 beforeAll(async () => {
-  [reference, paced, replay, mock] = await Promise.all([
-    startReference(),
-    startReference({ chunkDelayMs: 20 }),
-    startReplay(),
-    startMockLlm(),
-  ]);
+  servers = await startClientSuiteServers();
+  ({ reference, paced, replay, mock } = servers);
 });
 
 afterAll(async () => {
-  await Promise.all([reference?.close(), paced?.close(), replay?.close(), mock?.close()]);
+  await servers?.close();
 });
 
 const providers: Record<string, (baseURL: string, model?: string) => LanguageModel> = {

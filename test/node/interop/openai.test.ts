@@ -3,24 +3,21 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startMockLlm, startReference, startReplay, squarePng, type RunningServer } from './servers';
+import { squarePng, startClientSuiteServers, type RunningServer, type startReplay } from './servers';
 
+let servers: Awaited<ReturnType<typeof startClientSuiteServers>> | undefined;
 let reference: RunningServer;
 let paced: RunningServer;
 let replay: Awaited<ReturnType<typeof startReplay>>;
 let mock: RunningServer;
 
 beforeAll(async () => {
-  [reference, paced, replay, mock] = await Promise.all([
-    startReference(),
-    startReference({ chunkDelayMs: 20 }),
-    startReplay(),
-    startMockLlm(),
-  ]);
+  servers = await startClientSuiteServers();
+  ({ reference, paced, replay, mock } = servers);
 });
 
 afterAll(async () => {
-  await Promise.all([reference?.close(), paced?.close(), replay?.close(), mock?.close()]);
+  await servers?.close();
 });
 
 const client = (baseURL: string) =>

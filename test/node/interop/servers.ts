@@ -151,3 +151,20 @@ export function squarePng(size: number, mask = false): Uint8Array {
   }
   return encode({ width: size, height: size, data, channels: 4, depth: 8 });
 }
+
+/** The servers the client suites run against: the reference server (plain and paced), the replays and mock-llm. */
+export async function startClientSuiteServers() {
+  const [reference, paced, replay, mock] = await Promise.all([
+    startReference(),
+    startReference({ chunkDelayMs: 20 }),
+    startReplay(),
+    startMockLlm(),
+  ]);
+  return {
+    reference,
+    paced,
+    replay,
+    mock,
+    close: () => Promise.all([reference.close(), paced.close(), replay.close(), mock.close()]),
+  };
+}
