@@ -65,6 +65,31 @@ function reviveMessage(message: ChatMessage): ChatMessage {
   return revived;
 }
 
+/**
+ * A stored entry's envelope checked: it carries `format` (else a `foreign` {@link ChatStorageError})
+ * at `version` (else `version`). The conversation and the image history are stored this way.
+ */
+export function checkStoredFormat<T>(
+  key: string,
+  value: unknown,
+  format: string,
+  version: number,
+  what: string,
+): Partial<T> {
+  if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== format) {
+    throw new ChatStorageError('foreign', key, `The entry "${key}" is not a Parlance ${what}`);
+  }
+  const entry = value as Partial<T> & { version?: unknown };
+  if (entry.version !== version) {
+    throw new ChatStorageError(
+      'version',
+      key,
+      `The entry "${key}" has format version ${String(entry.version)}; this Parlance reads version ${version}`,
+    );
+  }
+  return entry;
+}
+
 const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
 /**
@@ -76,17 +101,13 @@ export function fromPersisted(
   value: unknown,
 ): { messages: ChatMessage[]; usage: CompletionUsage } | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || (value as { format?: unknown }).format !== CHAT_FORMAT) {
-    throw new ChatStorageError('foreign', key, `The entry "${key}" is not a Parlance conversation`);
-  }
-  const entry = value as Partial<PersistedChat> & { version?: unknown };
-  if (entry.version !== CHAT_FORMAT_VERSION) {
-    throw new ChatStorageError(
-      'version',
-      key,
-      `The entry "${key}" has format version ${String(entry.version)}; this Parlance reads version ${CHAT_FORMAT_VERSION}`,
-    );
-  }
+  const entry = checkStoredFormat<PersistedChat>(
+    key,
+    value,
+    CHAT_FORMAT,
+    CHAT_FORMAT_VERSION,
+    'conversation',
+  );
   if (!Array.isArray(entry.messages) || !entry.messages.every(isMessage)) {
     throw new ChatStorageError('corrupt', key, `The entry "${key}" has unreadable messages`);
   }

@@ -1,3 +1,4 @@
+import { checkStoredFormat } from '../chat/persisted';
 import { ChatStorageError, type ChatStorage } from '../chat/storage';
 import { createClient, type Client } from '../client/create-client';
 import { AbortError, ApiError, ConfigurationError } from '../errors';
@@ -568,17 +569,13 @@ function reviveImage(value: unknown, savedAt: number, now: number): GeneratedIma
  */
 function fromPersistedImages(key: string, value: unknown, now: number): ImageHistoryEntry[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || (value as { format?: unknown }).format !== IMAGE_HISTORY_FORMAT) {
-    throw new ChatStorageError('foreign', key, `The entry "${key}" is not a Parlance image history`);
-  }
-  const stored = value as Partial<PersistedImageHistory> & { version?: unknown };
-  if (stored.version !== IMAGE_HISTORY_FORMAT_VERSION) {
-    throw new ChatStorageError(
-      'version',
-      key,
-      `The entry "${key}" has format version ${String(stored.version)}; this Parlance reads version ${IMAGE_HISTORY_FORMAT_VERSION}`,
-    );
-  }
+  const stored = checkStoredFormat<PersistedImageHistory>(
+    key,
+    value,
+    IMAGE_HISTORY_FORMAT,
+    IMAGE_HISTORY_FORMAT_VERSION,
+    'image history',
+  );
   if (!Array.isArray(stored.history)) {
     throw new ChatStorageError('corrupt', key, `The entry "${key}" has no readable history`);
   }
