@@ -1,6 +1,6 @@
 import { memo, useId, useState, type ReactNode } from 'react';
 
-import { messageText } from '../../core';
+import { messageActions, messageText } from '../../core';
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
@@ -66,6 +66,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const inProgress = message.status === 'pending' || message.status === 'streaming';
   const label = roleLabel(message.role, strings);
   const formatter = useNumberFormat();
+  const allowed = messageActions(message);
 
   const content =
     message.role === 'assistant' || props.userMarkdown ? (
@@ -150,7 +151,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           {strings.regenerate}
         </button>
       )}
-      {isLast && message.finishReason === 'length' && available.onContinue && !busy && (
+      {isLast && allowed.canContinue && available.onContinue && !busy && (
         <button
           type="button"
           className="parlance-button parlance-button-ghost"
@@ -159,10 +160,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           {strings.continue}
         </button>
       )}
-      {isLast &&
-        (message.status === 'error' || message.status === 'interrupted') &&
-        available.onRetry &&
-        !busy && (
+      {isLast && allowed.canRetry && available.onRetry && !busy && (
           <button
             type="button"
             className="parlance-button parlance-button-ghost"
