@@ -148,6 +148,7 @@ function requestKey(o: ChatRequestOptions): string {
     o.maxTokens,
     o.body,
     o.continuePrompt,
+    o.tools, // definitions only: JSON leaves `execute` out
     c ? [typeof c.policy === 'function' ? 'custom' : c.policy, c.reserve, c.contextWindow] : null,
   ]);
 }
@@ -170,8 +171,8 @@ function useRequestOptions(props: ChatWindowProps, chat: UseChatResult, model: s
 }
 
 function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
-  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context } = o;
-  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context };
+  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools } = o;
+  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
