@@ -13,6 +13,9 @@ import type { ChatStorage } from './storage';
 
 export type { ChatStorage };
 
+/** A user's rating of a reply. */
+export type ChatMessageFeedback = 'up' | 'down';
+
 /** Who wrote a message. */
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -118,6 +121,8 @@ export interface ChatMessage {
   reasoningMs?: number;
   /** The model's refusal, in place of content. */
   refusal?: string;
+  /** The user's rating of an assistant reply (thumbs up or down), kept with the conversation. */
+  feedback?: ChatMessageFeedback;
   /** Sources the reply cited (`url_citation` annotations). */
   annotations?: ChatUrlCitation[];
 }
