@@ -78,6 +78,8 @@ export type UseChatResult = ChatSnapshot & {
   clear: ChatStore['clear'];
   setMessages: ChatStore['setMessages'];
   retry: ChatStore['retry'];
+  /** Keeps the user's rating (`'up'`, `'down'`, or `null` to take it back) on a reply. */
+  setFeedback: ChatStore['setFeedback'];
   /** The underlying store, for advanced uses (a shared transcript, non-React consumers). */
   store: ChatStore;
 };
@@ -217,6 +219,7 @@ export function useChat<T = UseChatResult>(
       clear: store.clear,
       setMessages: store.setMessages,
       retry: store.retry,
+      setFeedback: store.setFeedback,
       store,
     }),
     [snapshot, store],

@@ -53,6 +53,8 @@ const ACTION_NAMES = [
   'onCopy',
   'onApproveToolCall',
   'onRejectToolCall',
+  'onFeedback',
+  'onDelete',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -105,6 +107,8 @@ export function MessageList(props: MessageListProps) {
       onCopy: (id) => latest.current.onCopy?.(id),
       onApproveToolCall: (id) => latest.current.onApproveToolCall?.(id),
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
+      onFeedback: (id, value, comment) => latest.current.onFeedback?.(id, value, comment),
+      onDelete: (id) => latest.current.onDelete?.(id),
     }),
     [latest],
   );

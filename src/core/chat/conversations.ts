@@ -226,10 +226,11 @@ export class ConversationIndex {
 
   /**
    * Starts an empty conversation and returns its id at once; it is stored (and listed) right
-   * after, so that opening it with `useChat({ id })` finds it.
+   * after, so that opening it with `useChat({ id })` finds it. A new id is random, after
+   * `idPrefix` when given.
    */
-  create(options: { id?: string; title?: string } = {}): string {
-    const id = options.id ?? defaultId();
+  create(options: { id?: string; idPrefix?: string; title?: string } = {}): string {
+    const id = options.id ?? `${options.idPrefix ?? ''}${defaultId()}`;
     const title = options.title?.trim() ?? '';
     void this.#withItems((items) => {
       if (items.has(id)) return;
