@@ -94,7 +94,7 @@ export function ChatWindowWithConversations<P extends WithConversationsProps>({
         id={sidebarId}
         className="parlance-chat-sidebar"
         conversations={list}
-        value={current}
+        value={current ?? ''}
         onValueChange={choose}
         strings={props.strings}
         theme={theme}
