@@ -158,21 +158,24 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
                   }}
                 />
               ) : (
-                <button
-                  type="button"
-                  className="parlance-conversation-item"
-                  aria-current={chosen ? 'true' : undefined}
-                  aria-label={title}
-                  aria-describedby={c.preview ? previewId : undefined}
-                  onClick={() => setValue(c.id)}
-                >
-                  <span className="parlance-conversation-title">{title}</span>
+                <>
+                  <button
+                    type="button"
+                    className="parlance-conversation-item"
+                    data-preview={c.preview ? '' : undefined}
+                    aria-current={chosen ? 'true' : undefined}
+                    aria-describedby={c.preview ? previewId : undefined}
+                    onClick={() => setValue(c.id)}
+                  >
+                    <span className="parlance-conversation-title">{title}</span>
+                  </button>
+                  {/* Beside the button, not in it: the button's name is the title alone. */}
                   {c.preview && (
-                    <span className="parlance-conversation-preview" id={previewId}>
+                    <span className="parlance-conversation-preview" id={previewId} aria-hidden="true">
                       {c.preview}
                     </span>
                   )}
-                </button>
+                </>
               )}
               {renaming !== c.id && (
                 <span className="parlance-conversation-actions">
