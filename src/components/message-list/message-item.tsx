@@ -8,6 +8,7 @@ import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
 import { isLocalImage, messageImages } from './content';
+import { MessageFiles, withoutFiles } from './message-files';
 import { Reasoning } from './reasoning';
 import { Refusal } from './refusal';
 import { Sources } from './sources';
@@ -62,7 +63,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, index, count, isLast, busy, active, strings, handlers, available, measure } = props;
   const [editing, setEditing] = useState(false);
   const labelId = useId();
-  const text = messageText(message.content, '\n\n');
+  const text = messageText(withoutFiles(message.content), '\n\n');
   const inProgress = message.status === 'pending' || message.status === 'streaming';
   const label = roleLabel(message.role, strings);
   const formatter = useNumberFormat();
@@ -104,6 +105,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           ))}
         </div>
       )}
+      <MessageFiles content={message.content} strings={strings} />
       <ToolCalls
         message={message}
         strings={strings}
