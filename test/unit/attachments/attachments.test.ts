@@ -20,13 +20,13 @@ import { withoutFiles, messageFiles } from '../../../src/components/message-list
 const file = (name: string, type: string, body: BlobPart = 'x') => new File([body], name, { type });
 
 /** A minimal PDF with `pages` page objects. */
-function pdf(pages: number): Uint8Array {
+function pdf(pages: number): Uint8Array<ArrayBuffer> {
   const objects = Array.from(
     { length: pages },
     (_, i) => `${i + 3} 0 obj << /Type /Page /Parent 2 0 R >> endobj`,
   );
   const text = `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Count ${pages} >> endobj\n${objects.join('\n')}\n%%EOF\n`;
-  return new TextEncoder().encode(text);
+  return new Uint8Array(new TextEncoder().encode(text));
 }
 
 describe('classifyFile', () => {
