@@ -50,11 +50,6 @@ export interface MathFormulaProps {
   block?: boolean;
 }
 
-/**
- * A formula rendered as MathML by Temml. Until Temml has loaded (and when the TeX is invalid or too
- * long) the source shows as code. Temml builds DOM nodes, never HTML text, into an element React
- * leaves alone.
- */
 /** The formula built off-document: a `<math>` element, or why it could not be built. */
 type Built = { node: Element; failure?: undefined } | { node?: undefined; failure: string };
 
@@ -73,6 +68,11 @@ function build(engine: Temml, tex: string, display: boolean): Built {
   return node ? { node } : { failure: 'Invalid formula' };
 }
 
+/**
+ * A formula rendered as MathML by Temml. Until Temml has loaded (and when the TeX is invalid or too
+ * long) the source shows as code. Temml builds DOM nodes, never HTML text, into an element React
+ * leaves alone.
+ */
 export function MathFormula({ tex, display, raw, block = false }: MathFormulaProps) {
   const [engine, setEngine] = useState(temml);
   const [loadFailed, setLoadFailed] = useState(false);
