@@ -64,6 +64,15 @@ async function imageSize(url: string): Promise<{ width: number; height: number }
   return size;
 }
 
+/** The token meter's prompt figure once it is the exact count of the current draft. */
+async function shownPromptTokens(container: HTMLElement): Promise<number> {
+  const section = container.querySelector<HTMLElement>('[data-slot="token-meter"]')!;
+  await expect.poll(() => section.dataset.status, { timeout: 20_000 }).toBe('ready');
+  const text = section.querySelector('[data-slot="prompt-tokens"]')!.textContent!;
+  expect(text, 'an exact count, not an estimate').toMatch(/^[\d,]+$/);
+  return Number(text.replaceAll(',', ''));
+}
+
 const doneReplies = (container: HTMLElement) =>
   container.querySelectorAll('[data-role="assistant"][data-status="done"]').length;
 
@@ -78,6 +87,7 @@ describe('ChatWindow attachments against the reference server', () => {
       </ParlanceProvider>,
     );
     await userEvent.fill(screen.getByRole('textbox', { name: 'Message' }), 'What is in this photo?');
+    const textOnly = await shownPromptTokens(screen.container);
     const input = screen.container.querySelector<HTMLInputElement>('input[type="file"]')!;
     await userEvent.upload(input, photo);
     await expect
@@ -85,8 +95,18 @@ describe('ChatWindow attachments against the reference server', () => {
         timeout: 30_000,
       })
       .toBe('ready');
+    // Counted as sent: 2048×1536 is seen at 1024×768, 2×2 tiles of 512 px: 85 + 4 × 170 = 765.
+    await expect
+      .poll(async () => (await shownPromptTokens(screen.container)) - textOnly, { timeout: 20_000 })
+      .toBe(765);
+    const counted = await shownPromptTokens(screen.container);
     await userEvent.click(screen.getByRole('button', { name: 'Send' }));
     await expect.poll(() => doneReplies(screen.container), { timeout: 30_000 }).toBe(1);
+    // …and the server, counting the request it received, agrees.
+    const usage = screen.container.querySelector(
+      '[data-role="assistant"] .parlance-message-usage',
+    )!.textContent!;
+    expect(Number(/^([\d,]+) prompt/.exec(usage)![1]!.replaceAll(',', ''))).toBe(counted);
 
     expect(screen.container.querySelector('[data-role="assistant"] [data-slot="message-error"]')).toBeNull();
     const body = bodies.find((b) => b.includes('image_url'))!;
