@@ -54,18 +54,8 @@ export function draftContent(text: string, attachments: readonly ComposerAttachm
   return [...(text ? [{ type: 'text' as const, text }] : []), ...parts];
 }
 
-/** A `data:` URL of a file. */
-export function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}`));
-    reader.readAsDataURL(file);
-  });
-}
-
 /** A number of bytes as the locale writes it (`512 kB`, `2 MB`). */
-export function formatBytes(bytes: number, locale: string): string {
+function formatBytes(bytes: number, locale: string): string {
   const [unit, value] = bytes >= 1024 * 1024 ? ['megabyte', bytes / 1024 / 1024] : ['kilobyte', bytes / 1024];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
 }

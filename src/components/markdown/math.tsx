@@ -8,7 +8,7 @@ type TemmlOptions = NonNullable<Parameters<Temml['render']>[2]>;
  * Formulas longer than this are shown as their source: Temml takes about a second for 100 KB of
  * TeX (and gives a megabyte of MathML), and no reply's formula is that long.
  */
-export const MAX_FORMULA_LENGTH = 8000;
+const MAX_FORMULA_LENGTH = 8000;
 
 let temml: Temml | undefined;
 let loading: Promise<Temml> | undefined;
