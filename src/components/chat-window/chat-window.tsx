@@ -20,6 +20,7 @@ import {
   type ChatStatus,
   type ChatTurnResult,
   type CompletionUsage,
+  messageText,
   type ModelPrices,
   type TokenMessage,
 } from '../../core';
@@ -35,6 +36,7 @@ import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';
 import type { MessageSlots } from '../message-list/message-item';
+import { withoutFiles } from '../message-list/message-files';
 import { MessageList } from '../message-list/message-list';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { TokenMeter } from '../token-meter/token-meter';
@@ -401,9 +403,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     (sent: ChatMessageContent) => {
       void send(sent).then((result) => {
         if (result.type === 'not-sent' && result.reason === 'budget') {
-          setDraft(
-            typeof sent === 'string' ? sent : sent.map((p) => (p.type === 'text' ? p.text : '')).join(''),
-          );
+          setDraft(typeof sent === 'string' ? sent : messageText(withoutFiles(sent)));
         }
       });
     },
