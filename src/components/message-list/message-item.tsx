@@ -10,6 +10,7 @@ import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
 import { isLocalImage, messageImages } from './content';
 import { FeedbackButtons } from './feedback';
 import { MessageTime } from './message-time';
+import { MessageFiles, withoutFiles } from './message-files';
 import { Reasoning } from './reasoning';
 import { Refusal } from './refusal';
 import { Sources } from './sources';
@@ -64,7 +65,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, index, count, isLast, busy, active, strings, handlers, available, measure } = props;
   const [editing, setEditing] = useState(false);
   const labelId = useId();
-  const text = messageText(message.content, '\n\n');
+  const text = messageText(withoutFiles(message.content), '\n\n');
   // A user message `pending` is not in progress: it waits in the outbox (sent offline).
   const queued = message.role === 'user' && message.status === 'pending';
   const inProgress = !queued && (message.status === 'pending' || message.status === 'streaming');
@@ -108,6 +109,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           ))}
         </div>
       )}
+      <MessageFiles content={message.content} strings={strings} />
       <ToolCalls
         message={message}
         strings={strings}
