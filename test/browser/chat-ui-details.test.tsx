@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 
-import { MessageList, type ChatMessage } from 'parlance';
+import { ChatWindow, MessageList, ParlanceProvider, type ChatMessage } from 'parlance';
 
 import 'parlance/styles.css';
 
@@ -143,5 +143,40 @@ describe('MessageList layout details', () => {
       expect(button.textContent?.trim()).toBe('');
       expect(button.querySelector('svg')).not.toBeNull();
     }
+  });
+});
+
+describe('ChatWindow showUsage', () => {
+  const reply = message({
+    role: 'assistant',
+    content: 'An answer.',
+    usage: { prompt_tokens: 14, completion_tokens: 344, total_tokens: 358 },
+  });
+  const window = (showUsage?: boolean) => (
+    <ParlanceProvider baseUrl="http://127.0.0.1:9/v1" model="gpt-4o-mini">
+      <div style={{ height: 500, width: 600 }}>
+        <ChatWindow
+          showUsage={showUsage}
+          initialMessages={[
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'An answer.' },
+          ]}
+        />
+        <MessageList messages={[reply]} showUsage={showUsage} />
+      </div>
+    </ParlanceProvider>
+  );
+
+  it('hides the model id, the token meter and usage lines when false; shows them by default', async () => {
+    const screen = await render(window(false));
+    await expect.element(screen.getByText('An answer.').first()).toBeVisible();
+    expect(document.querySelector('.parlance-chat-model')).toBeNull();
+    expect(document.querySelector('.parlance-token-meter')).toBeNull();
+    expect(document.querySelector('.parlance-message-usage')).toBeNull();
+
+    await screen.rerender(window(undefined));
+    await expect.element(screen.getByText('gpt-4o-mini')).toBeVisible();
+    await expect.poll(() => document.querySelector('.parlance-token-meter')).not.toBeNull();
+    await expect.element(screen.getByText('14 prompt + 344 reply = 358 tokens')).toBeVisible();
   });
 });

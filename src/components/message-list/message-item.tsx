@@ -42,6 +42,8 @@ export interface MessageItemProps extends MessageSlots {
   strings: ChatStrings;
   policy: UrlPolicy;
   userMarkdown: boolean;
+  /** Show the reply's token usage under it. */
+  showUsage: boolean;
   handlers: MessageActionHandlers;
   /** Which handlers exist (the `handlers` object itself is stable and reads the latest ones). */
   available: Record<keyof MessageActionHandlers, boolean>;
@@ -234,7 +236,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           </div>
         )}
         <Notice message={message} strings={strings} />
-        {message.role === 'assistant' && message.usage && !inProgress && (
+        {props.showUsage && message.role === 'assistant' && message.usage && !inProgress && (
           <p className="parlance-message-usage">
             {format(strings.usage, {
               prompt: formatter.number(message.usage.prompt_tokens),

@@ -28,6 +28,8 @@ export interface MessageListProps extends MessageActionHandlers, MessageSlots, U
    * messages (any `pending` or `streaming`).
    */
   busy?: boolean;
+  /** Show each reply's token usage under it. Default: true. */
+  showUsage?: boolean;
   /** Render user messages as markdown too. Default: false (shown as typed). */
   userMarkdown?: boolean;
   /** Shown when there are no messages. Default: a short invitation. */
@@ -77,6 +79,7 @@ export function MessageList(props: MessageListProps) {
   const {
     messages,
     userMarkdown = false,
+    showUsage = true,
     emptyState,
     estimateSize = 96,
     pinThreshold = 48,
@@ -264,6 +267,7 @@ export function MessageList(props: MessageListProps) {
                   strings={strings}
                   policy={policy}
                   userMarkdown={userMarkdown}
+                  showUsage={showUsage}
                   handlers={handlers}
                   available={available}
                   measure={measure}
