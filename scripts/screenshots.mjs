@@ -141,7 +141,7 @@ async function gallery(theme) {
   );
   await generate(
     page,
-    `${'a very detailed scene of a harbour town at night with boats and lanterns, '.repeat(20)}`,
+    `${'a very detailed scene of a harbour town at night with boats and lanterns, '.repeat(12)}`,
   );
   await page.locator('.parlance-image-gallery-item[data-state="error"]').first().waitFor();
   await page.unroute('**/v1/images/generations');
