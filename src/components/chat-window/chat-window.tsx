@@ -4,9 +4,11 @@ import {
   useEffect,
   useMemo,
   useReducer,
+  useRef,
   useState,
   type CSSProperties,
   type ReactNode,
+  type RefObject,
 } from 'react';
 
 import {
@@ -14,6 +16,7 @@ import {
   buildChatRequest,
   type ChatBudget,
   DEFAULT_CHAT_MODEL,
+  messageText,
   type ChatMessage,
   type ChatMessageContent,
   type ChatRequestOptions,
@@ -65,10 +68,15 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   defaultDraft?: string;
   /** Called when the draft changes. */
   onDraftChange?: (value: string) => void;
-  /** Approve a tool call that waits for approval (`useChat().approveToolCall`); see {@link MessageList}. */
+  /**
+   * Approve a tool call that waits for approval; see {@link MessageList}. Default: the chat's own
+   * `approveToolCall` (the call runs, and the reply goes on).
+   */
   onApproveToolCall?: (toolCallId: string) => void;
-  /** Decline a tool call that waits for approval (`useChat().rejectToolCall`). */
+  /** Decline a tool call that waits for approval. Default: the chat's own `rejectToolCall`. */
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
+  /** Answer a tool call that waits for the app's result. Default: the chat's own `addToolResult`. */
+  onAddToolResult?: (toolCallId: string, output: unknown) => void;
   /** Called by "New conversation". Default: clears the conversation. */
   onNewConversation?: () => void;
   /** Overrides of the UI strings. */
@@ -128,6 +136,7 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     renderToolCall: _renderToolCall,
     onApproveToolCall: _onApproveToolCall,
     onRejectToolCall: _onRejectToolCall,
+    onAddToolResult: _onAddToolResult,
     allowedImageOrigins: _allowedImageOrigins,
     allowRelativeLinks: _allowRelativeLinks,
     ...options
@@ -149,6 +158,7 @@ function requestKey(o: ChatRequestOptions): string {
     o.maxTokens,
     o.body,
     o.continuePrompt,
+    o.tools, // definitions only: JSON leaves `execute` out
     c ? [typeof c.policy === 'function' ? 'custom' : c.policy, c.reserve, c.contextWindow] : null,
   ]);
 }
@@ -171,8 +181,8 @@ function useRequestOptions(props: ChatWindowProps, chat: UseChatResult, model: s
 }
 
 function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
-  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context } = o;
-  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context };
+  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools } = o;
+  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
@@ -196,6 +206,13 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
   const { send, stop } = chat;
   const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
+  // Cancelling a message that waits for the connection puts its text back in the composer.
+  const restoreDraftRef = useRef<((text: string) => void) | null>(null);
+  const onCancelSend = (id: string) => {
+    const message = chat.messages.find((m) => m.id === id);
+    chat.remove(id);
+    if (message) restoreDraftRef.current?.(messageText(message.content));
+  };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
   const pricesKey = givenPrices ? JSON.stringify(givenPrices) : '';
@@ -299,13 +316,15 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
         showUsage={showUsage}
-        onApproveToolCall={props.onApproveToolCall}
-        onRejectToolCall={props.onRejectToolCall}
+        onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
+        onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
+        onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
         onRegenerate={(id) => void chat.regenerate(id)}
         onEdit={(id, content) => void chat.edit(id, content)}
         onContinue={() => void chat.continue()}
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
+        onCancelSend={onCancelSend}
       />
       <ChatFooter
         conversation={conversation}
@@ -319,6 +338,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         defaultDraft={props.defaultDraft}
         onDraftChange={onDraftChange}
         onSend={onSend}
+        restoreDraftRef={restoreDraftRef}
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
@@ -348,6 +368,8 @@ interface ChatFooterProps {
   defaultDraft: string | undefined;
   onDraftChange: (value: string) => void;
   onSend: (content: ChatMessageContent) => Promise<ChatTurnResult>;
+  /** Set by the footer: puts text back in the composer, before what is typed there. */
+  restoreDraftRef: RefObject<((text: string) => void) | null>;
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
@@ -371,6 +393,10 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     },
     [controlled, onDraftChange],
   );
+  const { restoreDraftRef } = props;
+  useEffect(() => {
+    restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
+  });
 
   // The draft as the composer will send it: trimmed text, then the attached images inline.
   const images = useAttachedImages();
