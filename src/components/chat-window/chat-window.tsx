@@ -57,7 +57,13 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   chat?: UseChatResult;
   /** The heading. Default: the locale's "Chat". */
   title?: ReactNode;
-  /** Show the token meter. Default: true. */
+  /**
+   * Show developer details: the model id in the header, the token meter and each reply's token
+   * usage line. Default: true. The widget turns it off for end users (its `show-usage` attribute
+   * turns it back on).
+   */
+  showUsage?: boolean;
+  /** Show the token meter. Default: `showUsage`. */
   showTokenMeter?: boolean;
   /** Allow image attachments in the composer (vision models), prepared before sending. Default: false. */
   allowImages?: boolean;
@@ -161,6 +167,7 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     chat: _chat,
     title: _title,
     showTokenMeter: _showTokenMeter,
+    showUsage: _showUsage,
     allowImages: _allowImages,
     allowFiles: _allowFiles,
     disabled: _disabled,
@@ -232,7 +239,8 @@ function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
 }
 
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
-  const { chat, showTokenMeter = true } = props;
+  const { chat, showUsage = true } = props;
+  const showTokenMeter = props.showTokenMeter ?? showUsage;
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
   const config = useParlanceConfig(props.model ? { model: props.model } : undefined);
@@ -328,9 +336,11 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
           </button>
         )}
         <h2 className="parlance-chat-title">{titleText}</h2>
-        <span className="parlance-chat-model" title={strings.model}>
-          {model}
-        </span>
+        {showUsage && (
+          <span className="parlance-chat-model" title={strings.model}>
+            {model}
+          </span>
+        )}
         <button type="button" className="parlance-button parlance-button-ghost" onClick={newConversation}>
           {strings.newConversation}
         </button>
@@ -399,6 +409,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         renderContent={props.renderContent}
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
+        showUsage={showUsage}
         onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
         onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
         onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
