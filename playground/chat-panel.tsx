@@ -3,6 +3,7 @@
 import { ChatWindow } from 'parlance';
 
 import type { Settings } from './settings-panel';
+import { playgroundTools } from './tools';
 import type { PlaygroundStrings } from './strings';
 
 export function ChatPanel({ s, settings }: { s: PlaygroundStrings; settings: Settings }) {
@@ -16,6 +17,7 @@ export function ChatPanel({ s, settings }: { s: PlaygroundStrings; settings: Set
       maxTokens={settings.maxTokens ?? undefined}
       allowImages
       onFeedback={(messageId, value, comment) => console.info('feedback', { messageId, value, comment })}
+      tools={playgroundTools}
     />
   );
 }

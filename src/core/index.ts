@@ -183,6 +183,7 @@ export {
   type RemovedConversation,
 } from './chat/conversations';
 export type { ChatMessageFeedback } from './chat/types';
+export type { ChatTool, ChatToolExecuteOptions, ChatTools } from './chat/tools';
 // images
 // one class per failure kind, not one per check: `.code` on ImageValidationError says which
 // check failed (the subclasses behind it stay internal)

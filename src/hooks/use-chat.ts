@@ -80,6 +80,9 @@ export type UseChatResult = ChatSnapshot & {
   retry: ChatStore['retry'];
   /** Keeps the user's rating (`'up'`, `'down'`, or `null` to take it back) on a reply. */
   setFeedback: ChatStore['setFeedback'];
+  approveToolCall: ChatStore['approveToolCall'];
+  rejectToolCall: ChatStore['rejectToolCall'];
+  addToolResult: ChatStore['addToolResult'];
   /** The underlying store, for advanced uses (a shared transcript, non-React consumers). */
   store: ChatStore;
 };
@@ -220,6 +223,9 @@ export function useChat<T = UseChatResult>(
       setMessages: store.setMessages,
       retry: store.retry,
       setFeedback: store.setFeedback,
+      approveToolCall: store.approveToolCall,
+      rejectToolCall: store.rejectToolCall,
+      addToolResult: store.addToolResult,
       store,
     }),
     [snapshot, store],

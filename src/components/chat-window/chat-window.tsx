@@ -5,9 +5,11 @@ import {
   useEffect,
   useMemo,
   useReducer,
+  useRef,
   useState,
   type CSSProperties,
   type ReactNode,
+  type RefObject,
 } from 'react';
 
 import {
@@ -15,6 +17,7 @@ import {
   buildChatRequest,
   type ChatBudget,
   DEFAULT_CHAT_MODEL,
+  messageText,
   type ChatMessage,
   type ChatMessageContent,
   type ChatMessageFeedback,
@@ -65,10 +68,15 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   defaultDraft?: string;
   /** Called when the draft changes. */
   onDraftChange?: (value: string) => void;
-  /** Approve a tool call that waits for approval (`useChat().approveToolCall`); see {@link MessageList}. */
+  /**
+   * Approve a tool call that waits for approval; see {@link MessageList}. Default: the chat's own
+   * `approveToolCall` (the call runs, and the reply goes on).
+   */
   onApproveToolCall?: (toolCallId: string) => void;
-  /** Decline a tool call that waits for approval (`useChat().rejectToolCall`). */
+  /** Decline a tool call that waits for approval. Default: the chat's own `rejectToolCall`. */
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
+  /** Answer a tool call that waits for the app's result. Default: the chat's own `addToolResult`. */
+  onAddToolResult?: (toolCallId: string, output: unknown) => void;
   /**
    * Called by "New conversation". Default: with `conversations`, starts a new conversation and
    * keeps the current one in the list; without, empties the conversation and offers Undo.
@@ -167,6 +175,7 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     renderToolCall: _renderToolCall,
     onApproveToolCall: _onApproveToolCall,
     onRejectToolCall: _onRejectToolCall,
+    onAddToolResult: _onAddToolResult,
     allowedImageOrigins: _allowedImageOrigins,
     allowRelativeLinks: _allowRelativeLinks,
     ...options
@@ -188,6 +197,7 @@ function requestKey(o: ChatRequestOptions): string {
     o.maxTokens,
     o.body,
     o.continuePrompt,
+    o.tools, // definitions only: JSON leaves `execute` out
     c ? [typeof c.policy === 'function' ? 'custom' : c.policy, c.reserve, c.contextWindow] : null,
   ]);
 }
@@ -210,8 +220,8 @@ function useRequestOptions(props: ChatWindowProps, chat: UseChatResult, model: s
 }
 
 function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
-  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context } = o;
-  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context };
+  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools } = o;
+  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
@@ -234,6 +244,13 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
   const { send, stop } = chat;
   const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
+  // Cancelling a message that waits for the connection puts its text back in the composer.
+  const restoreDraftRef = useRef<((text: string) => void) | null>(null);
+  const onCancelSend = (id: string) => {
+    const message = chat.messages.find((m) => m.id === id);
+    chat.remove(id);
+    if (message) restoreDraftRef.current?.(messageText(message.content));
+  };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
   const pricesKey = givenPrices ? JSON.stringify(givenPrices) : '';
@@ -375,8 +392,9 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         renderContent={props.renderContent}
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
-        onApproveToolCall={props.onApproveToolCall}
-        onRejectToolCall={props.onRejectToolCall}
+        onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
+        onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
+        onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
         onRegenerate={(id) => void chat.regenerate(id)}
         onEdit={(id, content) => void chat.edit(id, content)}
         onContinue={() => void chat.continue()}
@@ -405,6 +423,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
             </>
           ) : undefined
         }
+        onCancelSend={onCancelSend}
       />
       {followUps && (
         <Suggestions
@@ -430,6 +449,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         defaultDraft={props.defaultDraft}
         onDraftChange={onDraftChange}
         onSend={onSend}
+        restoreDraftRef={restoreDraftRef}
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
@@ -462,6 +482,8 @@ interface ChatFooterProps {
   defaultDraft: string | undefined;
   onDraftChange: (value: string) => void;
   onSend: (content: ChatMessageContent) => Promise<ChatTurnResult>;
+  /** Set by the footer: puts text back in the composer, before what is typed there. */
+  restoreDraftRef: RefObject<((text: string) => void) | null>;
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
@@ -489,6 +511,10 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     },
     [controlled, onDraftChange, setDraftState],
   );
+  const { restoreDraftRef } = props;
+  useEffect(() => {
+    restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
+  });
 
   // The draft as the composer will send it: trimmed text, then the attached images inline.
   const images = useAttachedImages();

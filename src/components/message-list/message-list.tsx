@@ -55,6 +55,8 @@ const ACTION_NAMES = [
   'onRejectToolCall',
   'onFeedback',
   'onDelete',
+  'onAddToolResult',
+  'onCancelSend',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -109,6 +111,8 @@ export function MessageList(props: MessageListProps) {
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
       onFeedback: (id, value, comment) => latest.current.onFeedback?.(id, value, comment),
       onDelete: (id) => latest.current.onDelete?.(id),
+      onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
+      onCancelSend: (id) => latest.current.onCancelSend?.(id),
     }),
     [latest],
   );
