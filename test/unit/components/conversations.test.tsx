@@ -73,7 +73,7 @@ describe('ConversationList', () => {
     expect(items.map((b) => b.textContent)).toEqual(['Why are there tides?', 'How do I bake bread?']);
     expect(items[1]).toHaveAttribute('aria-current', 'true');
     await userEvent.click(items[0]!);
-    expect(onValueChange).toHaveBeenCalledWith('tides');
+    expect(onValueChange).toHaveBeenCalledWith('tides', 'select');
     expect(items[0]).toHaveAttribute('aria-current', 'true');
   });
 
@@ -89,7 +89,7 @@ describe('ConversationList', () => {
     const notice = await screen.findByRole('status');
     expect(notice).toHaveTextContent('Deleted “Why are there tides?”.');
     // The chosen conversation was deleted: the next one is chosen.
-    expect(onValueChange).toHaveBeenLastCalledWith('bread');
+    expect(onValueChange).toHaveBeenLastCalledWith('bread', 'delete');
     expect(screen.queryByRole('button', { name: 'Why are there tides?' })).toBeNull();
     expect(storage.get(chatStorageKey('tides'))).toBeUndefined();
     const undo = within(notice).getByRole('button', { name: 'Undo' });
@@ -99,7 +99,7 @@ describe('ConversationList', () => {
       'aria-current',
       'true',
     );
-    expect(onValueChange).toHaveBeenLastCalledWith('tides');
+    expect(onValueChange).toHaveBeenLastCalledWith('tides', 'undo');
     expect(storage.get(chatStorageKey('tides'))).toMatchObject({ id: 'tides' });
   });
 
