@@ -16,8 +16,8 @@ export function ChatPanel({ s, settings }: { s: PlaygroundStrings; settings: Set
       temperature={settings.temperature}
       maxTokens={settings.maxTokens ?? undefined}
       allowImages
-      onFeedback={(messageId, value, comment) => console.info('feedback', { messageId, value, comment })}
       tools={playgroundTools}
+      onFeedback={(messageId, value, comment) => console.info('feedback', { messageId, value, comment })}
     />
   );
 }

@@ -170,6 +170,7 @@ export type {
   ChatUrlCitation,
 } from './chat/types';
 export { DEFAULT_CHAT_MODEL } from './chat/types';
+export type { ChatTool, ChatToolExecuteOptions, ChatTools } from './chat/tools';
 // conversations
 export {
   CONVERSATION_INDEX_KEY,
@@ -183,7 +184,6 @@ export {
   type RemovedConversation,
 } from './chat/conversations';
 export type { ChatMessageFeedback } from './chat/types';
-export type { ChatTool, ChatToolExecuteOptions, ChatTools } from './chat/tools';
 // images
 // one class per failure kind, not one per check: `.code` on ImageValidationError says which
 // check failed (the subclasses behind it stay internal)

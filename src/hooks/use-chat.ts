@@ -78,11 +78,11 @@ export type UseChatResult = ChatSnapshot & {
   clear: ChatStore['clear'];
   setMessages: ChatStore['setMessages'];
   retry: ChatStore['retry'];
-  /** Keeps the user's rating (`'up'`, `'down'`, or `null` to take it back) on a reply. */
-  setFeedback: ChatStore['setFeedback'];
   approveToolCall: ChatStore['approveToolCall'];
   rejectToolCall: ChatStore['rejectToolCall'];
   addToolResult: ChatStore['addToolResult'];
+  /** Keeps the user's rating (`'up'`, `'down'`, or `null` to take it back) on a reply. */
+  setFeedback: ChatStore['setFeedback'];
   /** The underlying store, for advanced uses (a shared transcript, non-React consumers). */
   store: ChatStore;
 };
@@ -222,10 +222,10 @@ export function useChat<T = UseChatResult>(
       clear: store.clear,
       setMessages: store.setMessages,
       retry: store.retry,
-      setFeedback: store.setFeedback,
       approveToolCall: store.approveToolCall,
       rejectToolCall: store.rejectToolCall,
       addToolResult: store.addToolResult,
+      setFeedback: store.setFeedback,
       store,
     }),
     [snapshot, store],

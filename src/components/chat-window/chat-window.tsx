@@ -400,6 +400,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         onContinue={() => void chat.continue()}
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
+        onCancelSend={onCancelSend}
         onDelete={(id) => chat.remove(id)}
         onFeedback={
           props.onFeedback
@@ -423,7 +424,6 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
             </>
           ) : undefined
         }
-        onCancelSend={onCancelSend}
       />
       {followUps && (
         <Suggestions

@@ -53,10 +53,10 @@ const ACTION_NAMES = [
   'onCopy',
   'onApproveToolCall',
   'onRejectToolCall',
-  'onFeedback',
-  'onDelete',
   'onAddToolResult',
   'onCancelSend',
+  'onFeedback',
+  'onDelete',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -109,10 +109,10 @@ export function MessageList(props: MessageListProps) {
       onCopy: (id) => latest.current.onCopy?.(id),
       onApproveToolCall: (id) => latest.current.onApproveToolCall?.(id),
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
-      onFeedback: (id, value, comment) => latest.current.onFeedback?.(id, value, comment),
-      onDelete: (id) => latest.current.onDelete?.(id),
       onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
       onCancelSend: (id) => latest.current.onCancelSend?.(id),
+      onFeedback: (id, value, comment) => latest.current.onFeedback?.(id, value, comment),
+      onDelete: (id) => latest.current.onDelete?.(id),
     }),
     [latest],
   );

@@ -46,13 +46,6 @@ export interface MessageActionHandlers {
   /** Decline a tool call that waits for approval (`useChat().rejectToolCall`); `reason` is optional. */
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
   /**
-   * Thumbs up or down on a reply (`null` when the user takes the choice back); called again with
-   * `comment` when the user adds one after a thumbs down. Without it, replies show no thumbs.
-   */
-  onFeedback?: (messageId: string, value: ChatMessageFeedback | null, comment?: string) => void;
-  /** Delete a message (`useChat().remove`). Without it, messages show no Delete button. */
-  onDelete?: (messageId: string) => void;
-  /**
    * Answer a tool call that waits for the app's result (`useChat().addToolResult`): offered to
    * `renderToolCall` as `addResult`, for tools the user answers in the page (a picker, a form).
    */
@@ -62,4 +55,11 @@ export interface MessageActionHandlers {
    * removes it and puts its text back in the composer.
    */
   onCancelSend?: (messageId: string) => void;
+  /**
+   * Thumbs up or down on a reply (`null` when the user takes the choice back); called again with
+   * `comment` when the user adds one after a thumbs down. Without it, replies show no thumbs.
+   */
+  onFeedback?: (messageId: string, value: ChatMessageFeedback | null, comment?: string) => void;
+  /** Delete a message (`useChat().remove`). Without it, messages show no Delete button. */
+  onDelete?: (messageId: string) => void;
 }
