@@ -324,7 +324,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       style={props.style}
     >
       <header className="parlance-chat-header" data-slot="chat-header">
-        {panel && (
+        {panel && !panel.wide && (
           <button
             type="button"
             className="parlance-button parlance-button-ghost parlance-conversations-toggle"
