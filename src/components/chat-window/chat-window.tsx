@@ -33,7 +33,7 @@ import { useLatest } from '../../hooks/internal/use-latest';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
 import { useTokenCount } from '../../hooks/use-token-count';
-import { readAsDataUrl, type ComposerAttachment } from '../composer/attachments';
+import { draftContent, type ComposerAttachment } from '../composer/attachments';
 import { Composer } from '../composer/composer';
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
@@ -41,6 +41,7 @@ import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';
 import type { MessageSlots } from '../message-list/message-item';
+import { withoutFiles } from '../message-list/message-files';
 import { MessageList } from '../message-list/message-list';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { TokenMeter } from '../token-meter/token-meter';
@@ -64,8 +65,13 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   showUsage?: boolean;
   /** Show the token meter. Default: `showUsage`. */
   showTokenMeter?: boolean;
-  /** Allow image attachments in the composer (vision models). Default: false. */
+  /** Allow image attachments in the composer (vision models), prepared before sending. Default: false. */
   allowImages?: boolean;
+  /**
+   * Allow text files (sent as text parts with their name) and PDFs (sent as `file` parts when the
+   * model reads them) in the composer. Default: false.
+   */
+  allowFiles?: boolean;
   /** Disable the composer; a string is shown as the reason. */
   disabled?: boolean | string;
   /** The draft (controlled). */
@@ -163,6 +169,7 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     showTokenMeter: _showTokenMeter,
     showUsage: _showUsage,
     allowImages: _allowImages,
+    allowFiles: _allowFiles,
     disabled: _disabled,
     draft: _draft,
     defaultDraft: _defaultDraft,
@@ -257,7 +264,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const onCancelSend = (id: string) => {
     const message = chat.messages.find((m) => m.id === id);
     chat.remove(id);
-    if (message) restoreDraftRef.current?.(messageText(message.content));
+    if (message) restoreDraftRef.current?.(messageText(withoutFiles(message.content)));
   };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
@@ -464,6 +471,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
+        allowFiles={props.allowFiles}
         strings={props.strings}
         theme={theme}
       />
@@ -498,6 +506,7 @@ interface ChatFooterProps {
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
+  allowFiles: boolean | undefined;
   strings: Partial<ChatStrings> | undefined;
   theme: 'light' | 'dark' | 'auto' | undefined;
 }
@@ -527,16 +536,13 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
   });
 
-  // The draft as the composer will send it: trimmed text, then the attached images inline.
-  const images = useAttachedImages();
+  // The draft as the composer will send it: trimmed text, then each prepared attachment's part.
+  const [attached, setAttached] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
   const text = draft.trim();
-  const content = useMemo<ChatMessageContent | undefined>(() => {
-    if (images.urls.length === 0) return text || undefined;
-    return [
-      ...(text ? [{ type: 'text' as const, text }] : []),
-      ...images.urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
-    ];
-  }, [text, images.urls]);
+  const content = useMemo<ChatMessageContent | undefined>(
+    () => draftContent(text, attached) || undefined,
+    [text, attached],
+  );
   // Exactly what the chat store will send: system message, instructions, `max_tokens`, `body`.
   const request = useMemo(
     () => buildChatRequest(requestOptions, conversation, content).body,
@@ -554,9 +560,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     (sent: ChatMessageContent) => {
       void send(sent).then((result) => {
         if (result.type === 'not-sent' && result.reason === 'budget') {
-          setDraft(
-            typeof sent === 'string' ? sent : sent.map((p) => (p.type === 'text' ? p.text : '')).join(''),
-          );
+          setDraft(typeof sent === 'string' ? sent : messageText(withoutFiles(sent)));
         }
       });
     },
@@ -595,7 +599,9 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
         status={props.status}
         disabled={props.disabled}
         allowImages={props.allowImages}
-        onAttachmentsChange={images.onChange}
+        allowFiles={props.allowFiles}
+        model={requestOptions.model}
+        onAttachmentsChange={setAttached}
         strings={props.strings}
         theme={props.theme}
         tokens={
@@ -624,28 +630,4 @@ function useLatestDefined<T>(value: T | null): T | undefined {
   return value ?? kept;
 }
 
-/** The composer's attachments read as `data:` URLs, the form they are sent in, for counting. */
-function useAttachedImages(): {
-  urls: readonly string[];
-  onChange: (attachments: readonly ComposerAttachment[]) => void;
-} {
-  const [read, setRead] = useState<{ for: readonly ComposerAttachment[]; urls: readonly string[] } | null>(
-    null,
-  );
-  const [attachments, setAttachments] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
-  useEffect(() => {
-    if (attachments.length === 0) return;
-    let live = true;
-    Promise.all(attachments.map((a) => readAsDataUrl(a.file))).then(
-      (urls) => live && setRead({ for: attachments, urls }),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [attachments]);
-  return { urls: read?.for === attachments ? read.urls : NO_URLS, onChange: setAttachments };
-}
-
-const NO_URLS: readonly string[] = [];
 const NO_ATTACHMENTS: readonly ComposerAttachment[] = [];

@@ -9,6 +9,7 @@ import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
 import { isLocalImage, messageImages } from './content';
 import { FeedbackButtons } from './feedback';
+import { MessageFiles, withoutFiles } from './message-files';
 import { MessageTime } from './message-time';
 import { Reasoning } from './reasoning';
 import { Refusal } from './refusal';
@@ -86,7 +87,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
     (editButton.current ?? article.current)?.focus({ preventScroll: true });
   }, [editing]);
   const labelId = useId();
-  const text = messageText(message.content, '\n\n');
+  const text = messageText(withoutFiles(message.content), '\n\n');
   // A user message `pending` is not in progress: it waits in the outbox (sent offline).
   const queued = message.role === 'user' && message.status === 'pending';
   const inProgress = !queued && (message.status === 'pending' || message.status === 'streaming');
@@ -130,6 +131,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           ))}
         </div>
       )}
+      <MessageFiles content={message.content} strings={strings} />
       <ToolCalls
         message={message}
         strings={strings}
