@@ -241,9 +241,25 @@ const STACKS: Record<string, string> = {
   streamdown: '@ai-sdk/react + Streamdown',
 };
 
+/**
+ * BENCH_BASE=<dir>: also measures Parlance built from `<dir>/src` (say, `git archive` of an
+ * earlier commit unpacked inside the project, so it finds the project's packages), interleaved
+ * with the working tree's, as "… (base)" stacks: a before/after comparison in one run.
+ */
+const BASE = process.env.BENCH_BASE ? path.resolve(process.env.BENCH_BASE) : null;
+if (BASE) {
+  STACKS['parlance-base'] = `${STACKS.parlance} (base)`;
+  STACKS['parlance-own-base'] = `${STACKS['parlance-own']} (base)`;
+}
+
 async function buildPages(dir: string) {
   for (const [name, source] of Object.entries(pages)) writeFileSync(path.join(dir, name), source);
-  const entries = Object.keys(STACKS);
+  await buildWith(dir, path.join(root, 'src'), 'dist', '');
+  if (BASE) await buildWith(dir, path.join(BASE, 'src'), 'dist/base', '-base');
+}
+
+async function buildWith(dir: string, src: string, outDir: string, suffix: string) {
+  const entries = Object.keys(STACKS).filter((name) => !name.endsWith('-base'));
   for (const entry of entries) {
     writeFileSync(
       path.join(dir, `${entry}.html`),
@@ -254,20 +270,23 @@ async function buildPages(dir: string) {
   await build({
     root: dir,
     configFile: false,
+    base: './',
     logLevel: 'warn',
     mode: 'production',
     plugins: [react()],
     resolve: {
       alias: [
-        { find: /^parlance\/styles\.css$/, replacement: path.join(root, 'src/styles.css') },
-        { find: /^parlance$/, replacement: path.join(root, 'src/index.ts') },
+        { find: /^parlance\/styles\.css$/, replacement: path.join(src, 'styles.css') },
+        { find: /^parlance$/, replacement: path.join(src, 'index.ts') },
       ],
     },
     build: {
       minify: !PROFILE,
-      outDir: path.join(dir, 'dist'),
-      emptyOutDir: true,
-      rollupOptions: { input: Object.fromEntries(entries.map((e) => [e, path.join(dir, `${e}.html`)])) },
+      outDir: path.join(dir, outDir),
+      emptyOutDir: !suffix,
+      rollupOptions: {
+        input: Object.fromEntries(entries.map((e) => [`${e}${suffix}`, path.join(dir, `${e}.html`)])),
+      },
     },
   });
 }
@@ -344,19 +363,32 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/** The ten functions with the most self time in a CDP CPU profile, as printable lines. */
-function heaviest(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): string[] {
+/**
+ * The functions with the most self time in a CDP CPU profile, as printable lines (idle time and
+ * the engine's own bookkeeping left out), and the profile saved for a closer look.
+ */
+function heaviest(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] },
+  name: string,
+): string[] {
+  const saved = path.join(root, 'node_modules/.cache/chat-ui-bench-profiles', `${name}.cpuprofile`);
+  mkdirSync(path.dirname(saved), { recursive: true });
+  writeFileSync(saved, JSON.stringify(profile));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)!.callFrame;
-    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`;
-    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 10)
-    .map(([name, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+  return [
+    ...[...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([key, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${key}`),
+    `  (saved to ${path.relative(root, saved)})`,
+  ];
 }
 
 async function measure(
@@ -392,12 +424,31 @@ async function measure(
       return metrics.find((m) => m.name === name)?.value ?? 0;
     };
     await page.evaluate(() => {
-      const w = window as unknown as { __long: number[]; __frames: number[] };
+      const w = window as unknown as { __long: number[]; __frames: number[]; __loaf: string[] };
       w.__long = [];
       w.__frames = [];
+      w.__loaf = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({
         type: 'longtask',
       });
+      // What ran in each long frame (BENCH_PROFILE=1 prints it).
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & {
+          blockingDuration: number;
+          scripts: { invoker: string; duration: number; sourceFunctionName: string }[];
+        })[]) {
+          if (entry.duration < 50) continue;
+          const scripts = entry.scripts
+            .map(
+              (s) =>
+                `${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''} ${s.duration.toFixed(0)} ms`,
+            )
+            .join(', ');
+          w.__loaf.push(
+            `frame of ${entry.duration.toFixed(0)} ms, blocking ${entry.blockingDuration.toFixed(0)} ms: ${scripts}`,
+          );
+        }
+      }).observe({ type: 'long-animation-frame' });
       const loop = (t: number) => {
         w.__frames.push(t);
         requestAnimationFrame(loop);
@@ -423,11 +474,14 @@ async function measure(
     const scriptMs = ((await metric('ScriptDuration')) - scriptBefore) * 1000;
     const cpuMs = tracing ? mainThreadCpu(await browser.stopTracing()) : Number.NaN;
     const profile = PROFILE
-      ? heaviest(((await cdp.send('Profiler.stop')) as { profile: Parameters<typeof heaviest>[0] }).profile)
+      ? heaviest(
+          ((await cdp.send('Profiler.stop')) as { profile: Parameters<typeof heaviest>[0] }).profile,
+          `${new URL(url).pathname.slice(1, -'.html'.length)}-${burst ? 'burst' : 'paced'}`,
+        )
       : [];
-    const { long, frames } = await page.evaluate(() => {
-      const w = window as unknown as { __long: number[]; __frames: number[] };
-      return { long: w.__long, frames: w.__frames };
+    const { long, frames, loaf } = await page.evaluate(() => {
+      const w = window as unknown as { __long: number[]; __frames: number[]; __loaf: string[] };
+      return { long: w.__long, frames: w.__frames, loaf: w.__loaf };
     });
     const intervals = frames
       .slice(1)
@@ -440,7 +494,7 @@ async function measure(
       longestTaskMs: long.length ? Math.max(...long) : 0,
       frameP95: intervals[Math.floor(intervals.length * 0.95)] ?? 0,
       wallMs,
-      profile,
+      profile: [...profile, ...loaf.map((line) => `  ${line}`)],
     };
   } finally {
     await browser.close();
@@ -473,7 +527,7 @@ function report(mode: 'paced' | 'burst', results: Record<string, Result[]>, runs
     })),
   );
   const lines: string[] = [];
-  for (const parlance of ['parlance', 'parlance-own'].filter(has)) {
+  for (const parlance of ['parlance', 'parlance-own', 'parlance-base', 'parlance-own-base'].filter(has)) {
     const p = (key: Exclude<keyof Result, 'profile'>) => median(parlance, key);
     const label = STACKS[parlance]!;
     if (has('floor')) {
@@ -528,7 +582,12 @@ async function main() {
       for (let r = 0; r < runs; r++) {
         for (const name of names) {
           results[name]!.push(
-            await measure(`${server.url}/${name}.html`, piecesList, messages, mode === 'burst'),
+            await measure(
+              `${server.url}/${name.endsWith('-base') ? `base/${name.slice(0, -5)}` : name}.html`,
+              piecesList,
+              messages,
+              mode === 'burst',
+            ),
           );
         }
       }
