@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 // While a reply streams, a chunk re-renders the live message alone: the list's rows follow their
 // own messages in the store, and a window that runs its own useChat does not re-render its list.
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { ChatWindow, MessageList, ParlanceProvider, type ChatMessage } from 'parlance';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { ChatWindow, Markdown, MessageList, ParlanceProvider, type ChatMessage } from 'parlance';
 import { createChatStore } from 'parlance/core';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 
@@ -146,5 +146,27 @@ describe('streaming re-renders the live message alone', () => {
     stream.end();
     await sent;
     unmount();
+  });
+});
+
+describe('code highlighting waits for the reply', () => {
+  const source = '```ts\nconst answer = 42;\n```\n\nMore text';
+
+  test('a finished code block in a streaming reply stays plain until the reply ends', async () => {
+    // Finished, the same reply is highlighted (which also loads the highlighter for what follows).
+    const done = render(<Markdown>{source}</Markdown>);
+    await waitFor(() => expect(done.container.querySelector('.hljs-keyword')).not.toBeNull(), {
+      timeout: 5000,
+    });
+    done.unmount();
+    const { container, rerender } = render(<Markdown streaming>{source}</Markdown>);
+    // Well past the highlighter's idle wait (50 ms without requestIdleCallback).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(container.querySelector('.hljs-keyword')).toBeNull();
+    expect(container.querySelector('code')?.textContent).toBe('const answer = 42;');
+    rerender(<Markdown streaming={false}>{source}</Markdown>);
+    await waitFor(() => expect(container.querySelector('.hljs-keyword')?.textContent).toBe('const'), {
+      timeout: 5000,
+    });
   });
 });
