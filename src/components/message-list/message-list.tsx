@@ -187,13 +187,11 @@ export function MessageList(props: MessageListProps) {
     },
     [observe, virtualizer],
   );
-  const sizer = useCallback(
-    (node: HTMLDivElement | null) => {
-      observe(node);
-      virtualizer.containerRef(node);
-    },
-    [observe, virtualizer],
-  );
+  // The sizer is not followed, only the messages: the virtualizer sets its height from inside its
+  // own ResizeObserver callback, a change to an element above the messages that the browser can
+  // only deliver a frame later (reporting a ResizeObserver loop each time) and that the messages'
+  // own growth has already shown.
+  const sizer = useCallback((node: HTMLDivElement | null) => virtualizer.containerRef(node), [virtualizer]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     // Outside a message, the keys that scroll up say the user wants to read back.
