@@ -322,6 +322,8 @@ interface Result {
   scriptMs: number;
   /** Main-thread CPU time of every task, from the trace (BENCH_TRACE=1), else NaN. */
   cpuMs: number;
+  /** Layouts a script forced (BENCH_TRACE=1), else NaN. */
+  forcedLayouts: number;
   longTasks: number;
   longestTaskMs: number;
   frameP95: number;
@@ -336,11 +338,14 @@ interface TraceEvent {
   pid: number;
   tid: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: { name?: string; beginData?: { stackTrace?: unknown[] } };
 }
 
-/** Sums the thread time of the renderer main thread's top-level tasks. */
-function mainThreadCpu(buffer: Buffer): number {
+/**
+ * Sums the thread time of the renderer main thread's top-level tasks, and counts its forced
+ * layouts (a layout with a script's stack: the script read layout the page had invalidated).
+ */
+function mainThreadCpu(buffer: Buffer): { cpuMs: number; forcedLayouts: number } {
   const parsed = JSON.parse(buffer.toString()) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
   const main = new Set(
@@ -349,12 +354,15 @@ function mainThreadCpu(buffer: Buffer): number {
       .map((e) => `${e.pid}:${e.tid}`),
   );
   let micros = 0;
+  let forcedLayouts = 0;
   for (const e of events) {
-    if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`)) {
-      micros += e.tdur ?? 0;
+    if (!main.has(`${e.pid}:${e.tid}`)) continue;
+    if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask') micros += e.tdur ?? 0;
+    if (e.name === 'Layout' && (e.ph === 'X' || e.ph === 'B') && e.args?.beginData?.stackTrace?.length) {
+      forcedLayouts++;
     }
   }
-  return micros / 1000;
+  return { cpuMs: micros / 1000, forcedLayouts };
 }
 
 interface ProfileNode {
@@ -456,7 +464,10 @@ async function measure(
       requestAnimationFrame(loop);
     });
     const tracing = process.env.BENCH_TRACE === '1';
-    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+    if (tracing)
+      await browser.startTracing(page, {
+        categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline.stack'],
+      });
     if (PROFILE) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -472,7 +483,9 @@ async function measure(
     await page.waitForTimeout(100);
     const wallMs = Date.now() - start;
     const scriptMs = ((await metric('ScriptDuration')) - scriptBefore) * 1000;
-    const cpuMs = tracing ? mainThreadCpu(await browser.stopTracing()) : Number.NaN;
+    const { cpuMs, forcedLayouts } = tracing
+      ? mainThreadCpu(await browser.stopTracing())
+      : { cpuMs: Number.NaN, forcedLayouts: Number.NaN };
     const profile = PROFILE
       ? heaviest(
           ((await cdp.send('Profiler.stop')) as { profile: Parameters<typeof heaviest>[0] }).profile,
@@ -490,6 +503,7 @@ async function measure(
     return {
       scriptMs,
       cpuMs,
+      forcedLayouts,
       longTasks: long.length,
       longestTaskMs: long.length ? Math.max(...long) : 0,
       frameP95: intervals[Math.floor(intervals.length * 0.95)] ?? 0,
@@ -519,7 +533,12 @@ function report(mode: 'paced' | 'burst', results: Record<string, Result[]>, runs
       stack: STACKS[name],
       'script ms': median(name, 'scriptMs').toFixed(0),
       ...(has('floor') ? { 'vs floor': ratio(median(name, 'scriptMs'), median('floor', 'scriptMs')) } : {}),
-      ...(tracing ? { 'main-thread CPU ms': median(name, 'cpuMs').toFixed(0) } : {}),
+      ...(tracing
+        ? {
+            'main-thread CPU ms': median(name, 'cpuMs').toFixed(0),
+            'forced layouts': median(name, 'forcedLayouts'),
+          }
+        : {}),
       'long tasks': median(name, 'longTasks'),
       'longest task ms': median(name, 'longestTaskMs').toFixed(0),
       'frame p95 ms': median(name, 'frameP95').toFixed(1),
