@@ -4,9 +4,11 @@ import {
   useEffect,
   useMemo,
   useReducer,
+  useRef,
   useState,
   type CSSProperties,
   type ReactNode,
+  type RefObject,
 } from 'react';
 
 import {
@@ -14,6 +16,7 @@ import {
   buildChatRequest,
   type ChatBudget,
   DEFAULT_CHAT_MODEL,
+  messageText,
   type ChatMessage,
   type ChatMessageContent,
   type ChatRequestOptions,
@@ -59,10 +62,15 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   defaultDraft?: string;
   /** Called when the draft changes. */
   onDraftChange?: (value: string) => void;
-  /** Approve a tool call that waits for approval (`useChat().approveToolCall`); see {@link MessageList}. */
+  /**
+   * Approve a tool call that waits for approval; see {@link MessageList}. Default: the chat's own
+   * `approveToolCall` (the call runs, and the reply goes on).
+   */
   onApproveToolCall?: (toolCallId: string) => void;
-  /** Decline a tool call that waits for approval (`useChat().rejectToolCall`). */
+  /** Decline a tool call that waits for approval. Default: the chat's own `rejectToolCall`. */
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
+  /** Answer a tool call that waits for the app's result. Default: the chat's own `addToolResult`. */
+  onAddToolResult?: (toolCallId: string, output: unknown) => void;
   /** Called by "New conversation". Default: clears the conversation. */
   onNewConversation?: () => void;
   /** Overrides of the UI strings. */
@@ -121,6 +129,7 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     renderToolCall: _renderToolCall,
     onApproveToolCall: _onApproveToolCall,
     onRejectToolCall: _onRejectToolCall,
+    onAddToolResult: _onAddToolResult,
     allowedImageOrigins: _allowedImageOrigins,
     allowRelativeLinks: _allowRelativeLinks,
     ...options
@@ -142,6 +151,7 @@ function requestKey(o: ChatRequestOptions): string {
     o.maxTokens,
     o.body,
     o.continuePrompt,
+    o.tools, // definitions only: JSON leaves `execute` out
     c ? [typeof c.policy === 'function' ? 'custom' : c.policy, c.reserve, c.contextWindow] : null,
   ]);
 }
@@ -164,8 +174,8 @@ function useRequestOptions(props: ChatWindowProps, chat: UseChatResult, model: s
 }
 
 function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
-  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context } = o;
-  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context };
+  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools } = o;
+  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
 type ChatWindowViewProps = ChatWindowProps & { chat: UseChatResult };
@@ -224,6 +234,13 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
   const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
   const { send, stop } = chat;
   const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
+  // Cancelling a message that waits for the connection puts its text back in the composer.
+  const restoreDraftRef = useRef<((text: string) => void) | null>(null);
+  const onCancelSend = (id: string) => {
+    const message = chat.messages.find((m) => m.id === id);
+    chat.remove(id);
+    if (message) restoreDraftRef.current?.(messageText(message.content));
+  };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
   const pricesKey = givenPrices ? JSON.stringify(givenPrices) : '';
@@ -325,13 +342,15 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
         renderContent={props.renderContent}
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
-        onApproveToolCall={props.onApproveToolCall}
-        onRejectToolCall={props.onRejectToolCall}
+        onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
+        onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
+        onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
         onRegenerate={(id) => void chat.regenerate(id)}
         onEdit={(id, content) => void chat.edit(id, content)}
         onContinue={() => void chat.continue()}
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
+        onCancelSend={onCancelSend}
       />
       <ChatFooter
         conversation={conversation}
@@ -345,6 +364,7 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
         defaultDraft={props.defaultDraft}
         onDraftChange={onDraftChange}
         onSend={onSend}
+        restoreDraftRef={restoreDraftRef}
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
@@ -374,6 +394,8 @@ interface ChatFooterProps {
   defaultDraft: string | undefined;
   onDraftChange: (value: string) => void;
   onSend: (content: ChatMessageContent) => Promise<ChatTurnResult>;
+  /** Set by the footer: puts text back in the composer, before what is typed there. */
+  restoreDraftRef: RefObject<((text: string) => void) | null>;
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
@@ -397,6 +419,10 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     },
     [controlled, onDraftChange],
   );
+  const { restoreDraftRef } = props;
+  useEffect(() => {
+    restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
+  });
 
   // The draft as the composer will send it: trimmed text, then the attached images inline.
   const images = useAttachedImages();

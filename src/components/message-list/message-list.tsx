@@ -64,6 +64,8 @@ const ACTION_NAMES = [
   'onCopy',
   'onApproveToolCall',
   'onRejectToolCall',
+  'onAddToolResult',
+  'onCancelSend',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -117,6 +119,8 @@ export function MessageList(props: MessageListProps) {
       onCopy: (id) => latest.current.onCopy?.(id),
       onApproveToolCall: (id) => latest.current.onApproveToolCall?.(id),
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
+      onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
+      onCancelSend: (id) => latest.current.onCancelSend?.(id),
     }),
     [latest],
   );

@@ -8,9 +8,10 @@ import { checkBudget } from './budget';
 import { ChatConfigError } from './config-error';
 import { messageText } from './content';
 import { endingOf } from './ending';
-import { addUsage, describeError, replaceAt, toError } from './messages';
+import { addUsage, describeError, isOffline, replaceAt, toError } from './messages';
 import { buildTurnRequest } from './request';
 import { StreamBuffer } from './stream-buffer';
+import { settleStart, streamingCall } from './tools';
 import { transition } from './transitions';
 import type {
   ChatFinishEvent,
@@ -24,8 +25,16 @@ import type {
 
 /** A request to make: the history it is asked with, and the reply it fills. */
 export type Turn =
-  | { kind: 'send' | 'regenerate' | 'edit' | 'retry'; messages: ChatMessage[]; placeholder: ChatMessage }
+  | {
+      /** `tools`: the next reply after every tool call of the last one was answered. */
+      kind: 'send' | 'regenerate' | 'edit' | 'retry' | 'tools';
+      messages: ChatMessage[];
+      placeholder: ChatMessage;
+    }
   | { kind: 'continue'; messages: ChatMessage[]; target: ChatMessage };
+
+/** What `run` returns for a turn whose request found no network: its message waits in the outbox. */
+export const QUEUED = Symbol('queued');
 
 /** What the request lifecycle needs of its store. */
 export interface TurnHost {
@@ -67,7 +76,7 @@ export class TurnRunner {
     this.#active?.controller.abort(new AbortError('Stopped by the user'));
   }
 
-  async run(turn: Turn): Promise<ChatTurnResult> {
+  async run(turn: Turn): Promise<ChatTurnResult | typeof QUEUED> {
     const host = this.host;
     const check = checkBudget(host.options, host.state.usage, turn.messages, turn.kind === 'continue');
     const refusal = check instanceof Promise ? await check.catch(() => null) : check;
@@ -113,7 +122,8 @@ export class TurnRunner {
         {
           policy: resolveRetry(DEFAULT_RETRY, host.options.retry),
           signal,
-          isFinal: () => signal.aborted || stream.received,
+          // No network: retrying now is pointless, the message waits for the connection instead.
+          isFinal: () => signal.aborted || stream.received || isOffline(),
           // A stream that broke before its first chunk showed nothing: as safe to resend as a network error.
           judgeAs: (error) => (StreamInterruptedError.isInstance(error) ? new NetworkError() : error),
           onWait: ({ attempt, delayMs, error }) =>
@@ -139,7 +149,25 @@ export class TurnRunner {
         reason = interrupted ? 'interrupted' : mapErrorToEndState(error).reason;
       }
     }
+    if (failure && !stream.received && NetworkError.isInstance(failure) && isOffline() && canQueue(turn)) {
+      return this.#queue(turn);
+    }
     return this.#finish(turn, stream, reason, failure);
+  }
+
+  /** The request found no network: no reply, no error, the user's message waits in the outbox. */
+  #queue(turn: Turn & { placeholder: ChatMessage }): typeof QUEUED {
+    this.#active = null;
+    const history = turn.messages;
+    const user = history.at(-1)!;
+    this.host.commit(
+      transition.queued(
+        this.host.state,
+        replaceAt(history, history.length - 1, { ...user, status: 'pending' }),
+      ),
+    );
+    this.host.persistNow();
+    return QUEUED;
   }
 
   async #consume(source: ReturnType<ChatTransport['send']>, stream: StreamBuffer): Promise<void> {
@@ -171,6 +199,23 @@ export class TurnRunner {
     }
   }
 
+  /**
+   * The reply's tool calls as it ended: from a whole reply, each where it starts (see
+   * {@link settleStart}); from a cut one, each an error that is never run.
+   */
+  #calls(stream: StreamBuffer, whole: boolean): Pick<ChatMessage, 'toolCalls'> {
+    const calls = stream.toolCalls;
+    if (calls.length === 0) return {};
+    if (whole) return { toolCalls: settleStart(calls, this.host.options.tools) };
+    return {
+      toolCalls: calls.map((call) => ({
+        ...streamingCall(call),
+        status: 'error',
+        error: 'The reply ended before this call was complete',
+      })),
+    };
+  }
+
   #finish(turn: Turn, stream: StreamBuffer, reason: ChatFinishReason, failure: Error | null): ChatTurnResult {
     const host = this.host;
     this.#active = null;
@@ -179,6 +224,7 @@ export class TurnRunner {
     const current = messages[at] ?? (turn.kind === 'continue' ? turn.target : turn.placeholder);
     const previous = turn.kind === 'continue' ? turn.target : null;
 
+    stream.end();
     let message: ChatMessage;
     if (previous && !stream.received) {
       // A `continue` that got nothing back leaves the reply as it was (with the error, if any).
@@ -186,6 +232,8 @@ export class TurnRunner {
     } else {
       message = {
         ...current,
+        ...stream.parts,
+        ...this.#calls(stream, failure === null && reason !== 'cancelled'),
         content: stream.content,
         ...endingOf(reason),
         finishReason: stream.finishReason,
@@ -214,4 +262,18 @@ export class TurnRunner {
     host.call(() => host.options.onFinish?.(event));
     return { type: 'finished', ...event };
   }
+}
+
+/**
+ * A turn that can wait in the outbox: one that answers a user message with a new reply (a send,
+ * an edit, a retry of an unanswered message). Continuing, a tool round, or a regeneration (whose
+ * reply keeps earlier versions) fails as usual.
+ */
+export function canQueue(turn: Turn): turn is Turn & { placeholder: ChatMessage } {
+  return (
+    turn.kind !== 'continue' &&
+    turn.kind !== 'tools' &&
+    !turn.placeholder.alternatives &&
+    turn.messages.at(-1)?.role === 'user'
+  );
 }

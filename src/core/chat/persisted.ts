@@ -57,8 +57,16 @@ function reviveMessage(message: ChatMessage): ChatMessage {
     usage: message.usage ?? null,
     error: message.error ?? null,
   };
-  if (message.status === 'streaming' || message.status === 'pending') {
+  // A user message still `pending` waits in the outbox (sent offline): it stays there.
+  if ((message.status === 'streaming' || message.status === 'pending') && message.role !== 'user') {
     Object.assign(revived, endingOf('interrupted'));
+  }
+  // A call whose `execute` was running when the page closed never settled; it is not run again
+  // (it may have had effects), the model is told it failed. Calls waiting for the user still wait.
+  if (message.toolCalls?.some((c) => c.status === 'running')) {
+    revived.toolCalls = message.toolCalls.map((c) =>
+      c.status === 'running' ? { ...c, status: 'error', error: 'The page closed while the tool ran' } : c,
+    );
   }
   if (message.alternatives)
     revived.alternatives = message.alternatives.map((tail) => tail.map(reviveMessage));
