@@ -14,7 +14,9 @@
  *
  * Environment: BENCH_RUNS (default 3); BENCH_MODES=paced,burst (default both); BENCH_STACKS=a,b
  * (default all); BENCH_TRACE=1 also records a Chromium trace during the stream and reports the main
- * thread's CPU time (thread time, so less swayed by other processes than the wall-clock figures);
+ * thread's CPU time, all and script alone (thread time, so less swayed by other processes than the
+ * wall-clock figures), and the layouts script forced (recording their stacks slows the floor, which
+ * forces one per tick, so its figures are not comparable then);
  * BENCH_PROFILE=1 builds unminified and prints each stack's ten heaviest functions (self time).
  *
  * Run: npx tsx bench/browser/chat-ui-stream.ts
@@ -322,6 +324,8 @@ interface Result {
   scriptMs: number;
   /** Main-thread CPU time of every task, from the trace (BENCH_TRACE=1), else NaN. */
   cpuMs: number;
+  /** Thread time of script alone, from the trace (BENCH_TRACE=1), else NaN. */
+  jsCpuMs: number;
   /** Layouts a script forced (BENCH_TRACE=1), else NaN. */
   forcedLayouts: number;
   longTasks: number;
@@ -337,15 +341,29 @@ interface TraceEvent {
   ph: string;
   pid: number;
   tid: number;
+  ts?: number;
+  dur?: number;
   tdur?: number;
   args?: { name?: string; beginData?: { stackTrace?: unknown[] } };
 }
 
+const SCRIPT_EVENTS = new Set([
+  'FunctionCall',
+  'EvaluateScript',
+  'v8.evaluateModule',
+  'TimerFire',
+  'FireAnimationFrame',
+  'FireIdleCallback',
+  'RunMicrotasks',
+  'EventDispatch',
+  'v8.run',
+]);
+
 /**
- * Sums the thread time of the renderer main thread's top-level tasks, and counts its forced
+ * Sums the thread time of the renderer main thread's top-level tasks, and of the script they run, and counts its forced
  * layouts (a layout with a script's stack: the script read layout the page had invalidated).
  */
-function mainThreadCpu(buffer: Buffer): { cpuMs: number; forcedLayouts: number } {
+function mainThreadCpu(buffer: Buffer): { cpuMs: number; jsCpuMs: number; forcedLayouts: number } {
   const parsed = JSON.parse(buffer.toString()) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
   const main = new Set(
@@ -355,14 +373,23 @@ function mainThreadCpu(buffer: Buffer): { cpuMs: number; forcedLayouts: number }
   );
   let micros = 0;
   let forcedLayouts = 0;
-  for (const e of events) {
-    if (!main.has(`${e.pid}:${e.tid}`)) continue;
+  // Script's thread time: the outermost of the events that run script (nested ones are inside it).
+  let jsMicros = 0;
+  let jsEnd = -1;
+  const sorted = events
+    .filter((e) => main.has(`${e.pid}:${e.tid}`))
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  for (const e of sorted) {
     if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask') micros += e.tdur ?? 0;
     if (e.name === 'Layout' && (e.ph === 'X' || e.ph === 'B') && e.args?.beginData?.stackTrace?.length) {
       forcedLayouts++;
     }
+    if (e.ph === 'X' && SCRIPT_EVENTS.has(e.name) && (e.ts ?? 0) >= jsEnd) {
+      jsMicros += e.tdur ?? 0;
+      jsEnd = (e.ts ?? 0) + (e.dur ?? 0);
+    }
   }
-  return { cpuMs: micros / 1000, forcedLayouts };
+  return { cpuMs: micros / 1000, jsCpuMs: jsMicros / 1000, forcedLayouts };
 }
 
 interface ProfileNode {
@@ -483,9 +510,9 @@ async function measure(
     await page.waitForTimeout(100);
     const wallMs = Date.now() - start;
     const scriptMs = ((await metric('ScriptDuration')) - scriptBefore) * 1000;
-    const { cpuMs, forcedLayouts } = tracing
+    const { cpuMs, jsCpuMs, forcedLayouts } = tracing
       ? mainThreadCpu(await browser.stopTracing())
-      : { cpuMs: Number.NaN, forcedLayouts: Number.NaN };
+      : { cpuMs: Number.NaN, jsCpuMs: Number.NaN, forcedLayouts: Number.NaN };
     const profile = PROFILE
       ? heaviest(
           ((await cdp.send('Profiler.stop')) as { profile: Parameters<typeof heaviest>[0] }).profile,
@@ -503,6 +530,7 @@ async function measure(
     return {
       scriptMs,
       cpuMs,
+      jsCpuMs,
       forcedLayouts,
       longTasks: long.length,
       longestTaskMs: long.length ? Math.max(...long) : 0,
@@ -536,6 +564,7 @@ function report(mode: 'paced' | 'burst', results: Record<string, Result[]>, runs
       ...(tracing
         ? {
             'main-thread CPU ms': median(name, 'cpuMs').toFixed(0),
+            'script CPU ms': median(name, 'jsCpuMs').toFixed(0),
             'forced layouts': median(name, 'forcedLayouts'),
           }
         : {}),
@@ -554,6 +583,7 @@ function report(mode: 'paced' | 'burst', results: Record<string, Result[]>, runs
       if (tracing) {
         lines.push(
           `${label} main-thread CPU (script, style, layout, paint) vs floor: ${ratio(p('cpuMs'), median('floor', 'cpuMs'))}`,
+          `${label} script CPU (thread time) vs floor: ${ratio(p('jsCpuMs'), median('floor', 'jsCpuMs'))}`,
         );
       }
     }
