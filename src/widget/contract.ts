@@ -29,6 +29,8 @@ export interface ParlanceChatEventMap {
   'parlance-reply': CustomEvent<{ message: unknown; usage: unknown }>;
   /** A request failed. */
   'parlance-error': CustomEvent<{ error: unknown }>;
+  /** The user rated a reply with the thumbs buttons (again with `comment` if they wrote one). */
+  'parlance-feedback': CustomEvent<{ messageId: string; value: 'up' | 'down'; comment?: string }>;
 }
 
 /** Everything the widget renders from: the element's attributes and properties, read once per change. */
@@ -44,6 +46,8 @@ export interface WidgetSnapshot {
   storageKey: string;
   placeholder: string | undefined;
   allowedImageOrigins: string[] | undefined;
+  /** Developer details (model id, token meter, each reply's usage): hidden unless `show-usage` is set. */
+  showUsage: boolean;
   headers: ParlanceChatHeaders | undefined;
   transport: typeof globalThis.fetch | undefined;
   messages: readonly ParlanceChatInitialMessage[] | undefined;
@@ -65,6 +69,7 @@ export const ATTRIBUTES = [
   'storage-key',
   'placeholder',
   'allowed-image-origins',
+  'show-usage',
 ] as const;
 
 /** Default `storage-key`: the same on every page of the host site, so the conversation follows the user. */

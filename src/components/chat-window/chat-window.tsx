@@ -1,6 +1,7 @@
 import {
   memo,
   useCallback,
+  useContext,
   useEffect,
   useMemo,
   useReducer,
@@ -19,8 +20,10 @@ import {
   messageText,
   type ChatMessage,
   type ChatMessageContent,
+  type ChatMessageFeedback,
   type ChatRequestOptions,
   type ChatStatus,
+  type ChatStorage,
   type ChatTurnResult,
   type CompletionUsage,
   type ModelPrices,
@@ -30,7 +33,7 @@ import { useLatest } from '../../hooks/internal/use-latest';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
 import { useTokenCount } from '../../hooks/use-token-count';
-import { readAsDataUrl, type ComposerAttachment } from '../composer/attachments';
+import { draftContent, type ComposerAttachment } from '../composer/attachments';
 import { Composer } from '../composer/composer';
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
@@ -38,11 +41,15 @@ import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';
 import type { MessageSlots } from '../message-list/message-item';
+import { withoutFiles } from '../message-list/message-files';
 import { MessageList } from '../message-list/message-list';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { TokenMeter } from '../token-meter/token-meter';
 import { useTokenBudget } from '../token-meter/use-token-budget';
+import { Suggestions } from './suggestions';
 import { useOnline } from './use-online';
+import { useStoredDraft } from './use-stored-draft';
+import { ChatWindowWithConversations, ConversationsPanelContext } from './with-conversations';
 
 /** What {@link ChatWindow} shows around the conversation. */
 export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
@@ -50,10 +57,21 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   chat?: UseChatResult;
   /** The heading. Default: the locale's "Chat". */
   title?: ReactNode;
-  /** Show the token meter. Default: true. */
+  /**
+   * Show developer details: the model id in the header, the token meter and each reply's token
+   * usage line. Default: true. The widget turns it off for end users (its `show-usage` attribute
+   * turns it back on).
+   */
+  showUsage?: boolean;
+  /** Show the token meter. Default: `showUsage`. */
   showTokenMeter?: boolean;
-  /** Allow image attachments in the composer (vision models). Default: false. */
+  /** Allow image attachments in the composer (vision models), prepared before sending. Default: false. */
   allowImages?: boolean;
+  /**
+   * Allow text files (sent as text parts with their name) and PDFs (sent as `file` parts when the
+   * model reads them) in the composer. Default: false.
+   */
+  allowFiles?: boolean;
   /** Disable the composer; a string is shown as the reason. */
   disabled?: boolean | string;
   /** The draft (controlled). */
@@ -71,8 +89,32 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
   /** Answer a tool call that waits for the app's result. Default: the chat's own `addToolResult`. */
   onAddToolResult?: (toolCallId: string, output: unknown) => void;
-  /** Called by "New conversation". Default: clears the conversation. */
+  /**
+   * Called by "New conversation". Default: with `conversations`, starts a new conversation and
+   * keeps the current one in the list; without, empties the conversation and offers Undo.
+   */
   onNewConversation?: () => void;
+  /**
+   * Show the conversation list (`ConversationList`) beside the chat, or behind a
+   * "Conversations" button when the window is narrow: every conversation in the chat's storage,
+   * to switch between, rename and delete (with Undo). Without `chat`, the window opens the
+   * conversation `id` names, else the most recent one, and switches by itself; with `chat`, the app
+   * switches on `onConversationChange`. `{ idPrefix }` lists only ids that begin with it.
+   */
+  conversations?: boolean | { idPrefix?: string };
+  /** Called with the id of the conversation the user opened, created, or was moved to by a deletion. */
+  onConversationChange?: (id: string) => void;
+  /**
+   * Prompts shown as buttons: starters in an empty conversation, and follow-ups after a reply
+   * (change them as the conversation goes on). Choosing one sends it.
+   */
+  suggestions?: readonly string[];
+  /**
+   * Called from the thumbs buttons on a reply (shown when this is given); called again with
+   * `comment` if the user writes one after a thumbs down. The choice is kept on the message as
+   * `feedback`, so it survives a reload.
+   */
+  onFeedback?: (messageId: string, value: ChatMessageFeedback, comment?: string) => void;
   /** Overrides of the UI strings. */
   strings?: Partial<ChatStrings>;
   /** Colour scheme. Default: the provider's, else `auto`. */
@@ -105,6 +147,18 @@ export type ChatWindowProps = ChatWindowOwnProps & UseChatOptions;
  * <ChatWindow chat={chat} title="Assistant" />
  */
 export function ChatWindow(props: ChatWindowProps) {
+  if (props.conversations) {
+    return (
+      <ChatWindowWithConversations
+        props={props}
+        renderChat={(p) => <ChatWindowAlone {...p} conversations={undefined} />}
+      />
+    );
+  }
+  return <ChatWindowAlone {...props} />;
+}
+
+function ChatWindowAlone(props: ChatWindowProps) {
   return props.chat ? <ChatWindowView {...props} chat={props.chat} /> : <ChatWindowWithChat {...props} />;
 }
 
@@ -113,12 +167,18 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     chat: _chat,
     title: _title,
     showTokenMeter: _showTokenMeter,
+    showUsage: _showUsage,
     allowImages: _allowImages,
+    allowFiles: _allowFiles,
     disabled: _disabled,
     draft: _draft,
     defaultDraft: _defaultDraft,
     onDraftChange: _onDraftChange,
     onNewConversation: _onNewConversation,
+    conversations: _conversations,
+    onConversationChange: _onConversationChange,
+    suggestions: _suggestions,
+    onFeedback: _onFeedback,
     strings: _strings,
     theme: _theme,
     className: _className,
@@ -212,7 +272,8 @@ function sameWindow(a: ChatWindowViewProps, b: ChatWindowViewProps): boolean {
 }
 
 const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) {
-  const { chat, showTokenMeter = true } = props;
+  const { chat, showUsage = true } = props;
+  const showTokenMeter = props.showTokenMeter ?? showUsage;
   // The list follows the store's messages itself when these are they (not an app's edited copy).
   const bound = chat.messages === chat.store.getSnapshot().messages;
   if (bound) boundToStore.add(chat);
@@ -239,7 +300,7 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
   const onCancelSend = (id: string) => {
     const message = chat.messages.find((m) => m.id === id);
     chat.remove(id);
-    if (message) restoreDraftRef.current?.(messageText(message.content));
+    if (message) restoreDraftRef.current?.(messageText(withoutFiles(message.content)));
   };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
@@ -269,6 +330,25 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
     return () => clearInterval(timer);
   }, [retryWait]);
 
+  // "New conversation" without a list: the conversation is emptied, and Undo puts it back.
+  const [cleared, setCleared] = useState<{ storeId: string; messages: readonly ChatMessage[] } | null>(null);
+  useEffect(() => {
+    if (!cleared) return;
+    const timer = setTimeout(() => setCleared(null), 10_000);
+    return () => clearTimeout(timer);
+  }, [cleared]);
+  const panel = useContext(ConversationsPanelContext);
+  const newConversation = () => {
+    if (props.onNewConversation) return props.onNewConversation();
+    if (chat.messages.length === 0) return;
+    setCleared({ storeId: chat.store.id, messages: chat.messages });
+    chat.clear();
+  };
+  const suggestions = props.suggestions ?? NO_SUGGESTIONS;
+  const sendSuggestion = (text: string) => void send(text);
+  const followUps =
+    !chat.isBusy && chat.messages.at(-1)?.role === 'assistant' && suggestions.length > 0 ? suggestions : null;
+
   const titleText = props.title ?? strings.title;
   return (
     <section
@@ -280,18 +360,42 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
       style={props.style}
     >
       <header className="parlance-chat-header" data-slot="chat-header">
+        {panel && (
+          <button
+            type="button"
+            className="parlance-button parlance-button-ghost parlance-conversations-toggle"
+            aria-expanded={panel.open}
+            aria-controls={panel.sidebarId}
+            onClick={panel.toggle}
+          >
+            {strings.conversations}
+          </button>
+        )}
         <h2 className="parlance-chat-title">{titleText}</h2>
-        <span className="parlance-chat-model" title={strings.model}>
-          {model}
-        </span>
-        <button
-          type="button"
-          className="parlance-button parlance-button-ghost"
-          onClick={() => (props.onNewConversation ? props.onNewConversation() : chat.clear())}
-        >
+        {showUsage && (
+          <span className="parlance-chat-model" title={strings.model}>
+            {model}
+          </span>
+        )}
+        <button type="button" className="parlance-button parlance-button-ghost" onClick={newConversation}>
           {strings.newConversation}
         </button>
       </header>
+      {cleared && cleared.storeId === chat.store.id && (
+        <div className="parlance-banner" data-kind="undo" role="status">
+          <span>{strings.conversationCleared}</span>
+          <button
+            type="button"
+            className="parlance-button parlance-button-ghost"
+            onClick={() => {
+              chat.setMessages([...cleared.messages]);
+              setCleared(null);
+            }}
+          >
+            {strings.undo}
+          </button>
+        </div>
+      )}
       {!online && (
         <p className="parlance-banner" data-kind="offline" role="status">
           {strings.offline}
@@ -342,6 +446,7 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
         renderContent={props.renderContent}
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
+        showUsage={showUsage}
         onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
         onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
         onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
@@ -351,8 +456,43 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
         onCancelSend={onCancelSend}
+        onDelete={(id) => chat.remove(id)}
+        onFeedback={
+          props.onFeedback
+            ? (id, value, comment) => {
+                if (comment === undefined) chat.setFeedback(id, value);
+                if (value) props.onFeedback?.(id, value, comment);
+              }
+            : undefined
+        }
+        emptyState={
+          suggestions.length > 0 ? (
+            <>
+              <p>{strings.empty}</p>
+              <Suggestions
+                items={suggestions}
+                strings={strings}
+                disabled={chat.isBusy || !!props.disabled}
+                onChoose={sendSuggestion}
+                placement="empty"
+              />
+            </>
+          ) : undefined
+        }
       />
+      {followUps && (
+        <Suggestions
+          items={followUps}
+          strings={strings}
+          disabled={!!props.disabled}
+          onChoose={sendSuggestion}
+          placement="follow-up"
+        />
+      )}
       <ChatFooter
+        key={chat.store.id}
+        conversationId={chat.store.id}
+        draftStorage={chat.store.options.storage}
         conversation={conversation}
         requestOptions={requestOptions}
         prices={prices}
@@ -368,6 +508,7 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
+        allowFiles={props.allowFiles}
         strings={props.strings}
         theme={theme}
       />
@@ -382,6 +523,9 @@ function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | 
 }
 
 interface ChatFooterProps {
+  /** The draft is kept per conversation, in its storage. */
+  conversationId: string;
+  draftStorage: ChatStorage | null | undefined;
   conversation: readonly ChatMessage[];
   requestOptions: ChatRequestOptions;
   prices: ModelPrices | undefined;
@@ -399,6 +543,7 @@ interface ChatFooterProps {
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
+  allowFiles: boolean | undefined;
   strings: Partial<ChatStrings> | undefined;
   theme: 'light' | 'dark' | 'auto' | undefined;
 }
@@ -409,7 +554,11 @@ interface ChatFooterProps {
  */
 const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
   const { conversation, requestOptions, showTokenMeter, onDraftChange } = props;
-  const [draftState, setDraftState] = useState(props.defaultDraft ?? '');
+  const [draftState, setDraftState] = useStoredDraft(
+    props.draft === undefined ? props.draftStorage : null,
+    props.conversationId,
+    props.defaultDraft ?? '',
+  );
   const draft = props.draft ?? draftState;
   const controlled = props.draft !== undefined;
   const setDraft = useCallback(
@@ -417,23 +566,20 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
       if (!controlled) setDraftState(value);
       onDraftChange(value);
     },
-    [controlled, onDraftChange],
+    [controlled, onDraftChange, setDraftState],
   );
   const { restoreDraftRef } = props;
   useEffect(() => {
     restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
   });
 
-  // The draft as the composer will send it: trimmed text, then the attached images inline.
-  const images = useAttachedImages();
+  // The draft as the composer will send it: trimmed text, then each prepared attachment's part.
+  const [attached, setAttached] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
   const text = draft.trim();
-  const content = useMemo<ChatMessageContent | undefined>(() => {
-    if (images.urls.length === 0) return text || undefined;
-    return [
-      ...(text ? [{ type: 'text' as const, text }] : []),
-      ...images.urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
-    ];
-  }, [text, images.urls]);
+  const content = useMemo<ChatMessageContent | undefined>(
+    () => draftContent(text, attached) || undefined,
+    [text, attached],
+  );
   // Exactly what the chat store will send: system message, instructions, `max_tokens`, `body`.
   const request = useMemo(
     () => buildChatRequest(requestOptions, conversation, content).body,
@@ -451,9 +597,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     (sent: ChatMessageContent) => {
       void send(sent).then((result) => {
         if (result.type === 'not-sent' && result.reason === 'budget') {
-          setDraft(
-            typeof sent === 'string' ? sent : sent.map((p) => (p.type === 'text' ? p.text : '')).join(''),
-          );
+          setDraft(typeof sent === 'string' ? sent : messageText(withoutFiles(sent)));
         }
       });
     },
@@ -492,7 +636,9 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
         status={props.status}
         disabled={props.disabled}
         allowImages={props.allowImages}
-        onAttachmentsChange={images.onChange}
+        allowFiles={props.allowFiles}
+        model={requestOptions.model}
+        onAttachmentsChange={setAttached}
         strings={props.strings}
         theme={props.theme}
         tokens={
@@ -511,6 +657,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
 });
 
 const REPLY_PRIMER = 3;
+const NO_SUGGESTIONS: readonly string[] = [];
 const NO_REQUEST = { model: '', messages: EMPTY };
 
 /** The last value that was not `null` (the usage is held while a reply streams). */
@@ -520,28 +667,4 @@ function useLatestDefined<T>(value: T | null): T | undefined {
   return value ?? kept;
 }
 
-/** The composer's attachments read as `data:` URLs, the form they are sent in, for counting. */
-function useAttachedImages(): {
-  urls: readonly string[];
-  onChange: (attachments: readonly ComposerAttachment[]) => void;
-} {
-  const [read, setRead] = useState<{ for: readonly ComposerAttachment[]; urls: readonly string[] } | null>(
-    null,
-  );
-  const [attachments, setAttachments] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
-  useEffect(() => {
-    if (attachments.length === 0) return;
-    let live = true;
-    Promise.all(attachments.map((a) => readAsDataUrl(a.file))).then(
-      (urls) => live && setRead({ for: attachments, urls }),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [attachments]);
-  return { urls: read?.for === attachments ? read.urls : NO_URLS, onChange: setAttachments };
-}
-
-const NO_URLS: readonly string[] = [];
 const NO_ATTACHMENTS: readonly ComposerAttachment[] = [];

@@ -39,6 +39,8 @@ export interface MessageListProps extends MessageActionHandlers, MessageSlots, U
    * store's own messages (not edited copies). Default: none (messages are read from `messages`).
    */
   chat?: UseChatResult | ChatStore;
+  /** Show each reply's token usage under it. Default: true. */
+  showUsage?: boolean;
   /** Render user messages as markdown too. Default: false (shown as typed). */
   userMarkdown?: boolean;
   /** Shown when there are no messages. Default: a short invitation. */
@@ -66,6 +68,8 @@ const ACTION_NAMES = [
   'onRejectToolCall',
   'onAddToolResult',
   'onCancelSend',
+  'onFeedback',
+  'onDelete',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -90,6 +94,7 @@ export function MessageList(props: MessageListProps) {
   const {
     messages,
     userMarkdown = false,
+    showUsage = true,
     emptyState,
     estimateSize = 96,
     pinThreshold = 48,
@@ -109,10 +114,19 @@ export function MessageList(props: MessageListProps) {
   const streaming = messages.some((m) => m.status === 'streaming' || m.status === 'pending');
 
   const latest = useLatest(props);
+  // Editing or regenerating an earlier message starts a new reply at the end: the list follows it
+  // (pinned again) even when the user had scrolled up to reach that message.
+  const followNextReply = useRef<() => void>(() => {});
   const handlers = useMemo<MessageActionHandlers>(
     () => ({
-      onRegenerate: (id) => latest.current.onRegenerate?.(id),
-      onEdit: (id, content) => latest.current.onEdit?.(id, content),
+      onRegenerate: (id) => {
+        followNextReply.current();
+        latest.current.onRegenerate?.(id);
+      },
+      onEdit: (id, content) => {
+        followNextReply.current();
+        latest.current.onEdit?.(id, content);
+      },
       onContinue: () => latest.current.onContinue?.(),
       onRetry: () => latest.current.onRetry?.(),
       onSelectAlternative: (id, index) => latest.current.onSelectAlternative?.(id, index),
@@ -121,6 +135,8 @@ export function MessageList(props: MessageListProps) {
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
       onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
       onCancelSend: (id) => latest.current.onCancelSend?.(id),
+      onFeedback: (id, value, comment) => latest.current.onFeedback?.(id, value, comment),
+      onDelete: (id) => latest.current.onDelete?.(id),
     }),
     [latest],
   );
@@ -202,6 +218,20 @@ export function MessageList(props: MessageListProps) {
     if (!roving.onKeyDown(event) && ['PageUp', 'ArrowUp', 'Home'].includes(event.key)) unpinOnIntent();
   };
 
+  // Set by an edit or a regenerate: the next change of the messages goes to the bottom.
+  const following = useRef(false);
+  followNextReply.current = () => {
+    following.current = true;
+    stick.pin();
+    roving.reset();
+  };
+  useLayoutEffect(() => {
+    if (!following.current || messages.length === 0) return;
+    following.current = false;
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    requestAnimationFrame(stick.scrollToBottom);
+  }, [messages, virtualizer, stick.scrollToBottom]);
+
   const jumpToLatest = () => {
     stick.pin();
     roving.reset();
@@ -256,6 +286,7 @@ export function MessageList(props: MessageListProps) {
                   strings={strings}
                   policy={policy}
                   userMarkdown={userMarkdown}
+                  showUsage={showUsage}
                   handlers={handlers}
                   available={available}
                   measure={measure}

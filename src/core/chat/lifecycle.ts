@@ -269,7 +269,7 @@ export class TurnRunner {
  * an edit, a retry of an unanswered message). Continuing, a tool round, or a regeneration (whose
  * reply keeps earlier versions) fails as usual.
  */
-export function canQueue(turn: Turn): turn is Turn & { placeholder: ChatMessage } {
+function canQueue(turn: Turn): turn is Turn & { placeholder: ChatMessage } {
   return (
     turn.kind !== 'continue' &&
     turn.kind !== 'tools' &&
