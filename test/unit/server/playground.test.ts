@@ -71,12 +71,16 @@ function nextChatRequest(): Promise<Record<string, unknown>> {
     .then((r) => r.postDataJSON() as Record<string, unknown>);
 }
 
-test('the offline banner says how to connect a real model', async () => {
-  const banner = page.getByRole('complementary', { name: 'Offline mode' });
-  await banner.waitFor({ timeout: 30_000 });
+test('the offline badge opens to say how to connect a real model', async () => {
+  const badge = page.locator('summary', { hasText: 'Offline mode' });
+  await badge.waitFor({ timeout: 30_000 });
+  await badge.click();
+  const banner = page.getByRole('note', { name: 'Offline mode' });
+  await banner.waitFor();
   const text = await banner.textContent();
   expect(text).toContain('OPENAI_API_KEY=sk-… npm start');
   expect(text).toContain('PARLANCE_UPSTREAM_URL=');
+  await badge.click(); // folded again: the chat keeps the room
 }, 60_000);
 
 test('a reply streams into the chat window, then ends with its usage', async () => {
@@ -118,7 +122,14 @@ test('the conversation survives a reload', async () => {
 }, 60_000);
 
 test('the settings reach the request and the interface', async () => {
-  const settings = page.getByRole('region', { name: 'Settings' });
+  // Settings are a modal drawer, opened from the header and closed with Escape.
+  const open = async (name = 'Settings') => {
+    await page.getByRole('button', { name, exact: true }).click();
+    const drawer = page.getByRole('dialog', { name });
+    await drawer.waitFor();
+    return drawer;
+  };
+  let settings = await open();
   const model = settings.getByRole('combobox', { name: 'Model' });
   // The server's own models are offered beside the common names.
   await settings
@@ -128,6 +139,8 @@ test('the settings reach the request and the interface', async () => {
   await settings.getByRole('slider', { name: 'Temperature' }).fill('0.3');
   await settings.getByRole('spinbutton', { name: 'Max reply tokens' }).fill('6');
   await settings.getByRole('textbox', { name: 'System message' }).fill('Answer in one short sentence.');
+  await page.keyboard.press('Escape');
+  await settings.waitFor({ state: 'hidden' });
 
   const request = nextChatRequest();
   await send('What does useChat return?');
@@ -142,23 +155,28 @@ test('the settings reach the request and the interface', async () => {
   await chat().getByRole('button', { name: 'Continue' }).waitFor();
   expect(await chat().locator('.parlance-chat-model').textContent()).toBe('parlance-offline');
 
+  settings = await open();
   await settings.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
   expect(await chat().getAttribute('data-theme')).toBe('dark');
   await settings.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
   await page.getByRole('heading', { name: 'Parlance 演练场', level: 1 }).waitFor();
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+  await page.keyboard.press('Escape');
   await page.getByRole('button', { name: '发送', exact: true }).waitFor();
 
   // Back to the defaults the other tests read; the settings persist, so a reload keeps them.
-  const zhSettings = page.getByRole('region', { name: '设置' });
+  const zhSettings = await open('设置');
   await zhSettings.getByRole('combobox', { name: '语言' }).selectOption('en');
+  settings = page.getByRole('dialog', { name: 'Settings' });
   await settings.getByRole('combobox', { name: 'Theme' }).selectOption('auto');
   await settings.getByRole('spinbutton', { name: 'Max reply tokens' }).fill('');
   await page.reload();
+  settings = await open();
   await settings.getByRole('combobox', { name: 'Model' }).waitFor();
   expect(await settings.getByRole('combobox', { name: 'Model' }).inputValue()).toBe('parlance-offline');
   expect(await settings.getByRole('spinbutton', { name: 'Max reply tokens' }).inputValue()).toBe('');
   expect(await settings.getByRole('slider', { name: 'Temperature' }).inputValue()).toBe('0.3');
+  await page.keyboard.press('Escape');
 }, 90_000);
 
 /** Waits until an `<img>` has decoded, scrolling it into view first (gallery images load lazily). */
@@ -169,6 +187,7 @@ async function loaded(image: ReturnType<Page['locator']>): Promise<number> {
 }
 
 test('an image is generated, and a mask painted in the editor edits only the painted area', async () => {
+  await page.getByRole('tab', { name: 'Images' }).click();
   const images = page.getByRole('region', { name: 'Images' });
   await images.getByRole('textbox', { name: 'Image prompt' }).fill('a lighthouse at dusk');
   await images.getByRole('combobox', { name: 'Size' }).selectOption('256x256');
