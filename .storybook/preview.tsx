@@ -75,6 +75,9 @@ const preview: Preview = {
     // Every story is an accessibility test: a violation fails it.
     a11y: { test: 'error' },
     controls: { matchers: { color: /(background|color)$/i } },
+    options: {
+      storySort: { order: ['Getting started', 'Components', 'Hooks', 'Widget'] },
+    },
   },
   tags: ['autodocs'],
 };
