@@ -165,7 +165,16 @@ export default defineConfig({
           // that loads lazy chunks on a busy 2-core machine. Failing checks still fail, later.
           expect: { poll: { timeout: 5_000 } },
           include: ['test/browser/**/*.test.{ts,tsx}'],
-          browser: browser(),
+          browser: {
+            ...browser(),
+            expect: {
+              toMatchScreenshot: {
+                // Committed baselines of test/browser/visual.test.tsx (`npm run test:visual -- --update`).
+                resolveScreenshotPath: ({ root, arg, browserName, platform, ext }) =>
+                  path.join(root, 'test/browser/visual-baselines', `${arg}-${browserName}-${platform}${ext}`),
+              },
+            },
+          },
           globalSetup: ['test/browser/global-setup.ts'],
         },
       },

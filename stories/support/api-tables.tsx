@@ -4,7 +4,6 @@
  * each field with its TypeScript type and its JSDoc, read from the sources. They render nothing.
  */
 import type {
-  ParlanceConfig,
   UseChatOptions,
   UseChatResult,
   UseImageEditResult,
@@ -59,12 +58,6 @@ export function UseImageEditResultTable(props: UseImageEditResult): null {
 
 /** What `useImageVariation` returns. */
 export function UseImageVariationResultTable(props: UseImageVariationResult): null {
-  void props;
-  return null;
-}
-
-/** The connection fields every hook reads from `ParlanceProvider` and may override. */
-export function ParlanceConfigTable(props: ParlanceConfig): null {
   void props;
   return null;
 }
