@@ -29,13 +29,14 @@ import { createScriptedFetch } from '../../stories/support/chat-backend';
 setProjectAnnotations(previewAnnotations);
 
 /**
- * At most 0.1 % of the pixels may differ (about 400 of a 760 × 560 shot), each by more than a
- * small perceived-colour distance: enough for anti-aliasing noise, too little for a changed
- * colour, radius, spacing or string anywhere in the shot (the send button alone is 1,024 px).
+ * Up to 24 pixels may differ, each by more than a small perceived-colour distance (0.05 in YIQ):
+ * room for anti-aliasing noise that pixelmatch does not recognise as such, none for a changed
+ * colour (the accent one shade darker fails), spacing or string. Shots of the same build on the
+ * same machine match exactly; the room is for the noise of a busy machine.
  */
 const TOLERANCE = {
   comparatorName: 'pixelmatch',
-  comparatorOptions: { threshold: 0.1, allowedMismatchedPixelRatio: 0.001 },
+  comparatorOptions: { threshold: 0.05, allowedMismatchedPixels: 24 },
 } as const;
 
 const themes = ['light', 'dark'] as const;
