@@ -2,6 +2,7 @@
 import { ChatWindow } from 'parlance';
 
 import type { Settings } from './settings-panel';
+import { playgroundTools } from './tools';
 import type { PlaygroundStrings } from './strings';
 
 const CONVERSATION_ID = 'playground';
@@ -16,6 +17,7 @@ export function ChatPanel({ s, settings }: { s: PlaygroundStrings; settings: Set
       temperature={settings.temperature}
       maxTokens={settings.maxTokens ?? undefined}
       allowImages
+      tools={playgroundTools}
     />
   );
 }

@@ -47,6 +47,7 @@ export type {
   ChatTurnResult,
   ChatUrlCitation,
 } from './core/chat/types';
+export type { ChatTool, ChatToolExecuteOptions, ChatTools } from './core/chat/tools';
 // images
 export {
   useImageGeneration,

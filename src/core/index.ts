@@ -170,6 +170,7 @@ export type {
   ChatUrlCitation,
 } from './chat/types';
 export { DEFAULT_CHAT_MODEL } from './chat/types';
+export type { ChatTool, ChatToolExecuteOptions, ChatTools } from './chat/tools';
 // images
 // one class per failure kind, not one per check: `.code` on ImageValidationError says which
 // check failed (the subclasses behind it stay internal)

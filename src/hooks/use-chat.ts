@@ -78,6 +78,9 @@ export type UseChatResult = ChatSnapshot & {
   clear: ChatStore['clear'];
   setMessages: ChatStore['setMessages'];
   retry: ChatStore['retry'];
+  approveToolCall: ChatStore['approveToolCall'];
+  rejectToolCall: ChatStore['rejectToolCall'];
+  addToolResult: ChatStore['addToolResult'];
   /** The underlying store, for advanced uses (a shared transcript, non-React consumers). */
   store: ChatStore;
 };
@@ -217,6 +220,9 @@ export function useChat<T = UseChatResult>(
       clear: store.clear,
       setMessages: store.setMessages,
       retry: store.retry,
+      approveToolCall: store.approveToolCall,
+      rejectToolCall: store.rejectToolCall,
+      addToolResult: store.addToolResult,
       store,
     }),
     [snapshot, store],

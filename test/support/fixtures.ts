@@ -14,10 +14,25 @@ export const STREAM_FIXTURES = [
   'cut-without-done',
   'finish-length',
   'content-filter',
+  'tool-calls-parallel',
+  'refusal',
+  'annotations',
+] as const;
+
+/**
+ * Streams in the shapes OpenAI-compatible servers other than OpenAI send (fields OpenAI's own
+ * description does not have: `reasoning_content`, `reasoning`; calls streamed side by side; an
+ * inline `<think>` block).
+ */
+export const COMPATIBLE_STREAM_FIXTURES = [
+  'tool-calls-interleaved',
+  'reasoning-content',
+  'reasoning-field',
+  'think-inline',
 ] as const;
 
 /** The name of a recorded SSE stream. */
-export type StreamFixture = (typeof STREAM_FIXTURES)[number];
+export type StreamFixture = (typeof STREAM_FIXTURES)[number] | (typeof COMPATIBLE_STREAM_FIXTURES)[number];
 
 /** The raw bytes of a recorded SSE stream. */
 export function readStreamFixture(name: StreamFixture): Uint8Array {

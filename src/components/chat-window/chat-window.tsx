@@ -59,10 +59,15 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   defaultDraft?: string;
   /** Called when the draft changes. */
   onDraftChange?: (value: string) => void;
-  /** Approve a tool call that waits for approval (`useChat().approveToolCall`); see {@link MessageList}. */
+  /**
+   * Approve a tool call that waits for approval; see {@link MessageList}. Default: the chat's own
+   * `approveToolCall` (the call runs, and the reply goes on).
+   */
   onApproveToolCall?: (toolCallId: string) => void;
-  /** Decline a tool call that waits for approval (`useChat().rejectToolCall`). */
+  /** Decline a tool call that waits for approval. Default: the chat's own `rejectToolCall`. */
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
+  /** Answer a tool call that waits for the app's result. Default: the chat's own `addToolResult`. */
+  onAddToolResult?: (toolCallId: string, output: unknown) => void;
   /** Called by "New conversation". Default: clears the conversation. */
   onNewConversation?: () => void;
   /** Overrides of the UI strings. */
@@ -121,6 +126,7 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     renderToolCall: _renderToolCall,
     onApproveToolCall: _onApproveToolCall,
     onRejectToolCall: _onRejectToolCall,
+    onAddToolResult: _onAddToolResult,
     allowedImageOrigins: _allowedImageOrigins,
     allowRelativeLinks: _allowRelativeLinks,
     ...options
@@ -142,6 +148,7 @@ function requestKey(o: ChatRequestOptions): string {
     o.maxTokens,
     o.body,
     o.continuePrompt,
+    o.tools, // definitions only: JSON leaves `execute` out
     c ? [typeof c.policy === 'function' ? 'custom' : c.policy, c.reserve, c.contextWindow] : null,
   ]);
 }
@@ -164,8 +171,8 @@ function useRequestOptions(props: ChatWindowProps, chat: UseChatResult, model: s
 }
 
 function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
-  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context } = o;
-  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context };
+  const { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools } = o;
+  return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
@@ -288,8 +295,9 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         renderContent={props.renderContent}
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
-        onApproveToolCall={props.onApproveToolCall}
-        onRejectToolCall={props.onRejectToolCall}
+        onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
+        onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
+        onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
         onRegenerate={(id) => void chat.regenerate(id)}
         onEdit={(id, content) => void chat.edit(id, content)}
         onContinue={() => void chat.continue()}

@@ -110,6 +110,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         handlers={handlers}
         canApprove={available.onApproveToolCall}
         canReject={available.onRejectToolCall}
+        canAddResult={available.onAddToolResult}
         renderToolCall={props.renderToolCall}
       />
       {message.refusal !== undefined && <Refusal text={message.refusal} strings={strings} />}
@@ -161,14 +162,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         </button>
       )}
       {isLast && allowed.canRetry && available.onRetry && !busy && (
-          <button
-            type="button"
-            className="parlance-button parlance-button-ghost"
-            onClick={() => handlers.onRetry?.()}
-          >
-            {strings.retry}
-          </button>
-        )}
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          onClick={() => handlers.onRetry?.()}
+        >
+          {strings.retry}
+        </button>
+      )}
       {message.alternatives && message.alternatives.length > 0 && available.onSelectAlternative && (
         <Versions message={message} busy={busy} strings={strings} handlers={handlers} />
       )}

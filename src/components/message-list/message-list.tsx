@@ -53,6 +53,7 @@ const ACTION_NAMES = [
   'onCopy',
   'onApproveToolCall',
   'onRejectToolCall',
+  'onAddToolResult',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -105,6 +106,7 @@ export function MessageList(props: MessageListProps) {
       onCopy: (id) => latest.current.onCopy?.(id),
       onApproveToolCall: (id) => latest.current.onApproveToolCall?.(id),
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
+      onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
     }),
     [latest],
   );

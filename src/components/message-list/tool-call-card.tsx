@@ -13,6 +13,11 @@ export interface ToolCallHelpers {
   approve?: () => void;
   /** Declines the call: there while it waits for approval and the list has `onRejectToolCall`. */
   reject?: (reason?: string) => void;
+  /**
+   * Answers the call with `output` (sent to the model as the tool's result): there while it waits
+   * for a result and the list has `onAddToolResult`.
+   */
+  addResult?: (output: unknown) => void;
   /** The kit's own card for this call, to wrap or to show beside the app's own UI. */
   card: ReactNode;
 }
@@ -72,6 +77,7 @@ export function ToolCalls({
   handlers,
   canApprove,
   canReject,
+  canAddResult,
   renderToolCall,
 }: {
   message: MessageListMessage;
@@ -79,6 +85,7 @@ export function ToolCalls({
   handlers: MessageActionHandlers;
   canApprove: boolean;
   canReject: boolean;
+  canAddResult: boolean;
   renderToolCall?: ToolCallRenderers;
 }) {
   const calls = message.toolCalls;
@@ -92,9 +99,13 @@ export function ToolCalls({
           waiting && canReject
             ? (reason?: string) => handlers.onRejectToolCall?.(call.id, reason)
             : undefined;
+        const addResult =
+          call.status === 'awaiting-result' && canAddResult
+            ? (output: unknown) => handlers.onAddToolResult?.(call.id, output)
+            : undefined;
         const card = <ToolCallCard call={call} strings={strings} onApprove={approve} onReject={reject} />;
         const render = pickRenderer(renderToolCall, call.name);
-        const custom = render ? render(call, { message, approve, reject, card }) : undefined;
+        const custom = render ? render(call, { message, approve, reject, addResult, card }) : undefined;
         return (
           <div key={call.id} className="parlance-tool-call-slot" data-tool={call.name}>
             {custom === undefined ? card : custom}

@@ -44,4 +44,9 @@ export interface MessageActionHandlers {
   onApproveToolCall?: (toolCallId: string) => void;
   /** Decline a tool call that waits for approval (`useChat().rejectToolCall`); `reason` is optional. */
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
+  /**
+   * Answer a tool call that waits for the app's result (`useChat().addToolResult`): offered to
+   * `renderToolCall` as `addResult`, for tools the user answers in the page (a picker, a form).
+   */
+  onAddToolResult?: (toolCallId: string, output: unknown) => void;
 }

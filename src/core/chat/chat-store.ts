@@ -2,11 +2,12 @@ import { branchAt, replyBranchAt, selectVersion } from './branches';
 import { ChatConfigError } from './config-error';
 import { messageText } from './content';
 import { messageActions } from './ending';
-import { TurnRunner, type TurnHost } from './lifecycle';
+import { TurnRunner, type Turn, type TurnHost } from './lifecycle';
 import { createMessage, defaultId, isBlank, isComplete, toError } from './messages';
 import { ChatPersistence, type PersistenceHost } from './persistence';
 import { buildChatRequest, type ChatRequestDraft } from './request';
 import { FlushScheduler } from './stream-buffer';
+import { ToolRound, allSettled, toolRoundsSinceUser } from './tool-round';
 import { transition } from './transitions';
 import type {
   ChatMessage,
@@ -18,6 +19,9 @@ import type {
 } from './types';
 
 export { ChatConfigError };
+
+/** Tool rounds after one user message when `maxToolRounds` is not given. */
+const DEFAULT_MAX_TOOL_ROUNDS = 5;
 
 /**
  * A conversation with an OpenAI-compatible chat model, independent of any UI framework:
@@ -55,6 +59,8 @@ export class ChatStore {
   /** Folds buffered text into the snapshot once per frame while a reply streams. */
   readonly #flush = new FlushScheduler(() => this.#flushStream());
   readonly #persistence: ChatPersistence;
+  /** The tool calls between a reply and the next request. */
+  readonly #tools: ToolRound;
 
   constructor(options: ChatOptions = {}) {
     this.#options = options;
@@ -96,6 +102,7 @@ export class ChatStore {
     };
     this.#turns = new TurnRunner(host);
     this.#persistence = new ChatPersistence(host);
+    this.#tools = new ToolRound(host);
   }
 
   /** The conversation id. */
@@ -156,9 +163,11 @@ export class ChatStore {
   send = async (content: ChatMessageContent): Promise<ChatTurnResult> => {
     if (isBlank(content)) return { type: 'not-sent', reason: 'empty' };
     await this.#persistence.restoring;
-    if (this.#turns.active) return { type: 'not-sent', reason: 'busy' };
+    if (this.#busy) return { type: 'not-sent', reason: 'busy' };
+    const last = this.#state.messages.at(-1);
+    if (last) this.#tools.declineWaiting(last, 'The user sent a new message instead.');
     const user = this.#message({ role: 'user', content, status: 'done' });
-    return this.#turns.run({
+    return this.#turn({
       kind: 'send',
       messages: [...this.#state.messages, user],
       placeholder: this.#reply(),
@@ -168,6 +177,35 @@ export class ChatStore {
   /** Stops the reply in progress. Its text so far is kept as `stopped` and sent as context next time. */
   stop = (): void => {
     this.#turns.stop();
+    this.#tools.stop();
+  };
+
+  /**
+   * Approves tool call `toolCallId` (waiting as `awaiting-approval`): it runs when its tool has
+   * `execute`, else it waits for `addToolResult`. Resolves when what it started has ended (the
+   * call, and the next reply once every call is answered).
+   */
+  approveToolCall = async (toolCallId: string): Promise<void> => {
+    const message = this.#tools.approve(toolCallId);
+    if (message) await this.#answered(message.id);
+  };
+
+  /**
+   * Declines tool call `toolCallId` (waiting for approval or for a result): `execute` never runs,
+   * and the model is told the user declined, with `reason` when given.
+   */
+  rejectToolCall = async (toolCallId: string, reason?: string): Promise<void> => {
+    const message = this.#tools.reject(toolCallId, reason);
+    if (message) await this.#answered(message.id);
+  };
+
+  /**
+   * Answers tool call `toolCallId` (waiting as `awaiting-result`) with `output`, sent to the model
+   * as the tool message (`JSON.stringify` unless it is a string).
+   */
+  addToolResult = async (toolCallId: string, output: unknown): Promise<void> => {
+    const message = this.#tools.addResult(toolCallId, output);
+    if (message) await this.#answered(message.id);
   };
 
   /**
@@ -176,7 +214,7 @@ export class ChatStore {
    */
   regenerate = async (messageId?: string): Promise<ChatTurnResult> => {
     await this.#persistence.restoring;
-    if (this.#turns.active) return { type: 'not-sent', reason: 'busy' };
+    if (this.#busy) return { type: 'not-sent', reason: 'busy' };
     const { messages } = this.#state;
     let at = messageId
       ? messages.findIndex((m) => m.id === messageId)
@@ -194,12 +232,12 @@ export class ChatStore {
    */
   continue = async (): Promise<ChatTurnResult> => {
     await this.#persistence.restoring;
-    if (this.#turns.active) return { type: 'not-sent', reason: 'busy' };
+    if (this.#busy) return { type: 'not-sent', reason: 'busy' };
     const target = this.#state.messages.at(-1);
     if (!target || target.role !== 'assistant' || messageText(target.content) === '') {
       return { type: 'not-sent', reason: 'nothing-to-do' };
     }
-    return this.#turns.run({ kind: 'continue', messages: this.#state.messages, target });
+    return this.#turn({ kind: 'continue', messages: this.#state.messages, target });
   };
 
   /**
@@ -210,7 +248,7 @@ export class ChatStore {
   edit = async (messageId: string, content: ChatMessageContent): Promise<ChatTurnResult> => {
     if (isBlank(content)) return { type: 'not-sent', reason: 'empty' };
     await this.#persistence.restoring;
-    if (this.#turns.active) return { type: 'not-sent', reason: 'busy' };
+    if (this.#busy) return { type: 'not-sent', reason: 'busy' };
     const { messages } = this.#state;
     const at = messages.findIndex((m) => m.id === messageId);
     if (at < 0) return { type: 'not-sent', reason: 'nothing-to-do' };
@@ -221,7 +259,7 @@ export class ChatStore {
       return { type: 'not-sent', reason: 'nothing-to-do' };
     }
     const user = branchAt(messages, at, this.#message({ role: 'user', content, status: 'done' }));
-    return this.#turns.run({
+    return this.#turn({
       kind: 'edit',
       messages: [...messages.slice(0, at), user],
       placeholder: this.#reply(),
@@ -233,7 +271,7 @@ export class ChatStore {
    * message `messageId` on. Returns false when there is no such version or a reply is in progress.
    */
   selectAlternative = (messageId: string, index: number): boolean => {
-    if (this.#turns.active) return false;
+    if (this.#busy) return false;
     const next = selectVersion(this.#state.messages, messageId, index);
     if (!next) return false;
     this.#commit(transition.messagesChanged(this.#state, next));
@@ -276,7 +314,7 @@ export class ChatStore {
    */
   retry = async (): Promise<ChatTurnResult> => {
     await this.#persistence.restoring;
-    if (this.#turns.active) return { type: 'not-sent', reason: 'busy' };
+    if (this.#busy) return { type: 'not-sent', reason: 'busy' };
     const { messages } = this.#state;
     const last = messages.at(-1);
     if (!last) return { type: 'not-sent', reason: 'nothing-to-do' };
@@ -288,11 +326,61 @@ export class ChatStore {
     return this.#runFrom('retry', messages.length - 1);
   };
 
+  /** A reply or a tool round is in progress. */
+  get #busy(): boolean {
+    return this.#turns.active !== null || this.#tools.running;
+  }
+
+  /**
+   * Runs a turn, then its tool rounds: the calls that run by themselves are run, and once every
+   * call of the reply is answered the next reply is asked for, up to `maxToolRounds`. Resolves
+   * with the last reply (which may be waiting for approval or for a result).
+   */
+  async #turn(turn: Turn): Promise<ChatTurnResult> {
+    return this.#rounds(await this.#turns.run(turn));
+  }
+
+  /** The tool rounds that follow `result`, while its reply has calls and the round can go on. */
+  async #rounds(result: ChatTurnResult): Promise<ChatTurnResult> {
+    for (;;) {
+      if (result.type !== 'finished' || !result.message.toolCalls?.length) return result;
+      const next = await this.#nextRound(result.message.id);
+      if (!next) return { ...result, message: this.#latest(result.message) };
+      result = next;
+    }
+  }
+
+  /** A call of message `messageId` was answered: the round goes on if it can. */
+  async #answered(messageId: string): Promise<void> {
+    if (this.#turns.active) return;
+    const next = await this.#nextRound(messageId);
+    if (next) await this.#rounds(next);
+  }
+
+  /**
+   * Runs the running calls of reply `messageId`, then, when every call is answered and it is still
+   * the last message, asks for the next reply. `null` when the round stops here.
+   */
+  async #nextRound(messageId: string): Promise<ChatTurnResult | null> {
+    if (!(await this.#tools.execute(messageId))) return null; // stopped
+    const { messages } = this.#state;
+    const last = messages.at(-1);
+    if (last?.id !== messageId || !allSettled(last) || this.#busy) return null;
+    if (toolRoundsSinceUser(messages) >= (this.#options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS))
+      return null;
+    return this.#turns.run({ kind: 'tools', messages, placeholder: this.#reply() });
+  }
+
+  /** `message` as the conversation has it now. */
+  #latest(message: ChatMessage): ChatMessage {
+    return this.#state.messages.find((m) => m.id === message.id) ?? message;
+  }
+
   /** Asks for a new reply at position `at`, keeping what was there as an alternative. */
   #runFrom(kind: 'regenerate' | 'retry', at: number): Promise<ChatTurnResult> {
     const { messages } = this.#state;
     const placeholder = replyBranchAt(messages, at, this.#reply());
-    return this.#turns.run({ kind, messages: messages.slice(0, at), placeholder });
+    return this.#turn({ kind, messages: messages.slice(0, at), placeholder });
   }
 
   /**

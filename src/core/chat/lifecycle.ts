@@ -11,6 +11,7 @@ import { endingOf } from './ending';
 import { addUsage, describeError, replaceAt, toError } from './messages';
 import { buildTurnRequest } from './request';
 import { StreamBuffer } from './stream-buffer';
+import { settleStart, streamingCall } from './tools';
 import { transition } from './transitions';
 import type {
   ChatFinishEvent,
@@ -24,7 +25,12 @@ import type {
 
 /** A request to make: the history it is asked with, and the reply it fills. */
 export type Turn =
-  | { kind: 'send' | 'regenerate' | 'edit' | 'retry'; messages: ChatMessage[]; placeholder: ChatMessage }
+  | {
+      /** `tools`: the next reply after every tool call of the last one was answered. */
+      kind: 'send' | 'regenerate' | 'edit' | 'retry' | 'tools';
+      messages: ChatMessage[];
+      placeholder: ChatMessage;
+    }
   | { kind: 'continue'; messages: ChatMessage[]; target: ChatMessage };
 
 /** What the request lifecycle needs of its store. */
@@ -171,6 +177,23 @@ export class TurnRunner {
     }
   }
 
+  /**
+   * The reply's tool calls as it ended: from a whole reply, each where it starts (see
+   * {@link settleStart}); from a cut one, each an error that is never run.
+   */
+  #calls(stream: StreamBuffer, whole: boolean): Pick<ChatMessage, 'toolCalls'> {
+    const calls = stream.toolCalls;
+    if (calls.length === 0) return {};
+    if (whole) return { toolCalls: settleStart(calls, this.host.options.tools) };
+    return {
+      toolCalls: calls.map((call) => ({
+        ...streamingCall(call),
+        status: 'error',
+        error: 'The reply ended before this call was complete',
+      })),
+    };
+  }
+
   #finish(turn: Turn, stream: StreamBuffer, reason: ChatFinishReason, failure: Error | null): ChatTurnResult {
     const host = this.host;
     this.#active = null;
@@ -179,6 +202,7 @@ export class TurnRunner {
     const current = messages[at] ?? (turn.kind === 'continue' ? turn.target : turn.placeholder);
     const previous = turn.kind === 'continue' ? turn.target : null;
 
+    stream.end();
     let message: ChatMessage;
     if (previous && !stream.received) {
       // A `continue` that got nothing back leaves the reply as it was (with the error, if any).
@@ -186,6 +210,8 @@ export class TurnRunner {
     } else {
       message = {
         ...current,
+        ...stream.parts,
+        ...this.#calls(stream, failure === null && reason !== 'cancelled'),
         content: stream.content,
         ...endingOf(reason),
         finishReason: stream.finishReason,

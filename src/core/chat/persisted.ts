@@ -60,6 +60,13 @@ function reviveMessage(message: ChatMessage): ChatMessage {
   if (message.status === 'streaming' || message.status === 'pending') {
     Object.assign(revived, endingOf('interrupted'));
   }
+  // A call whose `execute` was running when the page closed never settled; it is not run again
+  // (it may have had effects), the model is told it failed. Calls waiting for the user still wait.
+  if (message.toolCalls?.some((c) => c.status === 'running')) {
+    revived.toolCalls = message.toolCalls.map((c) =>
+      c.status === 'running' ? { ...c, status: 'error', error: 'The page closed while the tool ran' } : c,
+    );
+  }
   if (message.alternatives)
     revived.alternatives = message.alternatives.map((tail) => tail.map(reviveMessage));
   return revived;

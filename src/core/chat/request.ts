@@ -13,15 +13,25 @@ import type {
   ChatTransportRequest,
 } from './types';
 import { messageText } from './content';
+import { toWireTools, toolCallMessages } from './tools';
 
 /** The chat options that shape a request body. */
 export type ChatRequestOptions = Pick<
   ChatOptions,
-  'model' | 'system' | 'instructions' | 'temperature' | 'maxTokens' | 'body' | 'continuePrompt' | 'context'
+  | 'model'
+  | 'system'
+  | 'instructions'
+  | 'temperature'
+  | 'maxTokens'
+  | 'body'
+  | 'continuePrompt'
+  | 'context'
+  | 'tools'
 >;
 
 /** A message of the history a request is built from: only its role and content matter. */
-export type ChatRequestMessage = Pick<ChatMessage, 'role' | 'content'> & { id?: string };
+export type ChatRequestMessage = Pick<ChatMessage, 'role' | 'content'> &
+  Partial<Pick<ChatMessage, 'toolCalls'>> & { id?: string };
 
 /** What the next request will carry, before any trimming. */
 export interface ChatRequestDraft {
@@ -71,10 +81,22 @@ export function buildChatRequest(
   const isContinue = typeof draft === 'object' && 'continue' in draft;
   const messages: ChatRequestMessage[] = [...history];
   if (typeof draft === 'string' || Array.isArray(draft)) messages.push({ role: 'user', content: draft });
-  // Replies with no text add nothing (and some servers reject an empty assistant turn).
-  const sendable = messages.filter((m) => m.role !== 'assistant' || messageText(m.content) !== '');
-  const wire: ChatCompletionMessageParam[] = sendable.map(toWire);
-  const sources: (ChatRequestMessage | null)[] = sendable.slice();
+  // Replies with no text add nothing (and some servers reject an empty assistant turn), unless
+  // they called tools: those go with their calls and one `tool` message per answer.
+  const wire: ChatCompletionMessageParam[] = [];
+  const sources: (ChatRequestMessage | null)[] = [];
+  for (const message of messages) {
+    if (message.role === 'assistant' && message.toolCalls?.length) {
+      const text = messageText(message.content);
+      for (const part of toolCallMessages(message, text)) {
+        wire.push(part);
+        sources.push(message);
+      }
+    } else if (message.role !== 'assistant' || messageText(message.content) !== '') {
+      wire.push(toWire(message));
+      sources.push(message);
+    }
+  }
   if (isContinue) {
     wire.push({ role: 'user', content: options.continuePrompt ?? DEFAULT_CONTINUE_PROMPT });
     sources.push(null);
@@ -90,6 +112,7 @@ export function buildChatRequest(
     sources.unshift(null);
   }
   const body: ChatTransportRequest = { ...options.body, model, messages: wire };
+  if (options.tools && Object.keys(options.tools).length > 0) body.tools = toWireTools(options.tools);
   if (options.temperature !== undefined) body.temperature = options.temperature;
   if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
   return { body, sources };

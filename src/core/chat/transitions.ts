@@ -1,5 +1,6 @@
 import type { CompletionUsage } from '../wire/chat';
 import { ZERO_USAGE, replaceAt } from './messages';
+import type { ReplyParts } from './stream-buffer';
 import type { ChatDroppedContext, ChatMessage, ChatRetryWait, ChatSnapshot } from './types';
 
 /**
@@ -7,6 +8,8 @@ import type { ChatDroppedContext, ChatMessage, ChatRetryWait, ChatSnapshot } fro
  * next one (a new object, or the same one when nothing changes). The store applies them and
  * notifies; nothing else writes the snapshot.
  */
+const PART_KEYS = ['reasoning', 'reasoningMs', 'refusal', 'annotations', 'toolCalls'] as const;
+
 export const transition = {
   /** A store's first state: the initial messages, restoring from storage if there is one. */
   created(id: string, messages: ChatMessage[], hasStorage: boolean): ChatSnapshot {
@@ -83,16 +86,31 @@ export const transition = {
   },
 
   /**
-   * The reply `messageId` shows `content` so far (one new message object, one new array; the
-   * same snapshot when it already does, or when the reply is gone).
+   * The reply `messageId` shows `content` and the `parts` received so far (one new message object, one new
+   * array; the same snapshot when it already does, or when the reply is gone).
    */
-  streamed(state: ChatSnapshot, messageId: string, content: string): ChatSnapshot {
+  streamed(state: ChatSnapshot, messageId: string, content: string, parts: ReplyParts = {}): ChatSnapshot {
     const { messages } = state;
     const last = messages.length - 1;
     const at = messages[last]?.id === messageId ? last : messages.findLastIndex((m) => m.id === messageId);
     const current = messages[at];
-    if (!current || (current.status === 'streaming' && current.content === content)) return state;
-    return { ...state, messages: replaceAt(messages, at, { ...current, content, status: 'streaming' }) };
+    if (!current) return state;
+    const changed = PART_KEYS.filter((key) => parts[key] !== undefined && parts[key] !== current[key]);
+    if (current.status === 'streaming' && current.content === content && changed.length === 0) return state;
+    const message: ChatMessage = { ...current, content, status: 'streaming' };
+    // Only parts this request received: a continued reply keeps the reasoning it had.
+    for (const key of changed) (message as unknown as Record<string, unknown>)[key] = parts[key];
+    return { ...state, messages: replaceAt(messages, at, message) };
+  },
+
+  /** Tool calls run (`execute`): the chat is busy until they settle, and `stop()` ends them. */
+  toolsRunning(state: ChatSnapshot): ChatSnapshot {
+    return { ...state, status: 'submitted', error: null, retryWait: null };
+  },
+
+  /** The running tool calls have settled. */
+  toolsSettled(state: ChatSnapshot): ChatSnapshot {
+    return state.status === 'submitted' ? { ...state, status: 'idle', error: null } : state;
   },
 
   /** The turn ended: its reply written in `messages`, its usage added, and the failure if any. */

@@ -10,6 +10,7 @@ import type {
 import type { ModelPrices } from '../tokens/cost';
 import type { ContextPolicy } from '../tokens/plan';
 import type { ChatStorage } from './storage';
+import type { ChatTools } from './tools';
 
 export type { ChatStorage };
 
@@ -337,6 +338,18 @@ export interface ChatOptions {
    * are refused with a `ChatConfigError` rather than sent unpriced.
    */
   budget?: ChatBudget;
+  /**
+   * Functions the model may call, by name (see {@link ChatTool}): sent as the request's `tools`.
+   * Calls run by themselves through `execute` (after `approveToolCall` when `needsApproval`), or
+   * wait for `addToolResult`; once every call of a reply is answered the next request is sent.
+   */
+  tools?: ChatTools;
+  /**
+   * The most tool rounds (replies that call tools, each answered and followed by a request)
+   * after one user message. Default 5. The reply that reaches it keeps its answered calls and no
+   * further request is sent.
+   */
+  maxToolRounds?: number;
   /** Called when a reply ends, whatever the ending. */
   onFinish?: (event: ChatFinishEvent) => void;
   /** Called on request failures and storage problems (never thrown into render). */

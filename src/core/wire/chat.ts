@@ -125,6 +125,15 @@ export interface ChatCompletionDelta {
   content?: string | null;
   refusal?: string | null;
   tool_calls?: ChatCompletionToolCallDelta[];
+  /** What the model thinks before answering (DeepSeek, vLLM, llama.cpp). Never sent back. */
+  reasoning_content?: string | null;
+  /** The same, under the name Ollama and OpenRouter use. */
+  reasoning?: string | null;
+  /** Sources a search-enabled model cites (`url_citation`). */
+  annotations?: Array<{
+    type: 'url_citation';
+    url_citation: { url: string; title: string; start_index: number; end_index: number };
+  }>;
 }
 
 /** One streamed event (OpenAI's `CreateChatCompletionStreamResponse`). */

@@ -270,7 +270,32 @@ describe('ChatWindow', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
     expect(onApproveToolCall).toHaveBeenCalledExactlyOnceWith('call_1');
-    // Decline has no handler here: no button.
-    expect(screen.queryByRole('button', { name: 'Decline' })).toBeNull();
+  });
+
+  it("without handlers, Approve and Decline act on the window's own chat", async () => {
+    const sent: number[] = [];
+    render(
+      <ParlanceProvider locale="en" baseUrl="https://api.example.test/v1">
+        <ChatWindow
+          showTokenMeter={false}
+          initialMessages={[
+            { id: 'u1', role: 'user', content: 'Weather?' },
+            reply({ finishReason: 'tool_calls', toolCalls: [call({ status: 'awaiting-approval' })] }),
+          ]}
+          transport={{
+            send: async function* () {
+              sent.push(1);
+              yield* [];
+            },
+          }}
+        />
+      </ParlanceProvider>,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Decline' }));
+    // Declined in the chat's state: the card says so and asks no more.
+    expect(await screen.findByText('Declined')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
+    // Every call answered: the chat asked the model to go on.
+    await vi.waitFor(() => expect(sent).toEqual([1]));
   });
 });

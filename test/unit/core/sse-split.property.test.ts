@@ -4,7 +4,12 @@ import { describe, expect, test } from 'vitest';
 import { parseSSEStream, type ChatCompletionChunk } from 'parlance/core';
 import { ChatCompletionAccumulator } from '../../../src/core/stream/accumulate';
 
-import { STREAM_FIXTURES, readStreamFixture, type StreamFixture } from '../../support/fixtures';
+import {
+  COMPATIBLE_STREAM_FIXTURES,
+  STREAM_FIXTURES,
+  readStreamFixture,
+  type StreamFixture,
+} from '../../support/fixtures';
 import { collect, splitAt, streamOf } from '../../support/streams';
 
 /** What a run produced: the chunks, the text, and the error's class name (if any). */
@@ -16,20 +21,23 @@ async function outcome(parts: Uint8Array[]) {
 }
 
 describe('splitting a recorded stream anywhere changes nothing', () => {
-  test.each(STREAM_FIXTURES)('%s at random byte positions', async (name: StreamFixture) => {
-    const raw = readStreamFixture(name);
-    const whole = await outcome([raw]);
-    expect(whole.values.length).toBeGreaterThan(0);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: raw.length - 1 }), { maxLength: 40 }),
-        async (offsets) => {
-          expect(await outcome(splitAt(raw, offsets))).toEqual(whole);
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  test.each([...STREAM_FIXTURES, ...COMPATIBLE_STREAM_FIXTURES])(
+    '%s at random byte positions',
+    async (name: StreamFixture) => {
+      const raw = readStreamFixture(name);
+      const whole = await outcome([raw]);
+      expect(whole.values.length).toBeGreaterThan(0);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 1, max: raw.length - 1 }), { maxLength: 40 }),
+          async (offsets) => {
+            expect(await outcome(splitAt(raw, offsets))).toEqual(whole);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   test('chinese-emoji at every single byte boundary, and byte by byte', async () => {
     const raw = readStreamFixture('chinese-emoji');
