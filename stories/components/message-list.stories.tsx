@@ -81,7 +81,9 @@ export const AllStates: Story = {
     }
     await expect(canvas.getByText(/withheld by a content filter/)).toBeVisible();
     await expect(canvas.getByText('The reply was cut short at the length limit.')).toBeVisible();
-    await userEvent.click(canvas.getByRole('button', { name: 'Continue' }));
+    // Stopped, interrupted and length-cut replies can all be continued.
+    await expect(canvas.getAllByRole('button', { name: 'Continue' })).toHaveLength(3);
+    await userEvent.click(canvas.getAllByRole('button', { name: 'Continue' })[0]!);
     await expect(args.onContinue).toHaveBeenCalled();
     await userEvent.click(canvas.getAllByRole('button', { name: 'Retry' })[0]!);
     await expect(args.onRetry).toHaveBeenCalled();
