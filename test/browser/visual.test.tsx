@@ -17,6 +17,8 @@ import type { ReactElement } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 
+import { MessageList } from 'parlance';
+
 import * as previewAnnotations from '../../.storybook/preview';
 import * as ChatWindowStories from '../../stories/components/chat-window.stories';
 import * as ComposerStories from '../../stories/components/composer.stories';
@@ -25,6 +27,7 @@ import * as MessageListStories from '../../stories/components/message-list.stori
 import * as TokenMeterStories from '../../stories/components/token-meter.stories';
 import '../../src/widget/index';
 import { createScriptedFetch } from '../../stories/support/chat-backend';
+import { message } from '../../stories/support/chat-fixtures';
 
 setProjectAnnotations(previewAnnotations);
 
@@ -65,6 +68,20 @@ function storiesFor(theme: Theme, locale: Locale) {
     composer: composeStories(ComposerStories, globals),
     messageList: composeStories(MessageListStories, globals),
     tokenMeter: composeStories(TokenMeterStories, globals),
+    // A reply in progress, as the list shows it while the stream runs: before its first words
+    // ("Thinking…" and three dots) and with its words so far (a dot after the last).
+    inProgress: composeStory(
+      {
+        render: (args) => (
+          <div style={{ display: 'grid', gridTemplateRows: '1fr 1fr', height: '100%', gap: 8 }}>
+            <MessageList {...args} messages={[question, message({ ...thinking })]} />
+            <MessageList {...args} messages={[question, message({ ...streaming })]} />
+          </div>
+        ),
+      },
+      MessageListStories.default,
+      globals,
+    ),
     // "Every state at once" without the story's own fixed locale.
     gallery: composeStory(
       { ...ImageGalleryStories.AllStatesChinese, parameters: {} },
@@ -73,6 +90,15 @@ function storiesFor(theme: Theme, locale: Locale) {
     ),
   };
 }
+
+const question = message({ role: 'user', content: 'How do I ship the release?' });
+const thinking = { role: 'assistant', content: '', status: 'pending', finishReason: null } as const;
+const streaming = {
+  role: 'assistant',
+  content: 'Tag the commit, then run the **release** workflow. It builds',
+  status: 'streaming',
+  finishReason: null,
+} as const;
 
 /**
  * Renders at a fixed width, waits for what arrives after the first paint, and compares the
@@ -121,6 +147,11 @@ describe.each(themes)('%s theme', (theme) => {
     it('MessageList with markdown', async () => {
       const { Transcript } = stories.messageList;
       await shoot(`message-list-${suffix}`, <Transcript />, { ready: highlighted });
+    });
+
+    it('MessageList with a reply in progress', async () => {
+      const InProgress = stories.inProgress;
+      await shoot(`message-list-in-progress-${suffix}`, <InProgress />);
     });
 
     it('Composer with a draft, its count and the attach button', async () => {
