@@ -569,6 +569,47 @@ describe('<parlance-chat> layouts and several instances', () => {
   });
 });
 
+describe('offline, honestly', () => {
+  test('a message sent offline waits, with no error, and goes out once when the connection is back', async () => {
+    const { page, errors } = await open('plain.html');
+    await launcher(page).click();
+    await composer(page).waitFor();
+    const before = api.requests.length;
+
+    await context!.setOffline(true);
+    await expect(page.getByText(/you are offline/i).isVisible()).resolves.toBe(true);
+    await sendThroughUi(page, 'Sent from a tunnel');
+    const user = page.locator('[data-role="user"]').last();
+    await expect.poll(() => user.getAttribute('data-status')).toBe('pending');
+    await expect(user.getByText(/waiting for the connection/i).isVisible()).resolves.toBe(true);
+    // Nothing was sent, nothing failed, and the composer is free for more.
+    expect(api.requests.length).toBe(before);
+    expect(await page.locator('[data-role="assistant"]').count()).toBe(0);
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+
+    const reply = scriptReply('Out of the tunnel now.');
+    await context!.setOffline(false);
+    await page.getByText('Out of the tunnel now.').waitFor();
+    const request = await reply.request;
+    expect(request.json).toMatchObject({ messages: [{ role: 'user', content: 'Sent from a tunnel' }] });
+    await expect.poll(() => user.getAttribute('data-status')).toBe('done');
+    expect(api.requests.length).toBe(before + 1); // sent once
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  });
+
+  test('cancelling a waiting message puts its text back in the composer', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    await composer(page).waitFor();
+    await context!.setOffline(true);
+    await sendThroughUi(page, 'Maybe later');
+    await page.getByRole('button', { name: 'Cancel sending' }).click();
+    await expect.poll(() => page.locator('[data-role="user"]').count()).toBe(0);
+    await expect(composer(page).inputValue()).resolves.toBe('Maybe later');
+    await context!.setOffline(false);
+  });
+});
+
 test('the self-contained file imports on a server (no window, no customElements) without effect', async () => {
   expect(typeof (globalThis as { customElements?: unknown }).customElements).toBe('undefined');
   const mod = (await import(pathToFileURL(path.join(dist, 'widget/parlance-chat.js')).href)) as {

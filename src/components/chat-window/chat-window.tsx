@@ -4,9 +4,11 @@ import {
   useEffect,
   useMemo,
   useReducer,
+  useRef,
   useState,
   type CSSProperties,
   type ReactNode,
+  type RefObject,
 } from 'react';
 
 import {
@@ -14,6 +16,7 @@ import {
   buildChatRequest,
   type ChatBudget,
   DEFAULT_CHAT_MODEL,
+  messageText,
   type ChatMessage,
   type ChatMessageContent,
   type ChatRequestOptions,
@@ -195,6 +198,13 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const [onDraftChange] = useState(() => (value: string) => latest.current.onDraftChange?.(value));
   const { send, stop } = chat;
   const onSend = useCallback((content: ChatMessageContent) => send(content), [send]);
+  // Cancelling a message that waits for the connection puts its text back in the composer.
+  const restoreDraftRef = useRef<((text: string) => void) | null>(null);
+  const onCancelSend = (id: string) => {
+    const message = chat.messages.find((m) => m.id === id);
+    chat.remove(id);
+    if (message) restoreDraftRef.current?.(messageText(message.content));
+  };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
   const pricesKey = givenPrices ? JSON.stringify(givenPrices) : '';
@@ -303,6 +313,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         onContinue={() => void chat.continue()}
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
+        onCancelSend={onCancelSend}
       />
       <ChatFooter
         conversation={conversation}
@@ -316,6 +327,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         defaultDraft={props.defaultDraft}
         onDraftChange={onDraftChange}
         onSend={onSend}
+        restoreDraftRef={restoreDraftRef}
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
@@ -345,6 +357,8 @@ interface ChatFooterProps {
   defaultDraft: string | undefined;
   onDraftChange: (value: string) => void;
   onSend: (content: ChatMessageContent) => Promise<ChatTurnResult>;
+  /** Set by the footer: puts text back in the composer, before what is typed there. */
+  restoreDraftRef: RefObject<((text: string) => void) | null>;
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
@@ -368,6 +382,10 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     },
     [controlled, onDraftChange],
   );
+  const { restoreDraftRef } = props;
+  useEffect(() => {
+    restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
+  });
 
   // The draft as the composer will send it: trimmed text, then the attached images inline.
   const images = useAttachedImages();

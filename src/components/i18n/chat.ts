@@ -129,6 +129,10 @@ export interface ChatStrings {
   newConversation: string;
   model: string;
   offline: string;
+  /** Under a message sent offline, waiting for the connection. */
+  queued: string;
+  /** Cancels a message waiting to be sent. */
+  cancelSend: string;
   dismiss: string;
   /** Shown while a retry waits; `{seconds}`. */
   retrying: string;
@@ -219,7 +223,10 @@ const en: ChatStrings = {
   title: 'Chat',
   newConversation: 'New conversation',
   model: 'Model',
-  offline: 'You are offline. Messages will send when the connection is back.',
+  offline:
+    'You are offline. Messages you send now wait here and go out by themselves when the connection is back.',
+  queued: 'Waiting for the connection: it will be sent when you are back online.',
+  cancelSend: 'Cancel sending',
   dismiss: 'Dismiss',
   retrying: 'Retrying in {seconds} s…',
   droppedNotice: '{count} earlier messages were left out to fit the context window.',
@@ -307,7 +314,9 @@ const zhCN: ChatStrings = {
   title: '聊天',
   newConversation: '新对话',
   model: '模型',
-  offline: '你已离线。连接恢复后消息会发送。',
+  offline: '你已离线。现在发送的消息会在此等待，连接恢复后自动发出。',
+  queued: '等待网络连接：恢复在线后将自动发送。',
+  cancelSend: '取消发送',
   dismiss: '关闭',
   retrying: '{seconds} 秒后重试…',
   droppedNotice: '为放入上下文窗口，省略了之前的 {count} 条消息。',

@@ -63,7 +63,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const labelId = useId();
   const text = messageText(message.content, '\n\n');
-  const inProgress = message.status === 'pending' || message.status === 'streaming';
+  // A user message `pending` is not in progress: it waits in the outbox (sent offline).
+  const queued = message.role === 'user' && message.status === 'pending';
+  const inProgress = !queued && (message.status === 'pending' || message.status === 'streaming');
   const label = roleLabel(message.role, strings);
   const formatter = useNumberFormat();
   const allowed = messageActions(message);
@@ -134,7 +136,16 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           onCopied={() => handlers.onCopy?.(message.id)}
         />
       )}
-      {message.role === 'user' && available.onEdit && !busy && (
+      {queued && available.onCancelSend && (
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          onClick={() => handlers.onCancelSend?.(message.id)}
+        >
+          {strings.cancelSend}
+        </button>
+      )}
+      {message.role === 'user' && available.onEdit && !busy && !queued && (
         <button
           type="button"
           className="parlance-button parlance-button-ghost"
@@ -232,7 +243,8 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
 function Notice({ message, strings }: { message: MessageListMessage; strings: ChatStrings }) {
   let kind: string | null = null;
   let text = '';
-  if (message.status === 'stopped') [kind, text] = ['stopped', strings.stopped];
+  if (message.role === 'user' && message.status === 'pending') [kind, text] = ['queued', strings.queued];
+  else if (message.status === 'stopped') [kind, text] = ['stopped', strings.stopped];
   else if (message.status === 'interrupted') [kind, text] = ['interrupted', strings.interrupted];
   else if (message.status === 'error') [kind, text] = ['error', message.error?.message || strings.error];
   else if (message.status === 'done' && message.finishReason === 'content_filter')

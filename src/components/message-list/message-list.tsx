@@ -54,6 +54,7 @@ const ACTION_NAMES = [
   'onApproveToolCall',
   'onRejectToolCall',
   'onAddToolResult',
+  'onCancelSend',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -107,6 +108,7 @@ export function MessageList(props: MessageListProps) {
       onApproveToolCall: (id) => latest.current.onApproveToolCall?.(id),
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
       onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
+      onCancelSend: (id) => latest.current.onCancelSend?.(id),
     }),
     [latest],
   );

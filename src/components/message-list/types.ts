@@ -49,4 +49,9 @@ export interface MessageActionHandlers {
    * `renderToolCall` as `addResult`, for tools the user answers in the page (a picker, a form).
    */
   onAddToolResult?: (toolCallId: string, output: unknown) => void;
+  /**
+   * Cancel a message waiting to be sent (sent offline: a `pending` user message). `ChatWindow`
+   * removes it and puts its text back in the composer.
+   */
+  onCancelSend?: (messageId: string) => void;
 }

@@ -2,8 +2,8 @@ import { branchAt, replyBranchAt, selectVersion } from './branches';
 import { ChatConfigError } from './config-error';
 import { messageText } from './content';
 import { messageActions } from './ending';
-import { TurnRunner, type Turn, type TurnHost } from './lifecycle';
-import { createMessage, defaultId, isBlank, isComplete, toError } from './messages';
+import { QUEUED, TurnRunner, type Turn, type TurnHost } from './lifecycle';
+import { createMessage, defaultId, isBlank, isComplete, isOffline, toError } from './messages';
 import { ChatPersistence, type PersistenceHost } from './persistence';
 import { buildChatRequest, type ChatRequestDraft } from './request';
 import { FlushScheduler } from './stream-buffer';
@@ -61,6 +61,8 @@ export class ChatStore {
   readonly #persistence: ChatPersistence;
   /** The tool calls between a reply and the next request. */
   readonly #tools: ToolRound;
+  /** The `send` calls whose messages wait in the outbox, by message id. */
+  readonly #outbox = new Map<string, Array<(result: ChatTurnResult) => void>>();
 
   constructor(options: ChatOptions = {}) {
     this.#options = options;
@@ -137,13 +139,18 @@ export class ChatStore {
     const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
     const doc = (globalThis as { document?: Document }).document;
     const onPageHide = () => this.flush();
+    const onOnline = () => void this.#sendOutbox();
+    // Messages left in the outbox by an earlier page go out once restored, if the network is there.
+    void Promise.resolve(this.#persistence.restoring).then(onOnline);
     const onVisibility = () => {
       if (doc?.visibilityState === 'hidden') this.flush();
     };
     target.addEventListener?.('pagehide', onPageHide);
+    target.addEventListener?.('online', onOnline);
     doc?.addEventListener('visibilitychange', onVisibility);
     return () => {
       target.removeEventListener?.('pagehide', onPageHide);
+      target.removeEventListener?.('online', onOnline);
       doc?.removeEventListener('visibilitychange', onVisibility);
       this.flush();
     };
@@ -159,6 +166,12 @@ export class ChatStore {
   /**
    * Sends a user message and streams the reply. Resolves when the reply has ended, whatever the
    * ending; blank input is not sent, and neither is anything while a reply is in progress.
+   *
+   * Offline (the browser says so, or the request finds no network before any byte), the message
+   * waits in the outbox: it stays in the conversation as a `pending` user message, with no error,
+   * and is sent once, by itself, when the `online` event fires (or when a later page restores it
+   * online). `remove(id)` cancels it. The promise resolves when its reply has ended (or it was
+   * cancelled: `nothing-to-do`).
    */
   send = async (content: ChatMessageContent): Promise<ChatTurnResult> => {
     if (isBlank(content)) return { type: 'not-sent', reason: 'empty' };
@@ -167,6 +180,7 @@ export class ChatStore {
     const last = this.#state.messages.at(-1);
     if (last) this.#tools.declineWaiting(last, 'The user sent a new message instead.');
     const user = this.#message({ role: 'user', content, status: 'done' });
+    if (isOffline()) return this.#enqueue(user);
     return this.#turn({
       kind: 'send',
       messages: [...this.#state.messages, user],
@@ -282,6 +296,7 @@ export class ChatStore {
   /** Removes a message (stopping it first if it is the reply in progress). */
   remove = (messageId: string): void => {
     if (this.#turns.active?.messageId === messageId) this.stop();
+    this.#settleOutbox([messageId]);
     const messages = this.#state.messages.filter((m) => m.id !== messageId);
     if (messages.length === this.#state.messages.length) return;
     this.#commit(transition.messagesChanged(this.#state, messages));
@@ -291,6 +306,7 @@ export class ChatStore {
   /** Stops any reply and empties the conversation (and its stored copy), usage included. */
   clear = (): void => {
     this.stop();
+    this.#settleOutbox([...this.#outbox.keys()]);
     this.#commit(transition.cleared(this.#state));
     this.#persistence.saveNow();
   };
@@ -298,6 +314,7 @@ export class ChatStore {
   /** Replaces the conversation (stopping any reply first). Missing fields are filled in. */
   setMessages = (next: ChatMessageInput[] | ((messages: ChatMessage[]) => ChatMessageInput[])): void => {
     this.stop();
+    this.#settleOutbox([...this.#outbox.keys()]);
     const inputs = typeof next === 'function' ? next(this.#state.messages) : next;
     this.#commit(
       transition.messagesChanged(
@@ -337,7 +354,53 @@ export class ChatStore {
    * with the last reply (which may be waiting for approval or for a result).
    */
   async #turn(turn: Turn): Promise<ChatTurnResult> {
-    return this.#rounds(await this.#turns.run(turn));
+    const result = await this.#turns.run(turn);
+    if (result === QUEUED) return this.#waitInOutbox(turn.messages.at(-1)!.id);
+    return this.#rounds(result);
+  }
+
+  /** Puts `user` in the outbox: shown `pending`, saved, sent when the connection is back. */
+  #enqueue(user: ChatMessage): Promise<ChatTurnResult> {
+    const messages = [...this.#state.messages, { ...user, status: 'pending' as const }];
+    this.#commit(transition.queued(this.#state, messages));
+    this.#persistence.saveNow();
+    return this.#waitInOutbox(user.id);
+  }
+
+  #waitInOutbox(messageId: string): Promise<ChatTurnResult> {
+    return new Promise((resolve) => {
+      const waiting = this.#outbox.get(messageId) ?? [];
+      waiting.push(resolve);
+      this.#outbox.set(messageId, waiting);
+    });
+  }
+
+  /** The `send` calls waiting for `ids` resolve as not sent (cancelled, or the conversation replaced). */
+  #settleOutbox(ids: readonly string[]): void {
+    for (const id of ids) {
+      for (const resolve of this.#outbox.get(id) ?? [])
+        resolve({ type: 'not-sent', reason: 'nothing-to-do' });
+      this.#outbox.delete(id);
+    }
+  }
+
+  /**
+   * The connection is back: the messages waiting at the end of the conversation go out in one
+   * request (once; if the network is gone again they wait again).
+   */
+  async #sendOutbox(): Promise<void> {
+    if (this.#busy || isOffline()) return;
+    const { messages } = this.#state;
+    const last = messages.at(-1);
+    if (last?.role !== 'user' || last.status !== 'pending') return;
+    const ids = messages.filter((m) => m.role === 'user' && m.status === 'pending').map((m) => m.id);
+    const waiting = ids.flatMap((id) => this.#outbox.get(id) ?? []);
+    for (const id of ids) this.#outbox.delete(id);
+    const sent = messages.map((m) =>
+      m.role === 'user' && m.status === 'pending' ? { ...m, status: 'done' as const } : m,
+    );
+    const result = await this.#turn({ kind: 'send', messages: sent, placeholder: this.#reply() });
+    for (const resolve of waiting) resolve(result);
   }
 
   /** The tool rounds that follow `result`, while its reply has calls and the round can go on. */
@@ -368,7 +431,8 @@ export class ChatStore {
     if (last?.id !== messageId || !allSettled(last) || this.#busy) return null;
     if (toolRoundsSinceUser(messages) >= (this.#options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS))
       return null;
-    return this.#turns.run({ kind: 'tools', messages, placeholder: this.#reply() });
+    const result = await this.#turns.run({ kind: 'tools', messages, placeholder: this.#reply() });
+    return result === QUEUED ? null : result;
   }
 
   /** `message` as the conversation has it now. */

@@ -8,7 +8,7 @@ import { checkBudget } from './budget';
 import { ChatConfigError } from './config-error';
 import { messageText } from './content';
 import { endingOf } from './ending';
-import { addUsage, describeError, replaceAt, toError } from './messages';
+import { addUsage, describeError, isOffline, replaceAt, toError } from './messages';
 import { buildTurnRequest } from './request';
 import { StreamBuffer } from './stream-buffer';
 import { settleStart, streamingCall } from './tools';
@@ -32,6 +32,9 @@ export type Turn =
       placeholder: ChatMessage;
     }
   | { kind: 'continue'; messages: ChatMessage[]; target: ChatMessage };
+
+/** What `run` returns for a turn whose request found no network: its message waits in the outbox. */
+export const QUEUED = Symbol('queued');
 
 /** What the request lifecycle needs of its store. */
 export interface TurnHost {
@@ -73,7 +76,7 @@ export class TurnRunner {
     this.#active?.controller.abort(new AbortError('Stopped by the user'));
   }
 
-  async run(turn: Turn): Promise<ChatTurnResult> {
+  async run(turn: Turn): Promise<ChatTurnResult | typeof QUEUED> {
     const host = this.host;
     const check = checkBudget(host.options, host.state.usage, turn.messages, turn.kind === 'continue');
     const refusal = check instanceof Promise ? await check.catch(() => null) : check;
@@ -119,7 +122,8 @@ export class TurnRunner {
         {
           policy: resolveRetry(DEFAULT_RETRY, host.options.retry),
           signal,
-          isFinal: () => signal.aborted || stream.received,
+          // No network: retrying now is pointless, the message waits for the connection instead.
+          isFinal: () => signal.aborted || stream.received || isOffline(),
           // A stream that broke before its first chunk showed nothing: as safe to resend as a network error.
           judgeAs: (error) => (StreamInterruptedError.isInstance(error) ? new NetworkError() : error),
           onWait: ({ attempt, delayMs, error }) =>
@@ -145,7 +149,25 @@ export class TurnRunner {
         reason = interrupted ? 'interrupted' : mapErrorToEndState(error).reason;
       }
     }
+    if (failure && !stream.received && NetworkError.isInstance(failure) && isOffline() && canQueue(turn)) {
+      return this.#queue(turn);
+    }
     return this.#finish(turn, stream, reason, failure);
+  }
+
+  /** The request found no network: no reply, no error, the user's message waits in the outbox. */
+  #queue(turn: Turn & { placeholder: ChatMessage }): typeof QUEUED {
+    this.#active = null;
+    const history = turn.messages;
+    const user = history.at(-1)!;
+    this.host.commit(
+      transition.queued(
+        this.host.state,
+        replaceAt(history, history.length - 1, { ...user, status: 'pending' }),
+      ),
+    );
+    this.host.persistNow();
+    return QUEUED;
   }
 
   async #consume(source: ReturnType<ChatTransport['send']>, stream: StreamBuffer): Promise<void> {
@@ -240,4 +262,18 @@ export class TurnRunner {
     host.call(() => host.options.onFinish?.(event));
     return { type: 'finished', ...event };
   }
+}
+
+/**
+ * A turn that can wait in the outbox: one that answers a user message with a new reply (a send,
+ * an edit, a retry of an unanswered message). Continuing, a tool round, or a regeneration (whose
+ * reply keeps earlier versions) fails as usual.
+ */
+function canQueue(turn: Turn): turn is Turn & { placeholder: ChatMessage } {
+  return (
+    turn.kind !== 'continue' &&
+    turn.kind !== 'tools' &&
+    !turn.placeholder.alternatives &&
+    turn.messages.at(-1)?.role === 'user'
+  );
 }

@@ -5,6 +5,11 @@ import type { ChatMessage, ChatMessageContent, ChatMessageError, ChatMessageInpu
 /** The usage of a conversation before any request. */
 export const ZERO_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
+/** The browser says it has no network (`navigator.onLine` is false); never true outside one. */
+export function isOffline(): boolean {
+  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
+}
+
 /** A random id: `crypto.randomUUID()` where available. */
 export function defaultId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;

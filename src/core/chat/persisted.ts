@@ -57,7 +57,8 @@ function reviveMessage(message: ChatMessage): ChatMessage {
     usage: message.usage ?? null,
     error: message.error ?? null,
   };
-  if (message.status === 'streaming' || message.status === 'pending') {
+  // A user message still `pending` waits in the outbox (sent offline): it stays there.
+  if ((message.status === 'streaming' || message.status === 'pending') && message.role !== 'user') {
     Object.assign(revived, endingOf('interrupted'));
   }
   // A call whose `execute` was running when the page closed never settled; it is not run again

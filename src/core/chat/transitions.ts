@@ -60,6 +60,14 @@ export const transition = {
     return { ...state, status: 'error', error, retryWait: null };
   },
 
+  /**
+   * Messages wait in the outbox (sent while offline): `messages` has them as `pending` user
+   * messages, and the chat is idle, with no error, until the connection is back.
+   */
+  queued(state: ChatSnapshot, messages: ChatMessage[]): ChatSnapshot {
+    return { ...state, messages, status: 'idle', error: null, retryWait: null };
+  },
+
   /** A turn began: `messages` holds the history and the reply waiting for its first byte. */
   turnStarted(state: ChatSnapshot, messages: ChatMessage[]): ChatSnapshot {
     return { ...state, messages, status: 'submitted', error: null, retryWait: null, dropped: null };

@@ -137,6 +137,20 @@ export function viteAppSuite(name: string, options: { quickStart?: boolean } = {
     timings.chat = Math.round(performance.now() - started);
   });
 
+  test('runs a tool round in Chromium: the call runs in the page and the model answers', async () => {
+    const { page, errors } = await builtPage();
+    const assistants = page.locator('[data-role="assistant"]');
+    const before = await assistants.count();
+    await page.locator('textarea').first().fill('What is the weather in Lyon?');
+    await page.getByRole('button', { name: 'Send', exact: true }).first().click();
+    const card = page.locator('[data-tool="get_weather"]').last();
+    await card.waitFor({ timeout: 60_000 });
+    await expect.poll(() => card.innerText(), { timeout: 60_000 }).toContain('consumer app');
+    await expect.poll(() => assistants.count(), { timeout: 60_000 }).toBe(before + 2);
+    await expect.poll(() => assistants.last().getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(errors).toEqual([]);
+  });
+
   test('counts tokens in a worker served as JavaScript', async () => {
     const { page, errors } = await builtPage();
     await expectTokenizerWorker(page, errors);
