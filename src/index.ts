@@ -105,3 +105,20 @@ export { chatCatalogs, type ChatStrings } from './components/i18n/chat';
 // tokenizer endpoints
 export type { TokenCountSource, TokenizerMode } from './hooks/use-token-count';
 export type { TokenizerEndpoint, TokenizerEndpointKind } from './core/tokens/remote';
+// conversations
+export {
+  useConversations,
+  type UseConversationsOptions,
+  type UseConversationsResult,
+} from './hooks/use-conversations';
+export {
+  ConversationList,
+  type ConversationListProps,
+} from './components/conversation-list/conversation-list';
+export type { ConversationStrings } from './components/i18n/conversations';
+export type {
+  ChatMessageFeedback,
+  ConversationIndexStatus,
+  ConversationSummary,
+  RemovedConversation,
+} from './core';

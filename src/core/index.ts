@@ -171,6 +171,19 @@ export type {
 } from './chat/types';
 export { DEFAULT_CHAT_MODEL } from './chat/types';
 export type { ChatTool, ChatToolExecuteOptions, ChatTools } from './chat/tools';
+// conversations
+export {
+  CONVERSATION_INDEX_KEY,
+  ConversationIndex,
+  conversationIndex,
+  conversationTitle,
+  draftStorageKey,
+  type ConversationIndexSnapshot,
+  type ConversationIndexStatus,
+  type ConversationSummary,
+  type RemovedConversation,
+} from './chat/conversations';
+export type { ChatMessageFeedback } from './chat/types';
 // images
 // one class per failure kind, not one per check: `.code` on ImageValidationError says which
 // check failed (the subclasses behind it stay internal)

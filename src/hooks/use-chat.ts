@@ -81,6 +81,8 @@ export type UseChatResult = ChatSnapshot & {
   approveToolCall: ChatStore['approveToolCall'];
   rejectToolCall: ChatStore['rejectToolCall'];
   addToolResult: ChatStore['addToolResult'];
+  /** Keeps the user's rating (`'up'`, `'down'`, or `null` to take it back) on a reply. */
+  setFeedback: ChatStore['setFeedback'];
   /** The underlying store, for advanced uses (a shared transcript, non-React consumers). */
   store: ChatStore;
 };
@@ -223,6 +225,7 @@ export function useChat<T = UseChatResult>(
       approveToolCall: store.approveToolCall,
       rejectToolCall: store.rejectToolCall,
       addToolResult: store.addToolResult,
+      setFeedback: store.setFeedback,
       store,
     }),
     [snapshot, store],

@@ -1,6 +1,6 @@
 // Loaded on demand (see element.ts): React, the provider, useChat and the styled ChatWindow,
 // configured from the element and mounted into the shell's panel.
-import { Component, type ReactNode, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { Component, type ReactNode, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { ConfigurationError, type ChatMessageInput, type ChatTransport } from '../core';
@@ -106,9 +106,16 @@ function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: W
     () => snapshot.messages?.map((m): ChatMessageInput => ({ role: m.role, content: m.content })),
     [snapshot.messages],
   );
+  // The storage key is the first conversation's id (every page of the site with the same key shares
+  // it) and the prefix of the others the user starts from the conversation list.
+  const [conversationId, setConversationId] = useState(snapshot.storageKey);
+  const [storageKey, setStorageKey] = useState(snapshot.storageKey);
+  if (storageKey !== snapshot.storageKey) {
+    setStorageKey(snapshot.storageKey);
+    setConversationId(snapshot.storageKey);
+  }
   const chat = useChat({
-    // The storage key is the conversation id: every page of the site with the same key shares it.
-    id: snapshot.storageKey,
+    id: conversationId,
     system: snapshot.system,
     initialMessages,
     ...(unconfigured ? { transport: refusingTransport(unconfigured) } : {}),
@@ -165,6 +172,11 @@ function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: W
       allowedImageOrigins={snapshot.allowedImageOrigins}
       strings={snapshot.placeholder ? { composerPlaceholder: snapshot.placeholder } : undefined}
       disabled={unconfigured ? unconfigured.message : undefined}
+      conversations={{ idPrefix: snapshot.storageKey }}
+      onConversationChange={setConversationId}
+      onFeedback={(messageId, value, comment) =>
+        handlers.current.emit('parlance-feedback', { messageId, value, ...(comment ? { comment } : {}) })
+      }
     />
   );
 }

@@ -29,6 +29,8 @@ export interface ParlanceChatEventMap {
   'parlance-reply': CustomEvent<{ message: unknown; usage: unknown }>;
   /** A request failed. */
   'parlance-error': CustomEvent<{ error: unknown }>;
+  /** The user rated a reply with the thumbs buttons (again with `comment` if they wrote one). */
+  'parlance-feedback': CustomEvent<{ messageId: string; value: 'up' | 'down'; comment?: string }>;
 }
 
 /** Everything the widget renders from: the element's attributes and properties, read once per change. */

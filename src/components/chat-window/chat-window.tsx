@@ -1,6 +1,7 @@
 import {
   memo,
   useCallback,
+  useContext,
   useEffect,
   useMemo,
   useReducer,
@@ -19,8 +20,10 @@ import {
   messageText,
   type ChatMessage,
   type ChatMessageContent,
+  type ChatMessageFeedback,
   type ChatRequestOptions,
   type ChatStatus,
+  type ChatStorage,
   type ChatTurnResult,
   type CompletionUsage,
   type ModelPrices,
@@ -42,7 +45,10 @@ import { MessageList } from '../message-list/message-list';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { TokenMeter } from '../token-meter/token-meter';
 import { useTokenBudget } from '../token-meter/use-token-budget';
+import { Suggestions } from './suggestions';
 import { useOnline } from './use-online';
+import { useStoredDraft } from './use-stored-draft';
+import { ChatWindowWithConversations, ConversationsPanelContext } from './with-conversations';
 
 /** What {@link ChatWindow} shows around the conversation. */
 export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
@@ -71,8 +77,32 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   onRejectToolCall?: (toolCallId: string, reason?: string) => void;
   /** Answer a tool call that waits for the app's result. Default: the chat's own `addToolResult`. */
   onAddToolResult?: (toolCallId: string, output: unknown) => void;
-  /** Called by "New conversation". Default: clears the conversation. */
+  /**
+   * Called by "New conversation". Default: with `conversations`, starts a new conversation and
+   * keeps the current one in the list; without, empties the conversation and offers Undo.
+   */
   onNewConversation?: () => void;
+  /**
+   * Show the conversation list (`ConversationList`) beside the chat, or behind a
+   * "Conversations" button when the window is narrow: every conversation in the chat's storage,
+   * to switch between, rename and delete (with Undo). Without `chat`, the window opens the
+   * conversation `id` names, else the most recent one, and switches by itself; with `chat`, the app
+   * switches on `onConversationChange`. `{ idPrefix }` lists only ids that begin with it.
+   */
+  conversations?: boolean | { idPrefix?: string };
+  /** Called with the id of the conversation the user opened, created, or was moved to by a deletion. */
+  onConversationChange?: (id: string) => void;
+  /**
+   * Prompts shown as buttons: starters in an empty conversation, and follow-ups after a reply
+   * (change them as the conversation goes on). Choosing one sends it.
+   */
+  suggestions?: readonly string[];
+  /**
+   * Called from the thumbs buttons on a reply (shown when this is given); called again with
+   * `comment` if the user writes one after a thumbs down. The choice is kept on the message as
+   * `feedback`, so it survives a reload.
+   */
+  onFeedback?: (messageId: string, value: ChatMessageFeedback, comment?: string) => void;
   /** Overrides of the UI strings. */
   strings?: Partial<ChatStrings>;
   /** Colour scheme. Default: the provider's, else `auto`. */
@@ -105,6 +135,18 @@ export type ChatWindowProps = ChatWindowOwnProps & UseChatOptions;
  * <ChatWindow chat={chat} title="Assistant" />
  */
 export function ChatWindow(props: ChatWindowProps) {
+  if (props.conversations) {
+    return (
+      <ChatWindowWithConversations
+        props={props}
+        renderChat={(p) => <ChatWindowAlone {...p} conversations={undefined} />}
+      />
+    );
+  }
+  return <ChatWindowAlone {...props} />;
+}
+
+function ChatWindowAlone(props: ChatWindowProps) {
   return props.chat ? <ChatWindowView {...props} chat={props.chat} /> : <ChatWindowWithChat {...props} />;
 }
 
@@ -119,6 +161,10 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     defaultDraft: _defaultDraft,
     onDraftChange: _onDraftChange,
     onNewConversation: _onNewConversation,
+    conversations: _conversations,
+    onConversationChange: _onConversationChange,
+    suggestions: _suggestions,
+    onFeedback: _onFeedback,
     strings: _strings,
     theme: _theme,
     className: _className,
@@ -233,6 +279,25 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
     return () => clearInterval(timer);
   }, [retryWait]);
 
+  // "New conversation" without a list: the conversation is emptied, and Undo puts it back.
+  const [cleared, setCleared] = useState<{ storeId: string; messages: readonly ChatMessage[] } | null>(null);
+  useEffect(() => {
+    if (!cleared) return;
+    const timer = setTimeout(() => setCleared(null), 10_000);
+    return () => clearTimeout(timer);
+  }, [cleared]);
+  const panel = useContext(ConversationsPanelContext);
+  const newConversation = () => {
+    if (props.onNewConversation) return props.onNewConversation();
+    if (chat.messages.length === 0) return;
+    setCleared({ storeId: chat.store.id, messages: chat.messages });
+    chat.clear();
+  };
+  const suggestions = props.suggestions ?? NO_SUGGESTIONS;
+  const sendSuggestion = (text: string) => void send(text);
+  const followUps =
+    !chat.isBusy && chat.messages.at(-1)?.role === 'assistant' && suggestions.length > 0 ? suggestions : null;
+
   const titleText = props.title ?? strings.title;
   return (
     <section
@@ -244,18 +309,40 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       style={props.style}
     >
       <header className="parlance-chat-header" data-slot="chat-header">
+        {panel && (
+          <button
+            type="button"
+            className="parlance-button parlance-button-ghost parlance-conversations-toggle"
+            aria-expanded={panel.open}
+            aria-controls={panel.sidebarId}
+            onClick={panel.toggle}
+          >
+            {strings.conversations}
+          </button>
+        )}
         <h2 className="parlance-chat-title">{titleText}</h2>
         <span className="parlance-chat-model" title={strings.model}>
           {model}
         </span>
-        <button
-          type="button"
-          className="parlance-button parlance-button-ghost"
-          onClick={() => (props.onNewConversation ? props.onNewConversation() : chat.clear())}
-        >
+        <button type="button" className="parlance-button parlance-button-ghost" onClick={newConversation}>
           {strings.newConversation}
         </button>
       </header>
+      {cleared && cleared.storeId === chat.store.id && (
+        <div className="parlance-banner" data-kind="undo" role="status">
+          <span>{strings.conversationCleared}</span>
+          <button
+            type="button"
+            className="parlance-button parlance-button-ghost"
+            onClick={() => {
+              chat.setMessages([...cleared.messages]);
+              setCleared(null);
+            }}
+          >
+            {strings.undo}
+          </button>
+        </div>
+      )}
       {!online && (
         <p className="parlance-banner" data-kind="offline" role="status">
           {strings.offline}
@@ -314,8 +401,43 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         onRetry={() => void chat.retry()}
         onSelectAlternative={(id, index) => void chat.selectAlternative(id, index)}
         onCancelSend={onCancelSend}
+        onDelete={(id) => chat.remove(id)}
+        onFeedback={
+          props.onFeedback
+            ? (id, value, comment) => {
+                if (comment === undefined) chat.setFeedback(id, value);
+                if (value) props.onFeedback?.(id, value, comment);
+              }
+            : undefined
+        }
+        emptyState={
+          suggestions.length > 0 ? (
+            <>
+              <p>{strings.empty}</p>
+              <Suggestions
+                items={suggestions}
+                strings={strings}
+                disabled={chat.isBusy || !!props.disabled}
+                onChoose={sendSuggestion}
+                placement="empty"
+              />
+            </>
+          ) : undefined
+        }
       />
+      {followUps && (
+        <Suggestions
+          items={followUps}
+          strings={strings}
+          disabled={!!props.disabled}
+          onChoose={sendSuggestion}
+          placement="follow-up"
+        />
+      )}
       <ChatFooter
+        key={chat.store.id}
+        conversationId={chat.store.id}
+        draftStorage={chat.store.options.storage}
         conversation={conversation}
         requestOptions={requestOptions}
         prices={prices}
@@ -345,6 +467,9 @@ function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | 
 }
 
 interface ChatFooterProps {
+  /** The draft is kept per conversation, in its storage. */
+  conversationId: string;
+  draftStorage: ChatStorage | null | undefined;
   conversation: readonly ChatMessage[];
   requestOptions: ChatRequestOptions;
   prices: ModelPrices | undefined;
@@ -372,7 +497,11 @@ interface ChatFooterProps {
  */
 const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
   const { conversation, requestOptions, showTokenMeter, onDraftChange } = props;
-  const [draftState, setDraftState] = useState(props.defaultDraft ?? '');
+  const [draftState, setDraftState] = useStoredDraft(
+    props.draft === undefined ? props.draftStorage : null,
+    props.conversationId,
+    props.defaultDraft ?? '',
+  );
   const draft = props.draft ?? draftState;
   const controlled = props.draft !== undefined;
   const setDraft = useCallback(
@@ -380,7 +509,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
       if (!controlled) setDraftState(value);
       onDraftChange(value);
     },
-    [controlled, onDraftChange],
+    [controlled, onDraftChange, setDraftState],
   );
   const { restoreDraftRef } = props;
   useEffect(() => {
@@ -474,6 +603,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
 });
 
 const REPLY_PRIMER = 3;
+const NO_SUGGESTIONS: readonly string[] = [];
 const NO_REQUEST = { model: '', messages: EMPTY };
 
 /** The last value that was not `null` (the usage is held while a reply streams). */

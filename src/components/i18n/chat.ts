@@ -1,10 +1,11 @@
 import type { ParlanceLocale } from '../../hooks/parlance-provider';
+import { conversationCatalogs, type ConversationStrings } from './conversations';
 
 /**
  * Every word the chat components show or announce. Pass a partial object as the `strings` prop of
  * `ChatWindow`, `MessageList`, `Composer` or `TokenMeter` to override any of them.
  */
-export interface ChatStrings {
+export interface ChatStrings extends ConversationStrings {
   /** The conversation log's accessible name. */
   conversation: string;
   /** Shown in an empty conversation. */
@@ -141,6 +142,7 @@ export interface ChatStrings {
 }
 
 const en: ChatStrings = {
+  ...conversationCatalogs.en,
   conversation: 'Conversation',
   empty: 'No messages yet. Ask anything to start.',
   roleUser: 'You',
@@ -233,6 +235,7 @@ const en: ChatStrings = {
 };
 
 const zhCN: ChatStrings = {
+  ...conversationCatalogs['zh-CN'],
   conversation: '对话',
   empty: '还没有消息。问点什么开始吧。',
   roleUser: '你',

@@ -8,6 +8,8 @@ import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
 import { isLocalImage, messageImages } from './content';
+import { FeedbackButtons } from './feedback';
+import { MessageTime } from './message-time';
 import { Reasoning } from './reasoning';
 import { Refusal } from './refusal';
 import { Sources } from './sources';
@@ -184,6 +186,24 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       {message.alternatives && message.alternatives.length > 0 && available.onSelectAlternative && (
         <Versions message={message} busy={busy} strings={strings} handlers={handlers} />
       )}
+      {message.role === 'assistant' && available.onFeedback && text && (
+        <FeedbackButtons
+          messageId={message.id}
+          value={message.feedback}
+          strings={strings}
+          onFeedback={(id, value, comment) => handlers.onFeedback?.(id, value, comment)}
+        />
+      )}
+      {available.onDelete && !busy && (
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost"
+          data-action="delete"
+          onClick={() => handlers.onDelete?.(message.id)}
+        >
+          {strings.deleteMessage}
+        </button>
+      )}
     </div>
   );
 
@@ -209,6 +229,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <div className="parlance-message-role" id={labelId}>
           {label}
         </div>
+        <MessageTime createdAt={message.createdAt} />
         {editing ? (
           <EditForm
             initial={text}

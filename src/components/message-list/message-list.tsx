@@ -55,6 +55,8 @@ const ACTION_NAMES = [
   'onRejectToolCall',
   'onAddToolResult',
   'onCancelSend',
+  'onFeedback',
+  'onDelete',
 ] as const satisfies readonly (keyof MessageActionHandlers)[];
 
 /**
@@ -109,6 +111,8 @@ export function MessageList(props: MessageListProps) {
       onRejectToolCall: (id, reason) => latest.current.onRejectToolCall?.(id, reason),
       onAddToolResult: (id, output) => latest.current.onAddToolResult?.(id, output),
       onCancelSend: (id) => latest.current.onCancelSend?.(id),
+      onFeedback: (id, value, comment) => latest.current.onFeedback?.(id, value, comment),
+      onDelete: (id) => latest.current.onDelete?.(id),
     }),
     [latest],
   );

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../core';
+import type { ChatMessage, ChatMessageFeedback } from '../../core';
 
 /**
  * What {@link MessageList} needs of a message: any `ChatMessage` from `useChat`, or a stored
@@ -20,6 +20,7 @@ export type MessageListMessage = Pick<ChatMessage, 'id' | 'role' | 'content' | '
       | 'reasoningMs'
       | 'refusal'
       | 'annotations'
+      | 'feedback'
     >
   >;
 
@@ -54,4 +55,11 @@ export interface MessageActionHandlers {
    * removes it and puts its text back in the composer.
    */
   onCancelSend?: (messageId: string) => void;
+  /**
+   * Thumbs up or down on a reply (`null` when the user takes the choice back); called again with
+   * `comment` when the user adds one after a thumbs down. Without it, replies show no thumbs.
+   */
+  onFeedback?: (messageId: string, value: ChatMessageFeedback | null, comment?: string) => void;
+  /** Delete a message (`useChat().remove`). Without it, messages show no Delete button. */
+  onDelete?: (messageId: string) => void;
 }

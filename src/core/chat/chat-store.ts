@@ -12,6 +12,7 @@ import { transition } from './transitions';
 import type {
   ChatMessage,
   ChatMessageContent,
+  ChatMessageFeedback,
   ChatMessageInput,
   ChatOptions,
   ChatSnapshot,
@@ -301,6 +302,17 @@ export class ChatStore {
     if (messages.length === this.#state.messages.length) return;
     this.#commit(transition.messagesChanged(this.#state, messages));
     this.#persistence.saveNow();
+  };
+
+  /** Keeps the user's rating on reply `messageId` (`null` takes it back) and saves it. */
+  setFeedback = (messageId: string, feedback: ChatMessageFeedback | null): boolean => {
+    const at = this.#state.messages.findIndex((m) => m.id === messageId);
+    if (at < 0) return false;
+    const { feedback: _previous, ...message } = this.#state.messages[at]!;
+    const next = feedback ? { ...message, feedback } : message;
+    this.#commit(transition.messagesChanged(this.#state, this.#state.messages.with(at, next)));
+    this.#persistence.saveNow();
+    return true;
   };
 
   /** Stops any reply and empties the conversation (and its stored copy), usage included. */

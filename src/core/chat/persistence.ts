@@ -1,3 +1,4 @@
+import { conversationIndex } from './conversations';
 import { chatStorageKey, fromPersisted, toPersisted } from './persisted';
 import { ChatStorageError } from './storage';
 import { transition } from './transitions';
@@ -103,9 +104,15 @@ export class ChatPersistence {
           ? error
           : new ChatStorageError('io', this.#key, `Could not save "${this.#key}"`, { cause: error }),
       );
+    // The conversation list's title, time and preview follow each save that succeeded.
+    const index = () => {
+      const listed = conversationIndex(storage).saved(host.id, state.messages);
+      if (listed instanceof Promise) listed.catch(onFail);
+    };
     try {
       const done = storage.set(this.#key, toPersisted(host.id, state.messages, state.usage));
-      if (done instanceof Promise) done.catch(onFail);
+      if (done instanceof Promise) done.then(index, onFail);
+      else index();
     } catch (error) {
       onFail(error);
     }

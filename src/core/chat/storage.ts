@@ -16,6 +16,13 @@ export interface ChatStorage {
   get(key: string): Promise<unknown> | unknown;
   set(key: string, value: unknown): Promise<void> | void;
   remove(key: string): Promise<void> | void;
+  /**
+   * The keys that begin with `prefix`, in any order. Every storage Parlance ships has it; the
+   * conversation list (`useConversations`) uses it to find conversations saved before its index
+   * existed, or by another path. Optional so that a storage written for an older Parlance still
+   * type-checks: without it, only conversations in the index are listed.
+   */
+  list?(prefix: string): Promise<string[]> | string[];
 }
 
 /** What went wrong with storage. */
@@ -72,6 +79,7 @@ export function createMemoryStorage(initial?: Record<string, unknown>): ChatStor
     get: (key) => (entries.has(key) ? structuredClone(entries.get(key)) : undefined),
     set: (key, value) => void entries.set(key, structuredClone(value)),
     remove: (key) => void entries.delete(key),
+    list: (prefix) => [...entries.keys()].filter((key) => key.startsWith(prefix)),
   };
 }
 
@@ -89,6 +97,15 @@ function isQuotaError(error: unknown): boolean {
  * @param target Default: `globalThis.localStorage`, looked up on each call.
  */
 export function createLocalStorage(target?: () => Storage | undefined): ChatStorage {
+  // One object for the page's own localStorage, so that every hook that falls back to it shares
+  // one conversation index (and its listeners).
+  if (!target) return (sharedLocalStorage ??= createLocalStorageFor(undefined));
+  return createLocalStorageFor(target);
+}
+
+let sharedLocalStorage: ChatStorage | undefined;
+
+function createLocalStorageFor(target: (() => Storage | undefined) | undefined): ChatStorage {
   const resolve = (): Storage | undefined => {
     try {
       return target ? target() : (globalThis as { localStorage?: Storage }).localStorage;
@@ -125,6 +142,16 @@ export function createLocalStorage(target?: () => Storage | undefined): ChatStor
     remove(key) {
       resolve()?.removeItem(key);
     },
+    list(prefix) {
+      const storage = resolve();
+      if (!storage) return [];
+      const keys: string[] = [];
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key !== null && key.startsWith(prefix)) keys.push(key);
+      }
+      return keys;
+    },
   };
 }
 
@@ -156,5 +183,14 @@ export function createIndexedDBStorage(dbName = 'parlance', storeName = 'chats')
     get: (key) => wrap(key, false, async () => ((h) => h.lib.get(key, h.store))(await open())),
     set: (key, value) => wrap(key, true, async () => ((h) => h.lib.set(key, value, h.store))(await open())),
     remove: (key) => wrap(key, true, async () => ((h) => h.lib.del(key, h.store))(await open())),
+    // Only the keys in range are read (one `getAllKeys` over a key range), never the values.
+    list: (prefix) =>
+      wrap(prefix, false, async () => {
+        const { lib, store } = await open();
+        const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+        return store('readonly', (s) => lib.promisifyRequest(s.getAllKeys(range))).then((keys) =>
+          keys.filter((key): key is string => typeof key === 'string'),
+        );
+      }),
   };
 }

@@ -14,6 +14,9 @@ import type { ChatTools } from './tools';
 
 export type { ChatStorage };
 
+/** A user's rating of a reply. */
+export type ChatMessageFeedback = 'up' | 'down';
+
 /** Who wrote a message. */
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -119,6 +122,8 @@ export interface ChatMessage {
   reasoningMs?: number;
   /** The model's refusal, in place of content. */
   refusal?: string;
+  /** The user's rating of an assistant reply (thumbs up or down), kept with the conversation. */
+  feedback?: ChatMessageFeedback;
   /** Sources the reply cited (`url_citation` annotations). */
   annotations?: ChatUrlCitation[];
 }

@@ -1,0 +1,305 @@
+// @vitest-environment jsdom
+import '@testing-library/jest-dom/vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import {
+  chatStorageKey,
+  conversationIndex,
+  createMemoryStorage,
+  draftStorageKey,
+  type ChatStorage,
+} from 'parlance/core';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+
+import { ChatWindow, ConversationList, ParlanceProvider, useConversations } from 'parlance';
+
+import { relativeTime } from '../../../src/components/message-list/message-time';
+import { reply, scriptedTransport } from '../chat/scripted-transport';
+
+const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
+beforeAll(() => {
+  for (const name of sizes) {
+    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => 600 });
+  }
+});
+afterAll(() => {
+  for (const name of sizes) Reflect.deleteProperty(HTMLElement.prototype, name);
+});
+afterEach(cleanup);
+
+/** A conversation as `useChat` stores it. */
+function stored(id: string, user: string, answer: string, savedAt: number) {
+  const message = (mid: string, role: 'user' | 'assistant', content: string) => ({
+    id: mid,
+    role,
+    content,
+    createdAt: savedAt,
+    status: 'done',
+    finishReason: role === 'assistant' ? 'stop' : null,
+    endState: null,
+    usage: null,
+    error: null,
+  });
+  return {
+    format: 'parlance.chat',
+    version: 1,
+    id,
+    messages: [message(`${id}-u`, 'user', user), message(`${id}-a`, 'assistant', answer)],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    savedAt,
+  };
+}
+
+function seeded(): ChatStorage {
+  return createMemoryStorage({
+    [chatStorageKey('bread')]: stored('bread', 'How do I bake bread?', 'Knead it well.', 1000),
+    [chatStorageKey('tides')]: stored('tides', 'Why are there tides?', 'The moon pulls.', 2000),
+  });
+}
+
+describe('ConversationList', () => {
+  test('one button per conversation, named by its title, newest first; choosing one calls onValueChange', async () => {
+    const onValueChange = vi.fn();
+    render(
+      <ParlanceProvider storage={seeded()} locale="en">
+        <ConversationList defaultValue="bread" onValueChange={onValueChange} />
+      </ParlanceProvider>,
+    );
+    const nav = await screen.findByRole('navigation', { name: 'Conversations' });
+    await within(nav).findByRole('button', { name: 'Why are there tides?' });
+    const items = within(nav)
+      .getAllByRole('button')
+      .filter((b) => b.classList.contains('parlance-conversation-item'));
+    expect(items.map((b) => b.textContent)).toEqual(['Why are there tides?', 'How do I bake bread?']);
+    expect(items[1]).toHaveAttribute('aria-current', 'true');
+    await userEvent.click(items[0]!);
+    expect(onValueChange).toHaveBeenCalledWith('tides');
+    expect(items[0]).toHaveAttribute('aria-current', 'true');
+  });
+
+  test('delete with undo: the conversation and its messages go, and Undo brings both back', async () => {
+    const storage = seeded();
+    const onValueChange = vi.fn();
+    render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ConversationList defaultValue="tides" onValueChange={onValueChange} />
+      </ParlanceProvider>,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete “Why are there tides?”' }));
+    const notice = await screen.findByRole('status');
+    expect(notice).toHaveTextContent('Deleted “Why are there tides?”.');
+    // The chosen conversation was deleted: the next one is chosen.
+    expect(onValueChange).toHaveBeenLastCalledWith('bread');
+    expect(screen.queryByRole('button', { name: 'Why are there tides?' })).toBeNull();
+    expect(storage.get(chatStorageKey('tides'))).toBeUndefined();
+    const undo = within(notice).getByRole('button', { name: 'Undo' });
+    expect(undo).toHaveFocus();
+    await userEvent.click(undo);
+    expect(await screen.findByRole('button', { name: 'Why are there tides?' })).toHaveAttribute(
+      'aria-current',
+      'true',
+    );
+    expect(onValueChange).toHaveBeenLastCalledWith('tides');
+    expect(storage.get(chatStorageKey('tides'))).toMatchObject({ id: 'tides' });
+  });
+
+  test('the Undo notice goes after a few seconds, and the deletion stays', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const storage = seeded();
+      render(
+        <ParlanceProvider storage={storage} locale="en">
+          <ConversationList undoMs={3000} />
+        </ParlanceProvider>,
+      );
+      fireEvent.click(await screen.findByRole('button', { name: 'Delete “How do I bake bread?”' }));
+      await screen.findByRole('button', { name: 'Undo' });
+      await act(() => vi.advanceTimersByTimeAsync(3100));
+      expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+      expect(storage.get(chatStorageKey('bread'))).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('rename: the new title is kept apart from the first message', async () => {
+    const storage = seeded();
+    render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ConversationList />
+      </ParlanceProvider>,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Rename “How do I bake bread?”' }));
+    const input = screen.getByRole('textbox', { name: 'Conversation title' });
+    await userEvent.clear(input);
+    await userEvent.type(input, 'Baking{Enter}');
+    expect(await screen.findByRole('button', { name: 'Baking' })).toBeInTheDocument();
+    expect(
+      conversationIndex(storage)
+        .getSnapshot()
+        .conversations.find((c) => c.id === 'bread')?.title,
+    ).toBe('Baking');
+  });
+});
+
+describe('ChatWindow with conversations', () => {
+  test('opens the most recent, switches on a choice, and New conversation keeps the old one listed', async () => {
+    const storage = seeded();
+    const script = scriptedTransport();
+    const onConversationChange = vi.fn();
+    render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ChatWindow conversations transport={script.transport} onConversationChange={onConversationChange} />
+      </ParlanceProvider>,
+    );
+    const log = screen.getByRole('log');
+    expect(await within(log).findByText('The moon pulls.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'How do I bake bread?' }));
+    expect(await within(log).findByText('Knead it well.')).toBeInTheDocument();
+    expect(onConversationChange).toHaveBeenLastCalledWith('bread');
+
+    const header = screen.getByRole('banner');
+    await userEvent.click(within(header).getByRole('button', { name: 'New conversation' }));
+    await waitFor(() => expect(within(log).queryByText('Knead it well.')).toBeNull());
+    script.stream(reply(['Hello there.']));
+    await userEvent.type(screen.getByRole('textbox', { name: /message/i }), 'A third topic{Enter}');
+    expect(await screen.findByRole('button', { name: 'A third topic' })).toHaveAttribute(
+      'aria-current',
+      'true',
+    );
+    expect(screen.getByRole('button', { name: 'How do I bake bread?' })).toBeInTheDocument();
+    expect(conversationIndex(storage).getSnapshot().conversations).toHaveLength(3);
+  });
+});
+
+describe('ChatWindow alone', () => {
+  test('New conversation empties it, and Undo brings the messages back', async () => {
+    render(
+      <ParlanceProvider storage={seeded()} locale="en">
+        <ChatWindow id="bread" transport={scriptedTransport().transport} />
+      </ParlanceProvider>,
+    );
+    const log = screen.getByRole('log');
+    await within(log).findByText('Knead it well.');
+    await userEvent.click(screen.getByRole('button', { name: 'New conversation' }));
+    expect(within(log).queryByText('Knead it well.')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await within(log).findByText('Knead it well.')).toBeInTheDocument();
+  });
+
+  test('suggestions: starters in the empty state send on a click; follow-ups show after a reply', async () => {
+    const script = scriptedTransport();
+    script.stream(reply(['Paris.']));
+    render(
+      <ParlanceProvider locale="en">
+        <ChatWindow transport={script.transport} suggestions={['Capital of France?', 'Tell a joke']} />
+      </ParlanceProvider>,
+    );
+    const starters = screen.getByRole('list', { name: 'Suggestions' });
+    await userEvent.click(within(starters).getByRole('button', { name: 'Capital of France?' }));
+    expect(await screen.findByText('Paris.')).toBeInTheDocument();
+    expect(script.requests[0]!.messages.at(-1)).toMatchObject({
+      role: 'user',
+      content: 'Capital of France?',
+    });
+    const followUps = await screen.findByRole('list', { name: 'Suggestions' });
+    expect(followUps).toHaveAttribute('data-placement', 'follow-up');
+  });
+
+  test('feedback: thumbs on replies, the choice kept on the message, a comment after a thumbs down', async () => {
+    const storage = seeded();
+    const onFeedback = vi.fn();
+    render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ChatWindow id="bread" transport={scriptedTransport().transport} onFeedback={onFeedback} />
+      </ParlanceProvider>,
+    );
+    const down = await screen.findByRole('button', { name: 'Bad response' });
+    expect(screen.getAllByRole('button', { name: 'Good response' })).toHaveLength(1); // replies only
+    await userEvent.click(down);
+    expect(down).toHaveAttribute('aria-pressed', 'true');
+    expect(onFeedback).toHaveBeenCalledWith('bread-a', 'down', undefined);
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'What was wrong? (optional)' }),
+      'Too short{Enter}',
+    );
+    expect(onFeedback).toHaveBeenLastCalledWith('bread-a', 'down', 'Too short');
+    await waitFor(() =>
+      expect(
+        (storage.get(chatStorageKey('bread')) as { messages: { feedback?: string }[] }).messages[1]!.feedback,
+      ).toBe('down'),
+    );
+  });
+
+  test('each message shows when it was written in a <time dateTime>; Delete removes a message', async () => {
+    render(
+      <ParlanceProvider storage={seeded()} locale="en">
+        <ChatWindow id="bread" transport={scriptedTransport().transport} />
+      </ParlanceProvider>,
+    );
+    const log = screen.getByRole('log');
+    await within(log).findByText('Knead it well.');
+    const times = log.querySelectorAll('time');
+    expect(times).toHaveLength(2);
+    expect(times[0]!.getAttribute('dateTime')).toBe(new Date(1000).toISOString());
+    expect(times[0]!.getAttribute('title')).toMatch(/1970/);
+    await userEvent.click(within(log).getAllByRole('button', { name: 'Delete message' })[1]!);
+    expect(within(log).queryByText('Knead it well.')).toBeNull();
+  });
+
+  test('the draft is kept per conversation across a remount (a reload)', async () => {
+    const storage = seeded();
+    const view = render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ChatWindow id="bread" transport={scriptedTransport().transport} />
+      </ParlanceProvider>,
+    );
+    await userEvent.type(screen.getByRole('textbox', { name: /message/i }), 'half a thought');
+    view.unmount();
+    expect(storage.get(draftStorageKey('bread'))).toBe('half a thought');
+    render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ChatWindow id="bread" transport={scriptedTransport().transport} />
+      </ParlanceProvider>,
+    );
+    expect(await screen.findByDisplayValue('half a thought')).toBeInTheDocument();
+    cleanup();
+    render(
+      <ParlanceProvider storage={storage} locale="en">
+        <ChatWindow id="tides" transport={scriptedTransport().transport} />
+      </ParlanceProvider>,
+    );
+    await screen.findByText('The moon pulls.');
+    expect(screen.getByRole('textbox', { name: /message/i })).toHaveValue('');
+  });
+});
+
+test('useConversations lists what useChat saved, whichever way it was started', async () => {
+  const storage = createMemoryStorage();
+  const seen: string[][] = [];
+  function Titles() {
+    const { conversations } = useConversations();
+    seen.push(conversations.map((c) => c.title));
+    return null;
+  }
+  const script = scriptedTransport();
+  script.stream(reply(['Hi!']));
+  render(
+    <ParlanceProvider storage={storage} locale="en">
+      <Titles />
+      <ChatWindow id="plain" transport={script.transport} />
+    </ParlanceProvider>,
+  );
+  await userEvent.type(screen.getByRole('textbox', { name: /message/i }), 'Started without a list{Enter}');
+  await waitFor(() => expect(seen.at(-1)).toEqual(['Started without a list']));
+});
+
+test('relative times in en and zh-CN', () => {
+  const now = Date.UTC(2026, 0, 10, 12);
+  expect(relativeTime(now - 5_000, now, 'en')).toBe('now');
+  expect(relativeTime(now - 5 * 60_000, now, 'en')).toBe('5 minutes ago');
+  expect(relativeTime(now - 26 * 3_600_000, now, 'en')).toBe('yesterday');
+  expect(relativeTime(now - 5 * 60_000, now, 'zh-CN')).toBe('5分钟前');
+  expect(relativeTime(now - 26 * 3_600_000, now, 'zh-CN')).toBe('昨天');
+  expect(relativeTime(now - 30 * 86_400_000, now, 'en')).toMatch(/Dec 11, 2025/);
+});
