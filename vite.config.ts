@@ -27,8 +27,11 @@ export const publicAliases = [
   { find: /^parlance$/, replacement: src('index.ts') },
 ];
 
-/** Debian's Chromium, never a downloaded browser. */
-const chromium = playwright({ launchOptions: chromiumLaunchOptions });
+/**
+ * Debian's Chromium, never a downloaded browser. In UTC whatever the machine's zone, so that
+ * message times (and the visual baselines that show them) read the same everywhere.
+ */
+const chromium = playwright({ launchOptions: chromiumLaunchOptions, contextOptions: { timezoneId: 'UTC' } });
 
 const browser = () => ({
   enabled: true,
