@@ -1,4 +1,5 @@
-// The images column: generate, then edit (with a mask) or vary any result, one history for all three.
+// The images tab: generate, or bring your own image (a file or a drop); edit any image with a
+// mask or vary it. One history for all three.
 import {
   ImageGallery,
   MaskEditor,
@@ -10,7 +11,7 @@ import {
   type MaskEditorChange,
 } from 'parlance';
 import { DEFAULT_IMAGE_MODEL, getImageModelInfo, type ImageSize } from 'parlance/core';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 
 import { Field } from './field';
 import type { PlaygroundStrings } from './strings';
@@ -23,9 +24,12 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const SIZES = (getImageModelInfo(DEFAULT_IMAGE_MODEL)?.sizes.generate ?? [
-  '1024x1024',
-]) as readonly ImageSize[];
+const MODEL_INFO = getImageModelInfo(DEFAULT_IMAGE_MODEL);
+const SIZES = (MODEL_INFO?.sizes.generate ?? ['1024x1024']) as readonly ImageSize[];
+/** The longest prompt the model takes (dall-e-2: 1,000 characters). */
+const MAX_PROMPT = MODEL_INFO?.maxPromptLength;
+/** The side an uploaded image is edited and varied at: a size every image model accepts. */
+const UPLOAD_SIDE = 512;
 
 /** The side of a square size such as `256x256`, or `undefined` for any other. */
 function squareSide(size: string | undefined): number | undefined {
@@ -33,9 +37,127 @@ function squareSide(size: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** What the mask editor works on: a result from the gallery, or the user's own image. */
 interface EditTarget {
-  image: GeneratedImage;
-  request: ImageHistoryEntry;
+  key: string;
+  image: Blob | string;
+  /** The side to prepare the image at. */
+  side: number | undefined;
+  prompt: string;
+}
+
+/** The counter under a prompt, against the model's limit. */
+function PromptLength({ s, id, length }: { s: PlaygroundStrings; id: string; length: number }) {
+  if (MAX_PROMPT === undefined) return null;
+  const over = length - MAX_PROMPT;
+  return (
+    <small id={id} className="playground-counter" data-over={over > 0 || undefined}>
+      {format(s.promptLength, { count: length.toLocaleString(), max: MAX_PROMPT.toLocaleString() })}
+      {over > 0 && <span role="status"> {format(s.promptTooLong, { over: over.toLocaleString() })}</span>}
+    </small>
+  );
+}
+
+/** A drop zone and a file picker for the user's own image, shown with what can be done with it. */
+function SourceImage({
+  s,
+  file,
+  preview,
+  onFile,
+  onEdit,
+  onVary,
+  busy,
+}: {
+  s: PlaygroundStrings;
+  file: File | null;
+  /** An object URL of `file`, made and revoked by the owner. */
+  preview: string | null;
+  onFile: (file: File | null) => void;
+  onEdit: (file: File) => void;
+  onVary: (file: File) => void;
+  busy: boolean;
+}) {
+  const [over, setOver] = useState(false);
+  const [problem, setProblem] = useState('');
+
+  const take = (chosen: File | undefined) => {
+    if (!chosen) return;
+    if (!chosen.type.startsWith('image/')) {
+      setProblem(format(s.notAnImage, { name: chosen.name }));
+      return;
+    }
+    setProblem('');
+    onFile(chosen);
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setOver(false);
+    take(event.dataTransfer.files[0]);
+  };
+
+  return (
+    <section className="playground-source" aria-labelledby="source-heading">
+      <h3 id="source-heading">{s.sourceHeading}</h3>
+      {/* A drop target for the pointer; the file input inside is the keyboard's way in. */}
+      <div
+        className="playground-dropzone"
+        data-over={over || undefined}
+        data-slot="dropzone"
+        onDragOver={(event) => {
+          event.preventDefault();
+          event.dataTransfer.dropEffect = 'copy';
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        {file && preview ? (
+          <div className="playground-source-preview">
+            <img src={preview} alt={format(s.sourceAlt, { name: file.name })} />
+            <div className="playground-actions">
+              <button
+                type="button"
+                className="parlance-button parlance-button-primary"
+                onClick={() => onEdit(file)}
+              >
+                {s.editSource}
+              </button>
+              <button type="button" className="parlance-button" disabled={busy} onClick={() => onVary(file)}>
+                {s.varySource}
+              </button>
+              <button
+                type="button"
+                className="parlance-button parlance-button-ghost"
+                onClick={() => onFile(null)}
+              >
+                {s.removeSource}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <p>
+            {s.dropHint}{' '}
+            <label className="playground-file">
+              {s.chooseFile}
+              <input
+                type="file"
+                accept="image/png,image/jpeg,image/webp"
+                onChange={(event) => {
+                  take(event.currentTarget.files?.[0]);
+                  event.currentTarget.value = '';
+                }}
+              />
+            </label>
+          </p>
+        )}
+      </div>
+      {problem && (
+        <p className="playground-problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
 }
 
 export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
@@ -47,6 +169,15 @@ export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
   const [size, setSize] = useState<ImageSize>(SIZES[0]!);
   const [count, setCount] = useState(1);
   const [target, setTarget] = useState<EditTarget | null>(null);
+  const [source, setSourceState] = useState<{ file: File; url: string } | null>(null);
+  // One object URL per chosen file, revoked when another replaces it.
+  const setSource = (file: File | null) =>
+    setSourceState((previous) => {
+      if (previous) URL.revokeObjectURL(previous.url);
+      return file ? { file, url: URL.createObjectURL(file) } : null;
+    });
+  const counterId = useId();
+  const tooLong = MAX_PROMPT !== undefined && prompt.length > MAX_PROMPT;
   const [editPrompt, setEditPrompt] = useState('');
   const [masked, setMasked] = useState<MaskEditorChange | null>(null);
   const editorHeading = useRef<HTMLHeadingElement>(null);
@@ -72,7 +203,27 @@ export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
   const openEditor = (image: GeneratedImage, request: ImageHistoryEntry) => {
     setMasked(null);
     setEditPrompt(request.prompt ?? prompt);
-    setTarget({ image, request });
+    setTarget({
+      key: request.id + image.src,
+      image: image.blob ?? image.src,
+      side: squareSide(request.size),
+      prompt: request.prompt ?? prompt,
+    });
+  };
+
+  const editSource = (file: File) => {
+    setMasked(null);
+    setEditPrompt(prompt);
+    setTarget({
+      key: `${file.name}:${file.size}:${file.lastModified}`,
+      image: file,
+      side: UPLOAD_SIDE,
+      prompt,
+    });
+  };
+
+  const varySource = (file: File) => {
+    variation.vary({ image: file, n: 1, size: `${UPLOAD_SIDE}x${UPLOAD_SIDE}` as ImageSize }).catch(ignore);
   };
 
   const applyEdit = () => {
@@ -97,19 +248,24 @@ export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
         className="playground-row"
         onSubmit={(event) => {
           event.preventDefault();
+          if (tooLong) return;
           generation.generate({ prompt, n: count, size }).catch(ignore);
         }}
       >
-        <Field label={s.imagePrompt}>
-          {(described) => (
-            <input
-              {...described}
+        <div className="playground-field playground-prompt">
+          <label>
+            <span className="playground-label">{s.imagePrompt}</span>
+            <textarea
+              rows={2}
               value={prompt}
               required
+              aria-describedby={counterId}
+              aria-invalid={tooLong || undefined}
               onChange={(e) => setPrompt(e.currentTarget.value)}
             />
-          )}
-        </Field>
+          </label>
+          <PromptLength s={s} id={counterId} length={prompt.length} />
+        </div>
         <Field label={s.size}>
           {(described) => (
             <select {...described} value={size} onChange={(e) => setSize(e.currentTarget.value as ImageSize)}>
@@ -132,7 +288,7 @@ export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
           )}
         </Field>
         <div className="playground-actions">
-          <button type="submit" className="parlance-button parlance-button-primary">
+          <button type="submit" className="parlance-button parlance-button-primary" disabled={tooLong}>
             {s.generate}
           </button>
           {busy.length > 0 && (
@@ -142,6 +298,15 @@ export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
           )}
         </div>
       </form>
+      <SourceImage
+        s={s}
+        file={source?.file ?? null}
+        preview={source?.url ?? null}
+        onFile={setSource}
+        onEdit={editSource}
+        onVary={varySource}
+        busy={variation.isPending}
+      />
       <p role="status" className="playground-status">
         {busy.length > 0
           ? s.working
@@ -156,9 +321,9 @@ export function ImagesPanel({ s }: { s: PlaygroundStrings }) {
           </h3>
           <p id="editor-help">{s.editHelp}</p>
           <MaskEditor
-            key={target.request.id + target.image.src}
-            image={target.image.blob ?? target.image.src}
-            side={squareSide(target.request.size)}
+            key={target.key}
+            image={target.image}
+            side={target.side}
             defaultBrushSize={32}
             onChange={setMasked}
           />

@@ -1,4 +1,4 @@
-// The settings column: model, sampling, system prompt, language and theme, kept in localStorage.
+// The settings drawer: model, sampling, system prompt, language and theme, kept in localStorage.
 import type { ParlanceLocale, ParlanceTheme } from 'parlance';
 import { useEffect, useState } from 'react';
 
@@ -70,11 +70,13 @@ export function SettingsPanel({
   settings,
   update,
   serverModels,
+  onClose,
 }: {
   s: PlaygroundStrings;
   settings: Settings;
   update: (patch: Partial<Settings>) => void;
   serverModels: ServerModels;
+  onClose: () => void;
 }) {
   const fromServer =
     serverModels.status === 'ready' ? serverModels.ids.filter((id) => !NOT_CHAT.test(id)) : [];
@@ -82,8 +84,20 @@ export function SettingsPanel({
   // A stored model neither list names (a server that went away) stays selectable.
   if (![...fromServer, ...common].includes(settings.model)) common.unshift(settings.model);
   return (
-    <section className="playground-panel playground-settings" aria-labelledby="settings-heading">
-      <h2 id="settings-heading">{s.settings}</h2>
+    <section className="playground-settings" aria-labelledby="settings-heading">
+      <div className="playground-drawer-header">
+        <h2 id="settings-heading">{s.settings}</h2>
+        <button
+          type="button"
+          className="parlance-button parlance-button-ghost playground-icon-button"
+          aria-label={s.closeSettings}
+          onClick={onClose}
+        >
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+            <path d="M6 6l12 12M18 6 6 18" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          </svg>
+        </button>
+      </div>
       <form onSubmit={(event) => event.preventDefault()}>
         <Field label={s.model}>
           {(described) => (
@@ -178,6 +192,9 @@ export function SettingsPanel({
           )}
         </Field>
       </form>
+      <p className="playground-settings-link">
+        <a href="./host.html">{s.hostLink}</a>
+      </p>
     </section>
   );
 }

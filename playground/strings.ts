@@ -39,6 +39,24 @@ export interface PlaygroundStrings {
   editPrompt: string;
   applyEdit: string;
   closeEditor: string;
+  /** The tabs and the settings drawer. */
+  sections: string;
+  chatTab: string;
+  imagesTab: string;
+  openSettings: string;
+  closeSettings: string;
+  offlineBadge: string;
+  /** `{count}` of `{max}` characters. */
+  promptLength: string;
+  promptTooLong: string;
+  sourceHeading: string;
+  dropHint: string;
+  chooseFile: string;
+  sourceAlt: string;
+  editSource: string;
+  varySource: string;
+  removeSource: string;
+  notAnImage: string;
 }
 
 const en: PlaygroundStrings = {
@@ -81,6 +99,22 @@ const en: PlaygroundStrings = {
   editPrompt: 'Edit prompt',
   applyEdit: 'Apply edit',
   closeEditor: 'Close the editor',
+  sections: 'Playground sections',
+  chatTab: 'Chat',
+  imagesTab: 'Images',
+  openSettings: 'Settings',
+  closeSettings: 'Close settings',
+  offlineBadge: 'Offline mode',
+  promptLength: '{count} / {max} characters',
+  promptTooLong: 'The prompt is {over} characters too long.',
+  sourceHeading: 'Your image',
+  dropHint: 'Drop an image here to edit it with a mask or make variations, or',
+  chooseFile: 'choose a file',
+  sourceAlt: 'The image you chose: {name}',
+  editSource: 'Edit with a mask',
+  varySource: 'Make a variation',
+  removeSource: 'Remove',
+  notAnImage: '{name} is not an image.',
 };
 
 const zhCN: PlaygroundStrings = {
@@ -122,6 +156,22 @@ const zhCN: PlaygroundStrings = {
   editPrompt: '编辑提示词',
   applyEdit: '应用编辑',
   closeEditor: '关闭编辑器',
+  sections: '演练场分区',
+  chatTab: '对话',
+  imagesTab: '图片',
+  openSettings: '设置',
+  closeSettings: '关闭设置',
+  offlineBadge: '离线模式',
+  promptLength: '{count} / {max} 个字符',
+  promptTooLong: '提示词超出 {over} 个字符。',
+  sourceHeading: '你的图片',
+  dropHint: '把图片拖到这里，用蒙版编辑或生成变体，或者',
+  chooseFile: '选择文件',
+  sourceAlt: '你选择的图片：{name}',
+  editSource: '用蒙版编辑',
+  varySource: '生成变体',
+  removeSource: '移除',
+  notAnImage: '{name} 不是图片。',
 };
 
 export const playgroundStrings: Record<ParlanceLocale, PlaygroundStrings> = { en, 'zh-CN': zhCN };

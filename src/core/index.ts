@@ -29,6 +29,7 @@ export type {
   ChatCompletionChunk,
   ChatCompletionContentPart,
   ChatCompletionContentPartImage,
+  ChatCompletionContentPartFile,
   ChatCompletionContentPartText,
   ChatCompletionDelta,
   ChatCompletionMessage,
@@ -64,6 +65,7 @@ export {
   type ChatCountOptions,
   type ChatTokenCount,
   type TokenCount,
+  type TokenFilePart,
   type TokenImagePart,
   type TokenMessage,
   type TokenTextPart,
@@ -98,6 +100,7 @@ export {
   type TokenEncoding,
 } from './tokens/models';
 export type { ImageTokenCost, ImagePixelSize } from './tokens/images';
+export { fileTokens, PDF_PAGE_TOKENS, type FileTokenCost } from './tokens/files';
 export {
   planContext,
   dropOldest,
@@ -206,6 +209,30 @@ export {
   type PrepareImageOptions,
   type PreparedImage,
 } from './images/prepare';
+export {
+  prepareVisionImage,
+  MAX_VISION_IMAGE_BYTES,
+  MAX_VISION_IMAGE_SIDE,
+  type PrepareVisionImageOptions,
+  type PreparedVisionImage,
+  type VisionImageType,
+} from './images/prepare-vision';
+// attachments: files a user attaches to a chat message, as content parts
+export {
+  AttachmentError,
+  checkAttachment,
+  classifyFile,
+  modelAcceptsPdf,
+  partFile,
+  prepareAttachment,
+  textFilePart,
+  TEXT_FILE_EXTENSIONS,
+  type AttachmentErrorCode,
+  type AttachmentKind,
+  type MessageFile,
+  type PrepareAttachmentOptions,
+  type PreparedAttachment,
+} from './chat/attachments';
 export {
   MaskModel,
   type MaskDirtyRect,

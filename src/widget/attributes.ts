@@ -19,6 +19,7 @@ export type WidgetAttributes = Pick<
   | 'storageKey'
   | 'placeholder'
   | 'allowedImageOrigins'
+  | 'showUsage'
 >;
 
 /** The widget's settings as `element`'s attributes give them now. */
@@ -35,6 +36,7 @@ export function readAttributes(element: Element): WidgetAttributes {
     storageKey: element.getAttribute('storage-key') || DEFAULT_STORAGE_KEY,
     placeholder: element.getAttribute('placeholder') ?? undefined,
     allowedImageOrigins: element.getAttribute('allowed-image-origins')?.split(/\s+/).filter(Boolean),
+    showUsage: element.hasAttribute('show-usage'),
   };
 }
 

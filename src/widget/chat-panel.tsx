@@ -170,6 +170,7 @@ function WidgetChat({ snapshot, onController, onMounted, emit, onReplyEnded }: W
       title={snapshot.title}
       theme={snapshot.theme}
       allowedImageOrigins={snapshot.allowedImageOrigins}
+      showUsage={snapshot.showUsage}
       strings={snapshot.placeholder ? { composerPlaceholder: snapshot.placeholder } : undefined}
       disabled={unconfigured ? unconfigured.message : undefined}
       conversations={{ idPrefix: snapshot.storageKey }}

@@ -46,6 +46,8 @@ export interface WidgetSnapshot {
   storageKey: string;
   placeholder: string | undefined;
   allowedImageOrigins: string[] | undefined;
+  /** Developer details (model id, token meter, each reply's usage): hidden unless `show-usage` is set. */
+  showUsage: boolean;
   headers: ParlanceChatHeaders | undefined;
   transport: typeof globalThis.fetch | undefined;
   messages: readonly ParlanceChatInitialMessage[] | undefined;
@@ -67,6 +69,7 @@ export const ATTRIBUTES = [
   'storage-key',
   'placeholder',
   'allowed-image-origins',
+  'show-usage',
 ] as const;
 
 /** Default `storage-key`: the same on every page of the host site, so the conversation follows the user. */

@@ -30,7 +30,11 @@ const HTMLElementBase = (typeof HTMLElement === 'undefined' ? class {} : HTMLEle
  *
  * Attributes (reflected): `base-url`, `model`, `title`, `system`, `locale` (`en`, `zh-CN`),
  * `theme` (`light`, `dark`, `auto`), `position` (`bottom-right`, `bottom-left`, `inline`),
- * `open`, `storage-key`, `placeholder`, `allowed-image-origins` (space-separated origins).
+ * `open`, `storage-key`, `placeholder`, `allowed-image-origins` (space-separated origins),
+ * `show-usage` (shows the model id, token meter and usage lines, hidden by default).
+ *
+ * Open or closed is remembered per `storage-key` across reloads (in localStorage). On a narrow
+ * viewport the open panel is a full-screen modal dialog: Tab stays inside it, Escape closes it.
  *
  * @example
  * ```html
@@ -59,6 +63,10 @@ export class ParlanceChatElement extends HTMLElementBase {
   #messages: readonly ParlanceChatInitialMessage[] | undefined;
   #strings: Partial<ParlanceChatStrings> | undefined;
   #wanted = false;
+  /** Open/closed is saved only once the stored state has been restored (on first connect). */
+  #remembering = false;
+  /** The panel is open because it was open before the reload: on a wide page it takes no focus. */
+  #restoredOpen = false;
 
   constructor() {
     super();
@@ -146,6 +154,13 @@ export class ParlanceChatElement extends HTMLElementBase {
     }
     if (this.#shell) return;
     const view = this.ownerDocument.defaultView;
+    // Before the shell exists: a restored open panel takes no focus from the page.
+    if (!this.#remembering) {
+      this.#remembering = true;
+      const stored = readOpenState(view, this.#storageKey());
+      if (stored !== undefined && !this.#isInline()) this.toggleAttribute('open', stored);
+      this.#restoredOpen = stored === true && this.isOpen;
+    }
     this.#shell = new WidgetShell(this.ownerDocument, {
       toggle: () => this.toggle(),
       dismiss: () => {
@@ -188,6 +203,10 @@ export class ParlanceChatElement extends HTMLElementBase {
     }
     const shell = this.#shell;
     const focusInPanel = !!shell && shell.panel.contains(this.shadowRoot?.activeElement ?? null);
+    if (this.#remembering) {
+      this.#restoredOpen = false;
+      writeOpenState(this.ownerDocument.defaultView, this.#storageKey(), next !== null);
+    }
     this.#changed();
     // Focus follows the panel: into the composer on open (or, while the chat is still loading,
     // once it arrives: #onMounted), back to the launcher when the panel closes with focus inside.
@@ -202,6 +221,10 @@ export class ParlanceChatElement extends HTMLElementBase {
     this.#snapshot = undefined;
     for (const listener of this.#listeners) listener();
     this.#render();
+  }
+
+  #storageKey(): string {
+    return readAttributes(this).storageKey;
   }
 
   #isInline(): boolean {
@@ -285,6 +308,9 @@ export class ParlanceChatElement extends HTMLElementBase {
   };
 
   #onMounted = (): void => {
+    // A panel restored open on a wide page leaves focus where the page has it; full screen on a
+    // phone it is a modal dialog, and focus goes in.
+    if (this.#restoredOpen && !this.#narrow?.matches) return;
     if (this.isOpen && !this.#isInline()) this.#shell?.focusChat();
   };
 
@@ -347,6 +373,27 @@ export class ParlanceChatElement extends HTMLElementBase {
   ): void => {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   };
+}
+
+/** Where open/closed is kept: beside the conversation, under the same `storage-key`. */
+const openStateKey = (storageKey: string) => `parlance:widget-open:${storageKey}`;
+
+function readOpenState(view: Window | null, storageKey: string): boolean | undefined {
+  try {
+    const value = view?.localStorage.getItem(openStateKey(storageKey));
+    return value === 'true' ? true : value === 'false' ? false : undefined;
+  } catch {
+    // Blocked storage (a sandboxed frame, privacy settings): the page's `open` attribute decides.
+    return undefined;
+  }
+}
+
+function writeOpenState(view: Window | null, storageKey: string, open: boolean): void {
+  try {
+    view?.localStorage.setItem(openStateKey(storageKey), String(open));
+  } catch {
+    // Full or blocked storage: the state lasts for this visit.
+  }
 }
 
 function describeLoadError(error: unknown): string {

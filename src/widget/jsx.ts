@@ -44,6 +44,11 @@ export interface ParlanceChatAttributes {
   placeholder?: string;
   /** Space-separated origins images in replies may load from (`https://cdn.example.com …`). */
   'allowed-image-origins'?: string;
+  /**
+   * Show developer details: the model id in the header, the token meter and each reply's token
+   * usage. Default: hidden, as end users need none of them. A boolean attribute, like `open`.
+   */
+  'show-usage'?: boolean;
 }
 
 declare module 'react' {

@@ -23,6 +23,16 @@ export interface ShellActions {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
+/** What Tab can reach inside the panel. */
+const TABBABLE = [
+  'a[href]',
+  'button:not([disabled])',
+  'input:not([disabled]):not([type="hidden"])',
+  'select:not([disabled])',
+  'textarea:not([disabled])',
+  '[tabindex]',
+  '[contenteditable="true"]',
+].join(', ');
 const CHAT_PATH = 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12Z';
 const CLOSE_PATH = 'M6 6l12 12M18 6 6 18';
 
@@ -73,6 +83,8 @@ export class WidgetShell {
       if (event.key === 'Escape' && !this.#view?.inline && !event.defaultPrevented) {
         event.preventDefault();
         actions.dismiss();
+      } else if (event.key === 'Tab' && this.#modal()) {
+        this.#trapTab(event);
       }
     });
     this.#close = el('button', 'parlance-widget-close');
@@ -127,6 +139,35 @@ export class WidgetShell {
     if (!inline && view.narrow) this.panel.setAttribute('aria-modal', 'true');
     else this.panel.removeAttribute('aria-modal');
     this.panel.hidden = !shown;
+  }
+
+  /** Full screen on a narrow viewport, the open panel is a modal dialog: focus stays inside it. */
+  #modal(): boolean {
+    const view = this.#view;
+    return !!view && view.open && !view.inline && view.narrow;
+  }
+
+  /** Tab from the last control goes to the first (the close button), Shift+Tab from the first to the last. */
+  #trapTab(event: KeyboardEvent): void {
+    const stops = [...this.panel.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+      (node) => node.tabIndex >= 0 && !node.closest('[hidden], [inert]') && node.getClientRects().length > 0,
+    );
+    const first = stops[0];
+    const last = stops.at(-1);
+    if (!first || !last) {
+      event.preventDefault();
+      return;
+    }
+    const root = this.panel.getRootNode() as ShadowRoot | Document;
+    const active = root.activeElement;
+    const inside = active instanceof Node && this.panel.contains(active);
+    if (event.shiftKey && (!inside || active === first)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (!inside || active === last)) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   /** Moves focus into the chat: its composer, else its first button. */

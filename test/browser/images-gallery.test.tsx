@@ -120,3 +120,45 @@ test('the image components follow the shared dialect: parlance-root, refs and pa
   // No BEM class is left in either component.
   expect(screen.container.querySelector('[class*="__"]')).toBeNull();
 });
+
+test('inside a dark panel, "No images yet." has no band of another colour behind it', async () => {
+  const screen = await render(
+    <div className="parlance-root" data-theme="dark" style={{ background: 'var(--parlance-color-surface)' }}>
+      <ImageGallery requests={[]} theme="dark" />
+    </div>,
+  );
+  await expect.element(screen.getByText('No images yet.')).toBeVisible();
+  const gallery = screen.container.querySelector<HTMLElement>('[data-slot="image-gallery"]')!;
+  const panel = gallery.parentElement!;
+  // Everything between the text and the panel lets the panel's colour through.
+  for (
+    let node: HTMLElement | null = screen.getByText('No images yet.').element() as HTMLElement;
+    node !== panel;
+    node = node!.parentElement
+  )
+    expect(getComputedStyle(node!).backgroundColor, node!.className).toBe('rgba(0, 0, 0, 0)');
+  expect(getComputedStyle(panel).backgroundColor).toBe(computed('#1e2128'));
+  // Standing alone, the gallery still paints its theme's background (its text stays readable).
+  const alone = await render(<ImageGallery requests={[]} theme="dark" />);
+  const own = alone.container.querySelector<HTMLElement>('[data-slot="image-gallery"]')!;
+  expect(getComputedStyle(own).backgroundColor).toBe(computed('#15171c'));
+});
+
+test('a long failed prompt’s caption is clamped to three lines; the full text stays available', async () => {
+  const prompt = 'a very detailed scene of a harbour town at night with boats and lanterns, '
+    .repeat(20)
+    .trim();
+  const screen = await render(
+    <div style={{ width: 600 }}>
+      <ImageGallery
+        requests={[entry('long', { prompt, status: 'error', error: new Error('The prompt is too long') })]}
+      />
+    </div>,
+  );
+  const caption = screen.container.querySelector<HTMLElement>('.parlance-image-gallery-caption')!;
+  const lineHeight = parseFloat(getComputedStyle(caption).lineHeight);
+  expect(caption.getBoundingClientRect().height).toBeLessThanOrEqual(lineHeight * 3 + 1);
+  expect(caption.scrollHeight).toBeGreaterThan(lineHeight * 3 + 1);
+  expect(caption.textContent).toBe(prompt);
+  expect(caption.title).toBe(prompt);
+});

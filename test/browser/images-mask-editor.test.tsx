@@ -3,6 +3,7 @@ import '../../src/styles/images.css';
 
 import { MaskEditor, ParlanceProvider, type MaskEditorChange } from 'parlance';
 import { expect, test, vi } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 
 import { strokeCanvas as stroke } from '../../stories/support/images-backend';
@@ -211,4 +212,74 @@ test('the overlay shows every stroke, repainted by rectangle once per frame', as
   expect(alphaAt(250, 250)).toBe(0);
   // The default colour, #e11d48, at full coverage.
   expect([...overlay.getContext('2d')!.getImageData(70, 60, 1, 1).data]).toEqual([0xe1, 0x1d, 0x48, 255]);
+});
+
+test('marks a region by keyboard: arrow keys move a brush, Space paints, announced', async () => {
+  const { screen, root, onChange } = await mount();
+  const canvas = screen.getByRole('application', { name: 'Mask canvas' });
+  (canvas.element() as HTMLElement).focus();
+  // The first arrow shows the brush in the middle; each next one moves it half a brush (20 px).
+  await userEvent.keyboard('{ArrowRight}{ArrowRight}{ArrowRight}');
+  const cursor = root.querySelector<HTMLElement>('[data-slot="cursor"]');
+  expect(cursor).not.toBeNull();
+  expect(getComputedStyle(cursor!).display).not.toBe('none');
+  const status = root.querySelector('[data-slot="announcer"]')!;
+  expect(status.getAttribute('role')).toBe('status');
+  await expect.poll(() => status.textContent).toBe('Brush at 296, 256');
+  const calls = onChange.mock.calls.length;
+  await userEvent.keyboard(' ');
+  const { change, mask } = await lastMask(onChange, calls + 1);
+  expect(change.isEmpty).toBe(false);
+  expect(mask.at(296, 256)[3]).toBe(0);
+  expect(mask.at(296, 280)[3]).toBe(255);
+  expect(status.textContent).toBe('Painted at 296, 256');
+
+  // Rectangle: Space sets one corner, the arrows drag the other, Space fills.
+  await screen.getByRole('button', { name: 'Rectangle' }).click();
+  (canvas.element() as HTMLElement).focus();
+  await userEvent.keyboard('{Shift>}{ArrowLeft}{ArrowLeft}{ArrowUp}{ArrowUp}{/Shift}');
+  await userEvent.keyboard('{Enter}');
+  expect(status.textContent).toMatch(/^Corner at 136, 96/);
+  await userEvent.keyboard('{ArrowRight}{ArrowDown}');
+  expect(root.querySelector('[data-slot="selection"]')).not.toBeNull();
+  await userEvent.keyboard('{Enter}');
+  const after = await lastMask(onChange, calls + 2);
+  expect(status.textContent).toBe('Rectangle filled');
+  expect(after.mask.at(140, 100)[3]).toBe(0);
+  expect(after.mask.at(150, 110)[3]).toBe(0);
+  expect(after.mask.at(130, 90)[3]).toBe(255);
+  expect(root.querySelector('[data-slot="selection"]')).toBeNull();
+});
+
+test('the pan tool keeps arrow keys for panning', async () => {
+  const { screen, root } = await mount({ defaultZoom: 2.25 });
+  await screen.getByRole('button', { name: 'Pan' }).click();
+  (screen.getByRole('application', { name: 'Mask canvas' }).element() as HTMLElement).focus();
+  await userEvent.keyboard('{ArrowRight}{ArrowDown}');
+  const stage = root.querySelector<HTMLElement>('[data-slot="stage"]')!;
+  await expect.poll(() => stage.style.transform).toMatch(/translate\(-\d+px, -\d+px\)/);
+  expect(root.querySelector('[data-slot="cursor"]')).toBeNull();
+});
+
+test('the toolbar lays out in whole groups: tools, sliders together, mask actions, view', async () => {
+  const { screen } = await mount();
+  const toolbar = screen.getByRole('toolbar', { name: 'Mask tools' }).element();
+  const groups = [...toolbar.querySelectorAll<HTMLElement>(':scope > [role="group"]')];
+  expect(groups.map((g) => g.getAttribute('aria-label'))).toEqual(['Mask tools', 'Brush', 'Mask', 'View']);
+  // Both sliders in one group, and no slider among buttons.
+  expect(groups[1]!.querySelectorAll('input[type="range"]')).toHaveLength(2);
+  expect(groups[1]!.querySelectorAll('button')).toHaveLength(0);
+  for (const group of groups) {
+    // Each group on one row: its controls share a vertical centre.
+    const centres = [...group.children].map((c) => {
+      const r = c.getBoundingClientRect();
+      return Math.round(r.top + r.height / 2);
+    });
+    expect(
+      Math.max(...centres) - Math.min(...centres),
+      group.getAttribute('aria-label')!,
+    ).toBeLessThanOrEqual(2);
+  }
+  // Every control of the toolbar is inside one of the groups.
+  expect(toolbar.children).toHaveLength(groups.length);
 });

@@ -369,14 +369,36 @@ describe('<parlance-chat> keeps the conversation', () => {
     await sendThroughUi(page, 'Remember me');
     await page.getByText('Kept across pages.').waitFor();
 
+    // The panel was open: it opens again on the next page with the same storage-key.
     await page.goto(`${site.url}/other.html`);
-    await launcher(page).click();
     await page.getByText('Remember me').waitFor();
     expect(await page.getByText('Kept across pages.').isVisible()).toBe(true);
 
     await page.reload();
-    await launcher(page).click();
     await page.getByText('Kept across pages.').waitFor();
+  });
+
+  test('open or closed, per storage-key, across a reload', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    await composer(page).waitFor();
+    await page.reload();
+    // Restored open, without taking focus from the page.
+    await expect.poll(() => page.getByRole('dialog', { name: 'Ask the docs' }).isVisible()).toBe(true);
+    expect(await focused(page)).toMatchObject({ inWidget: false });
+    expect(await page.locator('.parlance-widget-launcher').getAttribute('aria-expanded')).toBe('true');
+
+    await page.locator('.parlance-widget-close').click();
+    await page.reload();
+    await launcher(page).waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.getByRole('dialog').isVisible()).toBe(false);
+    expect(await page.locator('parlance-chat').getAttribute('open')).toBeNull();
+
+    // Another storage-key keeps its own state: two.html's widgets were never opened.
+    await page.goto(`${site.url}/two.html`);
+    await launcher(page.locator('#sales')).waitFor();
+    expect(await page.locator('parlance-chat[open]').count()).toBe(0);
   });
 
   test('including a reply that a navigation interrupted', async () => {
@@ -389,7 +411,6 @@ describe('<parlance-chat> keeps the conversation', () => {
     await page.getByText('The first half of').waitFor();
 
     await page.goto(`${site.url}/other.html`);
-    await launcher(page).click();
     const message = page.getByText('The first half of');
     await message.waitFor();
     expect(await page.getByText('Start a long answer').isVisible()).toBe(true);
@@ -477,6 +498,8 @@ describe('<parlance-chat> isolated from the host page', () => {
   test('the token meter counts in a worker served from dist/core/tokens, and the page never fetches a rank table', async () => {
     tokenizerRequests = [];
     const { page, errors } = await open('plain.html');
+    // The meter is a developer detail: shown with show-usage.
+    await page.locator('parlance-chat').evaluate((el) => el.setAttribute('show-usage', ''));
     await launcher(page).click();
     scriptReply('Counted elsewhere.');
     await sendThroughUi(page, 'Count my tokens');
@@ -533,6 +556,58 @@ describe('<parlance-chat> layouts and several instances', () => {
     const left = (await sales.locator('.parlance-widget-launcher').boundingBox())!;
     const right = (await support.locator('.parlance-widget-launcher').boundingBox())!;
     expect(left.x).toBeLessThan(right.x);
+  });
+
+  test('for end users by default: no model id, token meter or usage lines; show-usage shows them', async () => {
+    const { page } = await open('plain.html');
+    await launcher(page).click();
+    scriptReply('A plain answer.');
+    await sendThroughUi(page, 'Anything for me?');
+    await page.getByText('A plain answer.').waitFor();
+    await page.waitForTimeout(300);
+    const details = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('parlance-chat')!.shadowRoot!;
+        return {
+          model: root.querySelectorAll('.parlance-chat-model').length,
+          meter: root.querySelectorAll('.parlance-token-meter').length,
+          usage: root.querySelectorAll('.parlance-message-usage').length,
+        };
+      });
+    expect(await details()).toEqual({ model: 0, meter: 0, usage: 0 });
+    expect(await page.getByText('gpt-4o-mini').count()).toBe(0);
+
+    await page.locator('parlance-chat').evaluate((el) => el.setAttribute('show-usage', ''));
+    await expect.poll(details).toEqual({ model: 1, meter: 1, usage: 1 });
+    expect(await page.getByText('9 prompt + 5 reply = 14 tokens').isVisible()).toBe(true);
+  });
+
+  test('on a phone the full-screen dialog keeps Tab inside; Escape closes it and focus returns to the launcher', async () => {
+    const { page } = await open('plain.html', { width: 390, height: 844 });
+    await launcher(page).click();
+    await expect.poll(() => focused(page).then((f) => f.tag)).toBe('textarea');
+    expect(await page.getByRole('dialog').getAttribute('aria-modal')).toBe('true');
+    const seen: Array<{ inWidget: boolean; label: string | null; tag?: string }> = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await focused(page));
+    }
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Shift+Tab');
+      seen.push(await focused(page));
+    }
+    // Never on the host page's link or button, and round to the close button both ways.
+    expect(seen.every((f) => f.inWidget)).toBe(true);
+    expect(seen.filter((f) => f.label === 'Close chat').length).toBeGreaterThanOrEqual(2);
+    const inPanel = await page.evaluate(() => {
+      const root = document.querySelector('parlance-chat')!.shadowRoot!;
+      return root.querySelector('[role=dialog]')!.contains(root.activeElement);
+    });
+    expect(inPanel).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(false);
+    expect(await focused(page)).toMatchObject({ inWidget: true, tag: 'button', label: 'Open chat' });
   });
 
   test('at 375 px wide the panel is full screen and the page behind does not scroll', async () => {

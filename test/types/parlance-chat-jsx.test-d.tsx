@@ -21,6 +21,7 @@ export function Typed() {
         storage-key="docs"
         placeholder="Ask a question"
         allowed-image-origins="https://cdn.example.com https://images.example.com"
+        show-usage
         className="docs-chat"
         style={{ ['--parlance-color-accent' as string]: 'rebeccapurple' }}
         id="docs-chat"

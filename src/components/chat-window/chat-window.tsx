@@ -33,7 +33,7 @@ import { useLatest } from '../../hooks/internal/use-latest';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useChat, type UseChatOptions, type UseChatResult } from '../../hooks/use-chat';
 import { useTokenCount } from '../../hooks/use-token-count';
-import { readAsDataUrl, type ComposerAttachment } from '../composer/attachments';
+import { draftContent, type ComposerAttachment } from '../composer/attachments';
 import { Composer } from '../composer/composer';
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
@@ -41,6 +41,7 @@ import { useNumberFormat } from '../i18n/format';
 import { useChatStrings } from '../i18n/locale';
 import type { UrlPolicy } from '../markdown/safe-url';
 import type { MessageSlots } from '../message-list/message-item';
+import { withoutFiles } from '../message-list/message-files';
 import { MessageList } from '../message-list/message-list';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { TokenMeter } from '../token-meter/token-meter';
@@ -56,10 +57,21 @@ export interface ChatWindowOwnProps extends MessageSlots, UrlPolicy {
   chat?: UseChatResult;
   /** The heading. Default: the locale's "Chat". */
   title?: ReactNode;
-  /** Show the token meter. Default: true. */
+  /**
+   * Show developer details: the model id in the header, the token meter and each reply's token
+   * usage line. Default: true. The widget turns it off for end users (its `show-usage` attribute
+   * turns it back on).
+   */
+  showUsage?: boolean;
+  /** Show the token meter. Default: `showUsage`. */
   showTokenMeter?: boolean;
-  /** Allow image attachments in the composer (vision models). Default: false. */
+  /** Allow image attachments in the composer (vision models), prepared before sending. Default: false. */
   allowImages?: boolean;
+  /**
+   * Allow text files (sent as text parts with their name) and PDFs (sent as `file` parts when the
+   * model reads them) in the composer. Default: false.
+   */
+  allowFiles?: boolean;
   /** Disable the composer; a string is shown as the reason. */
   disabled?: boolean | string;
   /** The draft (controlled). */
@@ -155,7 +167,9 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     chat: _chat,
     title: _title,
     showTokenMeter: _showTokenMeter,
+    showUsage: _showUsage,
     allowImages: _allowImages,
+    allowFiles: _allowFiles,
     disabled: _disabled,
     draft: _draft,
     defaultDraft: _defaultDraft,
@@ -225,7 +239,8 @@ function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
 }
 
 function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
-  const { chat, showTokenMeter = true } = props;
+  const { chat, showUsage = true } = props;
+  const showTokenMeter = props.showTokenMeter ?? showUsage;
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
   const config = useParlanceConfig(props.model ? { model: props.model } : undefined);
@@ -249,7 +264,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
   const onCancelSend = (id: string) => {
     const message = chat.messages.find((m) => m.id === id);
     chat.remove(id);
-    if (message) restoreDraftRef.current?.(messageText(message.content));
+    if (message) restoreDraftRef.current?.(messageText(withoutFiles(message.content)));
   };
   const formatter = useNumberFormat();
   const givenPrices = props.chat ? chat.store.options.prices : props.prices;
@@ -321,9 +336,11 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
           </button>
         )}
         <h2 className="parlance-chat-title">{titleText}</h2>
-        <span className="parlance-chat-model" title={strings.model}>
-          {model}
-        </span>
+        {showUsage && (
+          <span className="parlance-chat-model" title={strings.model}>
+            {model}
+          </span>
+        )}
         <button type="button" className="parlance-button parlance-button-ghost" onClick={newConversation}>
           {strings.newConversation}
         </button>
@@ -392,6 +409,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         renderContent={props.renderContent}
         renderActions={props.renderActions}
         renderToolCall={props.renderToolCall}
+        showUsage={showUsage}
         onApproveToolCall={props.onApproveToolCall ?? ((id) => void chat.approveToolCall(id))}
         onRejectToolCall={props.onRejectToolCall ?? ((id, reason) => void chat.rejectToolCall(id, reason))}
         onAddToolResult={props.onAddToolResult ?? ((id, output) => void chat.addToolResult(id, output))}
@@ -453,6 +471,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
         onStop={stop}
         disabled={props.disabled}
         allowImages={props.allowImages}
+        allowFiles={props.allowFiles}
         strings={props.strings}
         theme={theme}
       />
@@ -487,6 +506,7 @@ interface ChatFooterProps {
   onStop: () => void;
   disabled: boolean | string | undefined;
   allowImages: boolean | undefined;
+  allowFiles: boolean | undefined;
   strings: Partial<ChatStrings> | undefined;
   theme: 'light' | 'dark' | 'auto' | undefined;
 }
@@ -516,16 +536,13 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     restoreDraftRef.current = (text) => setDraft(draft.trim() ? `${text}\n\n${draft}` : text);
   });
 
-  // The draft as the composer will send it: trimmed text, then the attached images inline.
-  const images = useAttachedImages();
+  // The draft as the composer will send it: trimmed text, then each prepared attachment's part.
+  const [attached, setAttached] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
   const text = draft.trim();
-  const content = useMemo<ChatMessageContent | undefined>(() => {
-    if (images.urls.length === 0) return text || undefined;
-    return [
-      ...(text ? [{ type: 'text' as const, text }] : []),
-      ...images.urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
-    ];
-  }, [text, images.urls]);
+  const content = useMemo<ChatMessageContent | undefined>(
+    () => draftContent(text, attached) || undefined,
+    [text, attached],
+  );
   // Exactly what the chat store will send: system message, instructions, `max_tokens`, `body`.
   const request = useMemo(
     () => buildChatRequest(requestOptions, conversation, content).body,
@@ -543,9 +560,7 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
     (sent: ChatMessageContent) => {
       void send(sent).then((result) => {
         if (result.type === 'not-sent' && result.reason === 'budget') {
-          setDraft(
-            typeof sent === 'string' ? sent : sent.map((p) => (p.type === 'text' ? p.text : '')).join(''),
-          );
+          setDraft(typeof sent === 'string' ? sent : messageText(withoutFiles(sent)));
         }
       });
     },
@@ -584,7 +599,9 @@ const ChatFooter = memo(function ChatFooter(props: ChatFooterProps) {
         status={props.status}
         disabled={props.disabled}
         allowImages={props.allowImages}
-        onAttachmentsChange={images.onChange}
+        allowFiles={props.allowFiles}
+        model={requestOptions.model}
+        onAttachmentsChange={setAttached}
         strings={props.strings}
         theme={props.theme}
         tokens={
@@ -613,28 +630,4 @@ function useLatestDefined<T>(value: T | null): T | undefined {
   return value ?? kept;
 }
 
-/** The composer's attachments read as `data:` URLs, the form they are sent in, for counting. */
-function useAttachedImages(): {
-  urls: readonly string[];
-  onChange: (attachments: readonly ComposerAttachment[]) => void;
-} {
-  const [read, setRead] = useState<{ for: readonly ComposerAttachment[]; urls: readonly string[] } | null>(
-    null,
-  );
-  const [attachments, setAttachments] = useState<readonly ComposerAttachment[]>(NO_ATTACHMENTS);
-  useEffect(() => {
-    if (attachments.length === 0) return;
-    let live = true;
-    Promise.all(attachments.map((a) => readAsDataUrl(a.file))).then(
-      (urls) => live && setRead({ for: attachments, urls }),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [attachments]);
-  return { urls: read?.for === attachments ? read.urls : NO_URLS, onChange: setAttachments };
-}
-
-const NO_URLS: readonly string[] = [];
 const NO_ATTACHMENTS: readonly ComposerAttachment[] = [];

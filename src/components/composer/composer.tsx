@@ -9,16 +9,32 @@ import {
   type KeyboardEvent,
 } from 'react';
 
-import type { ChatMessageContent, ChatStatus } from '../../core';
+import {
+  AttachmentError,
+  checkAttachment,
+  prepareAttachment,
+  type ChatCompletionContentPart,
+  type ChatMessageContent,
+  type ChatStatus,
+  type PrepareAttachmentOptions,
+  type PrepareVisionImageOptions,
+} from '../../core';
 import { useControllableState } from '../../hooks/internal/use-controllable-state';
 import { useLatest } from '../../hooks/internal/use-latest';
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
-import { useChatStrings } from '../i18n/locale';
+import { useChatStrings, useLocale } from '../i18n/locale';
 import { CloseIcon, PaperclipIcon, SendIcon, StopIcon } from '../primitives/icons';
 import { cx, useThemeAttribute } from '../primitives/root';
-import { imageFiles, readAsDataUrl, toAttachment, type ComposerAttachment } from './attachments';
+import {
+  draftContent,
+  nextAttachmentId,
+  refusalText,
+  toAttachment,
+  type ComposerAttachment,
+  type ComposerNotice,
+} from './attachments';
 
 /** The draft's token figures, as `useTokenBudget` gives them. */
 export interface ComposerTokenInfo {
@@ -39,7 +55,8 @@ export interface ComposerProps {
   /** Called whenever the draft changes. */
   onValueChange?: (value: string) => void;
   /**
-   * Called with the message to send: the text, or text and image parts when images are attached.
+   * Called with the message to send: the text, or the text then one part per attachment (images
+   * prepared for vision models, text files as text parts with their name, PDFs as `file` parts).
    * The draft is cleared as it is handed over.
    */
   onSend?: (content: ChatMessageContent) => unknown;
@@ -49,13 +66,32 @@ export interface ComposerProps {
   status?: ChatStatus;
   /** Disable the composer. A string is also the reason shown to the user. Default: false. */
   disabled?: boolean | string;
-  /** Allow image attachments (picker, paste, drag and drop), for vision models. Default: false. */
+  /**
+   * Allow image attachments (picker, paste, drag and drop), for vision models. Each image is
+   * prepared before sending: its longest side at most 2048 px and its bytes at most 2 MB (see
+   * `imageOptions`), in a format the API accepts. Default: false.
+   */
   allowImages?: boolean;
-  /** At most this many images per message. Default: 4. */
+  /**
+   * Allow text files (plain text, markdown, CSV, JSON, source code), sent as text parts with
+   * their name, and PDFs, sent as `file` parts when the model reads them (see `allowPdf`).
+   * Default: false.
+   */
+  allowFiles?: boolean;
+  /** The model the message goes to: PDFs are taken when it reads them (the gpt-4o family and later). */
+  model?: string;
+  /** Take PDFs whatever `model` says (true) or never (false). Default: by `model`. */
+  allowPdf?: boolean;
+  /** How images are prepared: `maxSide` (2048), `maxBytes` (2 MB), `quality` (0.85). */
+  imageOptions?: Omit<PrepareVisionImageOptions, 'signal' | 'fetch'>;
+  /** At most this many attachments (images and files) per message. Default: 4. */
   maxImages?: number;
   /** The draft's token count and the room left, shown under the textarea. */
   tokens?: ComposerTokenInfo;
-  /** Called when images are attached or removed (to count them before sending). */
+  /**
+   * Called when files are attached, prepared or removed (to count them before sending: a ready
+   * attachment's `part` is what will be sent).
+   */
   onAttachmentsChange?: (attachments: readonly ComposerAttachment[]) => void;
   /** The textarea's accessible name. Default: the locale's "Message". */
   label?: string;
@@ -81,10 +117,13 @@ export function Composer(props: ComposerProps) {
     status = 'idle',
     disabled = false,
     allowImages = false,
+    allowFiles = false,
     maxImages = 4,
     tokens,
   } = props;
+  const accepting = allowImages || allowFiles;
   const strings = useChatStrings(props.strings);
+  const locale = useLocale();
   const formatter = useNumberFormat();
   const theme = useThemeAttribute(props.theme);
   const [value, setValue] = useControllableState({
@@ -94,6 +133,7 @@ export function Composer(props: ComposerProps) {
     caller: 'Composer',
   });
   const [attachments, setAttachments] = useState<ComposerAttachment[]>([]);
+  const [notices, setNotices] = useState<ComposerNotice[]>([]);
   const [dragging, setDragging] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -122,20 +162,79 @@ export function Composer(props: ComposerProps) {
     onAttachmentsChange.current?.(attachments);
   }, [attachments, onAttachmentsChange]);
   useEffect(
-    () => () => latestAttachments.current.forEach((a) => URL.revokeObjectURL(a.previewUrl)),
+    () => () =>
+      latestAttachments.current.forEach((a) => {
+        if (a.previewUrl) URL.revokeObjectURL(a.previewUrl);
+      }),
     [latestAttachments],
   );
 
-  const addFiles = (files: File[]) => {
-    if (!allowImages || isDisabled || files.length === 0) return;
-    setAttachments((current) => [...current, ...files.map(toAttachment)].slice(0, maxImages));
+  // Each attachment is prepared as soon as it is attached: its part lands here (read by `send`,
+  // which may run before the state holding it has rendered) and in the state (for the preview).
+  const prepared = useRef(new Map<string, ChatCompletionContentPart>());
+  const pending = useRef(new Map<string, Promise<void>>());
+  const options: PrepareAttachmentOptions = {
+    allowImages,
+    allowFiles,
+    model: props.model,
+    allowPdf: props.allowPdf,
+    image: props.imageOptions,
   };
-  const removeAttachment = (id: string) => {
+
+  const refuse = (error: AttachmentError): ComposerNotice => ({ id: nextAttachmentId(), error });
+  const addFiles = (files: File[]) => {
+    if (!accepting || isDisabled || files.length === 0) return;
+    const added: ComposerAttachment[] = [];
+    const refused: ComposerNotice[] = [];
+    let room = maxImages - latestAttachments.current.length;
+    for (const file of files) {
+      const checked = checkAttachment(file, options);
+      if (checked instanceof AttachmentError) refused.push(refuse(checked));
+      else if (room <= 0) {
+        refused.push(
+          refuse(new AttachmentError('too-many', file.name, `at most ${maxImages} files per message`)),
+        );
+      } else {
+        room -= 1;
+        added.push(toAttachment(file, checked));
+      }
+    }
+    // The refusals of this attach replace the last ones; a preparation that fails adds its own.
+    setNotices(refused);
+    if (added.length === 0) return;
+    setAttachments((current) => [...current, ...added]);
+    for (const attachment of added) {
+      const work = prepareAttachment(attachment.file, options).then(
+        ({ part }) => {
+          prepared.current.set(attachment.id, part);
+          setAttachments((current) =>
+            current.map((a) => (a.id === attachment.id ? { ...a, status: 'ready', part } : a)),
+          );
+        },
+        (error: unknown) => {
+          dropAttachment(attachment.id);
+          const reason = AttachmentError.isInstance(error)
+            ? error
+            : new AttachmentError('unreadable', attachment.file.name, 'the file could not be read', {
+                cause: error,
+              });
+          setNotices((current) => [...current, refuse(reason)]);
+        },
+      );
+      pending.current.set(attachment.id, work);
+      void work.finally(() => pending.current.delete(attachment.id));
+    }
+  };
+  const dropAttachment = (id: string) => {
+    prepared.current.delete(id);
     setAttachments((current) => {
       const gone = current.find((a) => a.id === id);
-      if (gone) URL.revokeObjectURL(gone.previewUrl);
+      if (gone?.previewUrl) URL.revokeObjectURL(gone.previewUrl);
       return current.filter((a) => a.id !== id);
     });
+  };
+  const removeAttachment = (id: string) => {
+    dropAttachment(id);
     textarea.current?.focus();
   };
 
@@ -143,26 +242,29 @@ export function Composer(props: ComposerProps) {
   const send = async () => {
     if (!canSend || sending.current) return;
     const text = value.trim();
-    const images = attachments;
-    let content: ChatMessageContent = text;
-    if (images.length > 0) {
+    const attached = attachments;
+    if (attached.length > 0) {
       sending.current = true;
       try {
-        // Read before clearing: a file that cannot be read leaves the draft as it was.
-        const urls = await Promise.all(images.map((a) => readAsDataUrl(a.file)));
-        content = [
-          ...(text ? [{ type: 'text' as const, text }] : []),
-          ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
-        ];
-      } catch {
-        return;
+        // Wait for what is still being prepared; a file that fails is refused (with a notice) and
+        // the rest is sent.
+        while (pending.current.size > 0) await Promise.all(pending.current.values());
       } finally {
         sending.current = false;
       }
-      images.forEach((a) => URL.revokeObjectURL(a.previewUrl));
     }
+    const ready = attached.flatMap((a) => {
+      const part = prepared.current.get(a.id);
+      return part ? [{ ...a, part }] : [];
+    });
+    const content: ChatMessageContent = draftContent(text, ready);
+    if (content === '') return;
+    attached.forEach((a) => {
+      if (a.previewUrl) URL.revokeObjectURL(a.previewUrl);
+      prepared.current.delete(a.id);
+    });
     setValue('');
-    setAttachments([]);
+    setAttachments((current) => current.filter((a) => !attached.includes(a)));
     onSend?.(content);
   };
 
@@ -176,7 +278,7 @@ export function Composer(props: ComposerProps) {
   };
 
   const onDrag = (event: DragEvent<HTMLFormElement>, over: boolean) => {
-    if (!allowImages || !event.dataTransfer.types.includes('Files')) return;
+    if (!accepting || !event.dataTransfer.types.includes('Files')) return;
     event.preventDefault();
     setDragging(over);
   };
@@ -199,17 +301,35 @@ export function Composer(props: ComposerProps) {
       onDragOver={(event) => onDrag(event, true)}
       onDragLeave={(event) => onDrag(event, false)}
       onDrop={(event) => {
-        if (!allowImages) return;
+        if (!accepting) return;
         event.preventDefault();
         setDragging(false);
-        addFiles(imageFiles(event.dataTransfer.files));
+        addFiles(Array.from(event.dataTransfer.files));
       }}
     >
       {attachments.length > 0 && (
         <ul className="parlance-attachments" data-slot="attachments">
           {attachments.map((attachment) => (
-            <li key={attachment.id} className="parlance-attachment">
-              <img src={attachment.previewUrl} alt={attachment.file.name} />
+            <li
+              key={attachment.id}
+              className="parlance-attachment"
+              data-kind={attachment.kind}
+              data-status={attachment.status}
+              aria-busy={attachment.status === 'preparing' || undefined}
+            >
+              {attachment.previewUrl ? (
+                <img src={attachment.previewUrl} alt={attachment.file.name} />
+              ) : (
+                <span className="parlance-attachment-file" title={attachment.file.name}>
+                  <span aria-hidden="true" className="parlance-attachment-icon">
+                    {attachment.kind === 'pdf' ? 'PDF' : 'TXT'}
+                  </span>
+                  <span className="parlance-attachment-name">{attachment.file.name}</span>
+                </span>
+              )}
+              {attachment.status === 'preparing' && (
+                <span className="parlance-attachment-status">{strings.attachmentPreparing}</span>
+              )}
               <button
                 type="button"
                 className="parlance-button parlance-button-icon"
@@ -245,22 +365,23 @@ export function Composer(props: ComposerProps) {
             }, 0);
           }}
           onPaste={(event) => {
-            const files = imageFiles(event.clipboardData.files);
-            if (!allowImages || files.length === 0) return;
+            const files = Array.from(event.clipboardData.files);
+            if (!accepting || files.length === 0) return;
             if (!event.clipboardData.getData('text/plain')) event.preventDefault();
             addFiles(files);
           }}
         />
-        {allowImages && (
+        {accepting && (
           <>
             <input
               ref={fileInput}
               type="file"
-              accept="image/*"
+              // Files the composer refuses can still be picked: they get a notice saying why.
+              accept={allowFiles ? undefined : 'image/*'}
               multiple
               hidden
               onChange={(event) => {
-                addFiles(imageFiles(event.target.files));
+                addFiles(Array.from(event.target.files ?? []));
                 event.target.value = '';
               }}
             />
@@ -268,12 +389,14 @@ export function Composer(props: ComposerProps) {
               type="button"
               className="parlance-button parlance-button-ghost parlance-composer-attach"
               data-slot="composer-attach"
-              title={strings.attachImage}
+              title={allowFiles ? strings.attachFiles : strings.attachImage}
               disabled={isDisabled || attachments.length >= maxImages}
               onClick={() => fileInput.current?.click()}
             >
               <PaperclipIcon />
-              <span className="parlance-visually-hidden">{strings.attachImage}</span>
+              <span className="parlance-visually-hidden">
+                {allowFiles ? strings.attachFiles : strings.attachImage}
+              </span>
             </button>
           </>
         )}
@@ -301,6 +424,22 @@ export function Composer(props: ComposerProps) {
           </button>
         )}
       </div>
+      {accepting && (
+        <div className="parlance-composer-notices" data-slot="composer-notices" role="alert">
+          {notices.map((notice) => (
+            <p key={notice.id} className="parlance-composer-notice" data-code={notice.error.code}>
+              <span>{refusalText(notice.error, strings, locale, maxImages)}</span>
+              <button
+                type="button"
+                className="parlance-button parlance-button-ghost"
+                onClick={() => setNotices((current) => current.filter((n) => n !== notice))}
+              >
+                {strings.dismiss}
+              </button>
+            </p>
+          ))}
+        </div>
+      )}
       <div className="parlance-composer-footer">
         {reason && (
           <p id={reasonId} className="parlance-composer-reason">
@@ -322,7 +461,9 @@ export function Composer(props: ComposerProps) {
           </p>
         )}
       </div>
-      {dragging && <p className="parlance-composer-drop">{strings.dropImages}</p>}
+      {dragging && (
+        <p className="parlance-composer-drop">{allowFiles ? strings.dropFiles : strings.dropImages}</p>
+      )}
     </form>
   );
 }

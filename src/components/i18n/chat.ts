@@ -28,6 +28,26 @@ export interface ChatStrings extends ConversationStrings {
   removeAttachment: string;
   /** Shown while dragging a file over the composer. */
   dropImages: string;
+  /** The attach button's name when files (text, PDF) may be attached too. */
+  attachFiles: string;
+  /** Shown while dragging files over a composer that takes files. */
+  dropFiles: string;
+  /** On an attachment still being prepared (an image scaled down, a file read). */
+  attachmentPreparing: string;
+  /** A file that was not attached; `{name}` and `{reason}` (one of the `refused…` strings). */
+  attachmentRefused: string;
+  /** Reasons a file was not attached. `{max}` is a size or a count. */
+  refusedUnsupported: string;
+  refusedImagesOff: string;
+  refusedFilesOff: string;
+  refusedPdf: string;
+  refusedTooLarge: string;
+  refusedNotText: string;
+  refusedImageFailed: string;
+  refusedUnreadable: string;
+  refusedTooMany: string;
+  /** A file attached to a sent message; `{name}`. */
+  messageFile: string;
   /** Why the composer is disabled, when no reason is given. */
   disabledReason: string;
   /** Shown while a reply is in progress and the composer cannot send. */
@@ -155,6 +175,20 @@ const en: ChatStrings = {
   attachImage: 'Attach image',
   removeAttachment: 'Remove {name}',
   dropImages: 'Drop images to attach them',
+  attachFiles: 'Attach files',
+  dropFiles: 'Drop files to attach them',
+  attachmentPreparing: 'Preparing…',
+  attachmentRefused: '{name} was not attached: {reason}.',
+  refusedUnsupported: 'it is not an image, a text file or a PDF',
+  refusedImagesOff: 'images cannot be attached here',
+  refusedFilesOff: 'only images can be attached here',
+  refusedPdf: 'this model does not read PDF files',
+  refusedTooLarge: 'it is larger than {max}',
+  refusedNotText: 'it is not UTF-8 text',
+  refusedImageFailed: 'the image could not be prepared',
+  refusedUnreadable: 'the file could not be read',
+  refusedTooMany: 'at most {max} files can be attached to one message',
+  messageFile: 'Attached file: {name}',
   disabledReason: 'Sending is not available right now.',
   busyReason: 'Wait for the reply to finish, or stop it.',
   draftTokens: '{count} tokens · {remaining} left',
@@ -248,6 +282,20 @@ const zhCN: ChatStrings = {
   attachImage: '添加图片',
   removeAttachment: '移除 {name}',
   dropImages: '松开以添加图片',
+  attachFiles: '添加文件',
+  dropFiles: '松开以添加文件',
+  attachmentPreparing: '正在处理…',
+  attachmentRefused: '未添加 {name}：{reason}。',
+  refusedUnsupported: '它不是图片、文本文件或 PDF',
+  refusedImagesOff: '此处不能添加图片',
+  refusedFilesOff: '此处只能添加图片',
+  refusedPdf: '此模型不能读取 PDF 文件',
+  refusedTooLarge: '文件超过 {max}',
+  refusedNotText: '它不是 UTF-8 文本',
+  refusedImageFailed: '无法处理该图片',
+  refusedUnreadable: '无法读取该文件',
+  refusedTooMany: '每条消息最多添加 {max} 个文件',
+  messageFile: '附件：{name}',
   disabledReason: '暂时无法发送。',
   busyReason: '请等待回复完成，或停止回复。',
   draftTokens: '{count} 个 token · 剩余 {remaining}',

@@ -10,6 +10,17 @@ export interface ImagesStrings {
   /** The canvas's accessible name and its keyboard hint. */
   maskCanvas: string;
   maskCanvasHint: string;
+  /** The toolbar's groups: brush settings, mask actions, the view. */
+  maskBrushGroup: string;
+  maskEditGroup: string;
+  maskViewGroup: string;
+  /** Announced as the keyboard brush moves and marks; `{x}` and `{y}` are image pixels. */
+  maskBrushAt: string;
+  maskPaintedAt: string;
+  maskErasedAt: string;
+  maskCornerAt: string;
+  maskRectangleFilled: string;
+  maskRectangleCancelled: string;
   paint: string;
   erase: string;
   rectangle: string;
@@ -64,7 +75,16 @@ const en: ImagesStrings = {
   maskTools: 'Mask tools',
   maskCanvas: 'Mask canvas',
   maskCanvasHint:
-    'Paint the area to change. Arrow keys pan, plus and minus zoom, Ctrl+Z undoes, Shift+Ctrl+Z redoes.',
+    'Paint the area to change. Arrow keys move the brush (Shift: bigger steps), Space or Enter paints under it; with Rectangle, Space sets one corner and again fills to the other. Plus and minus zoom, Ctrl+Z undoes, Shift+Ctrl+Z redoes. With Pan, arrow keys pan.',
+  maskBrushGroup: 'Brush',
+  maskEditGroup: 'Mask',
+  maskViewGroup: 'View',
+  maskBrushAt: 'Brush at {x}, {y}',
+  maskPaintedAt: 'Painted at {x}, {y}',
+  maskErasedAt: 'Erased at {x}, {y}',
+  maskCornerAt: 'Corner at {x}, {y}: move, then press Space to fill the rectangle',
+  maskRectangleFilled: 'Rectangle filled',
+  maskRectangleCancelled: 'Rectangle cancelled',
   paint: 'Paint',
   erase: 'Erase',
   rectangle: 'Rectangle',
@@ -107,7 +127,17 @@ const en: ImagesStrings = {
 const zhCN: ImagesStrings = {
   maskTools: '蒙版工具',
   maskCanvas: '蒙版画布',
-  maskCanvasHint: '涂抹需要修改的区域。方向键平移，加号和减号缩放，Ctrl+Z 撤销，Shift+Ctrl+Z 重做。',
+  maskCanvasHint:
+    '涂抹需要修改的区域。方向键移动画笔（按住 Shift 移动更多），空格或回车在画笔处涂抹；使用矩形时，空格设定一个角，再按一次填充到另一个角。加号和减号缩放，Ctrl+Z 撤销，Shift+Ctrl+Z 重做。使用平移时，方向键平移。',
+  maskBrushGroup: '画笔',
+  maskEditGroup: '蒙版',
+  maskViewGroup: '视图',
+  maskBrushAt: '画笔位于 {x}, {y}',
+  maskPaintedAt: '已涂抹 {x}, {y}',
+  maskErasedAt: '已擦除 {x}, {y}',
+  maskCornerAt: '角位于 {x}, {y}：移动后按空格填充矩形',
+  maskRectangleFilled: '已填充矩形',
+  maskRectangleCancelled: '已取消矩形',
   paint: '涂抹',
   erase: '擦除',
   rectangle: '矩形',

@@ -142,7 +142,9 @@ export const ImageGallery = forwardRef<HTMLElement, ImageGalleryProps>(function 
           <div className="parlance-image-gallery-frame" data-slot="frame">
             <p className="parlance-image-gallery-message">{label}</p>
           </div>
-          <p className="parlance-image-gallery-caption">{caption}</p>
+          <p className="parlance-image-gallery-caption" title={caption}>
+            {caption}
+          </p>
         </li>
       ));
     }
@@ -168,7 +170,9 @@ export const ImageGallery = forwardRef<HTMLElement, ImageGalleryProps>(function 
               {message}
             </p>
           </div>
-          <p className="parlance-image-gallery-caption">{caption}</p>
+          <p className="parlance-image-gallery-caption" title={caption}>
+            {caption}
+          </p>
         </li>,
       ];
     }
@@ -196,7 +200,11 @@ export const ImageGallery = forwardRef<HTMLElement, ImageGalleryProps>(function 
                 </p>
               )}
             </div>
-            <figcaption className="parlance-image-gallery-caption" data-slot="caption">
+            <figcaption
+              className="parlance-image-gallery-caption"
+              data-slot="caption"
+              title={image.revisedPrompt ? `${strings.revisedPrompt} ${image.revisedPrompt}` : caption}
+            >
               {image.revisedPrompt ? (
                 <>
                   <span>{strings.revisedPrompt}</span> {image.revisedPrompt}

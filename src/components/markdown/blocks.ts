@@ -1,5 +1,7 @@
 import { Lexer, type Token, type Tokens, type TokensList } from 'marked';
 
+import { mathExtensions } from './math-syntax';
+
 /** One top-level markdown block, keyed by where it starts in the source. */
 export interface MarkdownBlock {
   /** The offset of the block in the (normalised) source: stable while a reply grows. */
@@ -115,7 +117,7 @@ function cells(row: string): number {
   return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').length;
 }
 
-const OPTIONS = { gfm: true, breaks: false } as const;
+const OPTIONS = { gfm: true, breaks: false, extensions: mathExtensions } as const;
 
 function lex(text: string): TokensList | Token[] {
   if (!text) return [];

@@ -5,6 +5,7 @@ import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
 import { CodeBlock } from './code-block';
 import { decodeEntities } from './entities';
+import { renderMath } from './math-render';
 import { isImageAllowed, safeHref, type UrlPolicy } from './safe-url';
 
 /** What rendering needs besides the tokens. */
@@ -130,6 +131,8 @@ function renderBlock(token: Token, context: RenderContext, key: number): ReactNo
         decodeEntities(text.text)
       );
     }
+    case 'math':
+      return renderMath(token, key, true);
     default:
       return <p key={key}>{token.raw}</p>;
   }
@@ -225,6 +228,8 @@ function renderInlineToken(token: Token, context: RenderContext, key: number): R
       return token.raw;
     case 'checkbox':
       return renderBlock(token, context, key);
+    case 'math':
+      return renderMath(token, key, false);
     default:
       return 'raw' in token ? token.raw : null;
   }

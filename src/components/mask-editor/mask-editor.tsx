@@ -1,4 +1,4 @@
-import { forwardRef, useId, useRef, type ComponentPropsWithoutRef } from 'react';
+import { forwardRef, useId, useRef, useState, type ComponentPropsWithoutRef } from 'react';
 
 import type { ImageFit, ImageInput, MaskModel } from '../../core';
 import type { ParlanceLocale, ParlanceTheme } from '../../hooks/parlance-provider';
@@ -11,6 +11,7 @@ import { cx, useThemeAttribute } from '../primitives/root';
 import { useComposedRefs } from '../primitives/use-composed-refs';
 import { MaskEditorToolbar } from './toolbar';
 import { useMaskGestures, type MaskEditorTool } from './use-mask-gestures';
+import { useMaskKeyboard, type MaskKeyboardEvent } from './use-mask-keyboard';
 import { useMaskModel, type MaskEditorChange, type MaskEditorValue } from './use-mask-model';
 import { useMaskUndo } from './use-mask-undo';
 import { useOverlayPainter } from './use-overlay-painter';
@@ -75,7 +76,8 @@ export interface MaskEditorProps extends Omit<
 /**
  * A canvas mask painter for image edits: paint (or erase) the area to change over the image, as
  * a translucent overlay; rectangle fill, brush size and hardness, undo/redo (Ctrl/Cmd+Z,
- * Shift+Ctrl/Cmd+Z), clear, invert, zoom and pan; mouse, pen (with pressure) and touch.
+ * Shift+Ctrl/Cmd+Z), clear, invert, zoom and pan; mouse, pen (with pressure), touch and keyboard (arrow
+ * keys move a brush cursor, Space or Enter paints under it or sets a rectangle's corners; announced).
  * `onChange` gives a PNG mask exactly the prepared image's size, transparent where painted.
  *
  * Theming: `parlance-mask-editor*` classes under `parlance-root`, `data-slot` parts, `data-state` (`loading`, `ready`,
@@ -189,7 +191,37 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
       queueOverlay,
       commit,
     });
-    const { selection } = gestures;
+    const [announcement, setAnnouncement] = useState('');
+    const announce = (event: MaskKeyboardEvent) => {
+      const at: Record<string, number> =
+        'x' in event ? { x: Math.round(event.x), y: Math.round(event.y) } : {};
+      const template = {
+        move: strings.maskBrushAt,
+        paint: strings.maskPaintedAt,
+        erase: strings.maskErasedAt,
+        corner: strings.maskCornerAt,
+        filled: strings.maskRectangleFilled,
+        cancelled: strings.maskRectangleCancelled,
+      }[event.kind];
+      setAnnouncement(format(template, at));
+    };
+    const keyboard = useMaskKeyboard({
+      modelRef,
+      viewportRef,
+      tool,
+      brushSize,
+      hardness,
+      zoom,
+      pan,
+      panTo: viewport.panTo,
+      resolvePalette,
+      drawOverlay,
+      queueOverlay,
+      commit,
+      onAnnounce: announce,
+    });
+    const selection = gestures.selection ?? keyboard.selection;
+    const { cursor } = keyboard;
 
     const ready = load.state === 'ready';
     const n = prepared?.side ?? 1;
@@ -235,7 +267,9 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
           aria-describedby={hintId}
           // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
           tabIndex={0}
-          onKeyDown={viewport.onKeyDown}
+          onKeyDown={(event) => {
+            if (!keyboard.onKeyDown(event)) viewport.onKeyDown(event);
+          }}
           onWheel={viewport.onWheel}
         >
           <div
@@ -268,6 +302,19 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
                 }}
               />
             )}
+            {cursor && ready && (
+              <div
+                className="parlance-mask-editor-cursor"
+                data-slot="cursor"
+                data-tool={tool}
+                style={{
+                  left: `${(cursor.x / n) * 100}%`,
+                  top: `${(cursor.y / n) * 100}%`,
+                  width: `${(brushSize / n) * 100}%`,
+                  height: `${(brushSize / n) * 100}%`,
+                }}
+              />
+            )}
           </div>
           {load.state !== 'ready' && (
             <p
@@ -285,6 +332,9 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
         </div>
         <p id={hintId} className="parlance-visually-hidden">
           {strings.maskCanvasHint}
+        </p>
+        <p className="parlance-visually-hidden" role="status" data-slot="announcer">
+          {announcement}
         </p>
       </div>
     );

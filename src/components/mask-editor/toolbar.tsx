@@ -24,7 +24,7 @@ export interface MaskEditorToolbarProps {
   onZoom: (zoom: number) => void;
 }
 
-/** The toolbar: tools, brush size and hardness, undo/redo/clear/invert, and zoom. */
+/** The toolbar, in four groups: tools; brush size and hardness; undo/redo/clear/invert; zoom. */
 export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
   const { strings, ready, side, tool, brushSize, hardness, zoom } = props;
   const toolButton = (id: MaskEditorTool, label: string) => (
@@ -59,66 +59,76 @@ export function MaskEditorToolbar(props: MaskEditorToolbarProps) {
       className="parlance-mask-editor-toolbar"
       data-slot="toolbar"
     >
-      <div className="parlance-mask-editor-tools" role="group" aria-label={strings.maskTools}>
+      <div
+        className="parlance-mask-editor-group parlance-mask-editor-tools"
+        role="group"
+        aria-label={strings.maskTools}
+      >
         {toolButton('paint', strings.paint)}
         {toolButton('erase', strings.erase)}
         {toolButton('rectangle', strings.rectangle)}
         {toolButton('pan', strings.pan)}
       </div>
-      <label className="parlance-mask-editor-range" data-slot="brush-size">
-        <span>{strings.brushSize}</span>
-        <input
-          type="range"
-          min={2}
-          max={Math.max(8, Math.round(side / 4))}
-          value={brushSize}
-          onChange={(e) => props.onBrushSizeChange(Number(e.currentTarget.value))}
-        />
-      </label>
-      <label className="parlance-mask-editor-range" data-slot="hardness">
-        <span>{strings.hardness}</span>
-        <input
-          type="range"
-          min={0}
-          max={100}
-          value={Math.round(hardness * 100)}
-          onChange={(e) => props.onHardnessChange(Number(e.currentTarget.value) / 100)}
-        />
-      </label>
-      {action('undo', strings.undo, props.canUndo, 'Control+Z Meta+Z')}
-      {action('redo', strings.redo, props.canRedo, 'Shift+Control+Z Shift+Meta+Z')}
-      {action('clear', strings.clear, true)}
-      {action('invert', strings.invert, true)}
-      <button
-        type="button"
-        className="parlance-button"
-        data-slot="zoom-out"
-        disabled={!ready || zoom <= MIN_ZOOM}
-        onClick={() => props.onZoom(zoom / ZOOM_STEP)}
-      >
-        {strings.zoomOut}
-      </button>
-      <output className="parlance-mask-editor-zoom" data-slot="zoom-level" aria-live="polite">
-        {format(strings.zoomLevel, { zoom: Math.round(zoom * 100) })}
-      </output>
-      <button
-        type="button"
-        className="parlance-button"
-        data-slot="zoom-in"
-        disabled={!ready || zoom >= MAX_ZOOM}
-        onClick={() => props.onZoom(zoom * ZOOM_STEP)}
-      >
-        {strings.zoomIn}
-      </button>
-      <button
-        type="button"
-        className="parlance-button"
-        data-slot="reset-view"
-        disabled={!ready || zoom === 1}
-        onClick={() => props.onZoom(1)}
-      >
-        {strings.resetView}
-      </button>
+      <div className="parlance-mask-editor-group" role="group" aria-label={strings.maskBrushGroup}>
+        <label className="parlance-mask-editor-range" data-slot="brush-size">
+          <span>{strings.brushSize}</span>
+          <input
+            type="range"
+            min={2}
+            max={Math.max(8, Math.round(side / 4))}
+            value={brushSize}
+            onChange={(e) => props.onBrushSizeChange(Number(e.currentTarget.value))}
+          />
+        </label>
+        <label className="parlance-mask-editor-range" data-slot="hardness">
+          <span>{strings.hardness}</span>
+          <input
+            type="range"
+            min={0}
+            max={100}
+            value={Math.round(hardness * 100)}
+            onChange={(e) => props.onHardnessChange(Number(e.currentTarget.value) / 100)}
+          />
+        </label>
+      </div>
+      <div className="parlance-mask-editor-group" role="group" aria-label={strings.maskEditGroup}>
+        {action('undo', strings.undo, props.canUndo, 'Control+Z Meta+Z')}
+        {action('redo', strings.redo, props.canRedo, 'Shift+Control+Z Shift+Meta+Z')}
+        {action('clear', strings.clear, true)}
+        {action('invert', strings.invert, true)}
+      </div>
+      <div className="parlance-mask-editor-group" role="group" aria-label={strings.maskViewGroup}>
+        <button
+          type="button"
+          className="parlance-button"
+          data-slot="zoom-out"
+          disabled={!ready || zoom <= MIN_ZOOM}
+          onClick={() => props.onZoom(zoom / ZOOM_STEP)}
+        >
+          {strings.zoomOut}
+        </button>
+        <output className="parlance-mask-editor-zoom" data-slot="zoom-level" aria-live="polite">
+          {format(strings.zoomLevel, { zoom: Math.round(zoom * 100) })}
+        </output>
+        <button
+          type="button"
+          className="parlance-button"
+          data-slot="zoom-in"
+          disabled={!ready || zoom >= MAX_ZOOM}
+          onClick={() => props.onZoom(zoom * ZOOM_STEP)}
+        >
+          {strings.zoomIn}
+        </button>
+        <button
+          type="button"
+          className="parlance-button"
+          data-slot="reset-view"
+          disabled={!ready || zoom === 1}
+          onClick={() => props.onZoom(1)}
+        >
+          {strings.resetView}
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { memo, useId, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 import { messageActions, messageText } from '../../core';
 import type { ChatStrings } from '../i18n/chat';
@@ -9,6 +9,7 @@ import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
 import { isLocalImage, messageImages } from './content';
 import { FeedbackButtons } from './feedback';
+import { MessageFiles, withoutFiles } from './message-files';
 import { MessageTime } from './message-time';
 import { Reasoning } from './reasoning';
 import { Refusal } from './refusal';
@@ -44,6 +45,8 @@ export interface MessageItemProps extends MessageSlots {
   strings: ChatStrings;
   policy: UrlPolicy;
   userMarkdown: boolean;
+  /** Show the reply's token usage under it. */
+  showUsage: boolean;
   handlers: MessageActionHandlers;
   /** Which handlers exist (the `handlers` object itself is stable and reads the latest ones). */
   available: Record<keyof MessageActionHandlers, boolean>;
@@ -63,8 +66,28 @@ function roleLabel(role: MessageListMessage['role'], strings: ChatStrings): stri
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, index, count, isLast, busy, active, strings, handlers, available, measure } = props;
   const [editing, setEditing] = useState(false);
+  // Closing the edit form gives focus back to its Edit button (else the message), not to <body>.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const article = useRef<HTMLElement | null>(null);
+  const articleRef = useCallback(
+    (node: HTMLElement | null) => {
+      article.current = node;
+      measure(node);
+    },
+    [measure],
+  );
+  const returnFocus = useRef(false);
+  const stopEditing = () => {
+    returnFocus.current = true;
+    setEditing(false);
+  };
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    (editButton.current ?? article.current)?.focus({ preventScroll: true });
+  }, [editing]);
   const labelId = useId();
-  const text = messageText(message.content, '\n\n');
+  const text = messageText(withoutFiles(message.content), '\n\n');
   // A user message `pending` is not in progress: it waits in the outbox (sent offline).
   const queued = message.role === 'user' && message.status === 'pending';
   const inProgress = !queued && (message.status === 'pending' || message.status === 'streaming');
@@ -108,6 +131,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           ))}
         </div>
       )}
+      <MessageFiles content={message.content} strings={strings} />
       <ToolCalls
         message={message}
         strings={strings}
@@ -149,6 +173,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       )}
       {message.role === 'user' && available.onEdit && !busy && !queued && (
         <button
+          ref={editButton}
           type="button"
           className="parlance-button parlance-button-ghost"
           onClick={() => setEditing(true)}
@@ -209,7 +234,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
 
   return (
     <article
-      ref={measure}
+      ref={articleRef}
       className="parlance-message"
       data-slot="message"
       data-role={message.role}
@@ -234,9 +259,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           <EditForm
             initial={text}
             strings={strings}
-            onCancel={() => setEditing(false)}
+            onCancel={stopEditing}
             onSave={(value) => {
-              setEditing(false);
+              stopEditing();
               handlers.onEdit?.(message.id, value);
             }}
           />
@@ -246,7 +271,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           </div>
         )}
         <Notice message={message} strings={strings} />
-        {message.role === 'assistant' && message.usage && !inProgress && (
+        {props.showUsage && message.role === 'assistant' && message.usage && !inProgress && (
           <p className="parlance-message-usage">
             {format(strings.usage, {
               prompt: formatter.number(message.usage.prompt_tokens),
@@ -297,26 +322,41 @@ function Versions({
     <span className="parlance-versions">
       <button
         type="button"
-        className="parlance-button parlance-button-ghost"
+        className="parlance-button parlance-button-ghost parlance-versions-button"
         aria-label={strings.previousVersion}
         disabled={busy || current <= 0}
         onClick={() => handlers.onSelectAlternative?.(message.id, current - 1)}
       >
-        ‹
+        <Chevron d="M15 6l-6 6 6 6" />
       </button>
       <span className="parlance-versions-label">
         {format(strings.versionOf, { index: current + 1, total })}
       </span>
       <button
         type="button"
-        className="parlance-button parlance-button-ghost"
+        className="parlance-button parlance-button-ghost parlance-versions-button"
         aria-label={strings.nextVersion}
         disabled={busy || current >= total - 1}
         onClick={() => handlers.onSelectAlternative?.(message.id, current + 1)}
       >
-        ›
+        <Chevron d="M9 6l6 6-6 6" />
       </button>
     </span>
+  );
+}
+
+function Chevron({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+      <path
+        d={d}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
   );
 }
 
@@ -348,7 +388,10 @@ function EditForm({
         autoFocus
         onChange={(event) => setValue(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
+          if (event.key !== 'Escape') return;
+          // Handled: a dialog around the chat (the widget's) must not close on this Escape too.
+          event.preventDefault();
+          onCancel();
         }}
       />
       <div className="parlance-edit-actions">

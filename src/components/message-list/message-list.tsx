@@ -28,6 +28,8 @@ export interface MessageListProps extends MessageActionHandlers, MessageSlots, U
    * messages (any `pending` or `streaming`).
    */
   busy?: boolean;
+  /** Show each reply's token usage under it. Default: true. */
+  showUsage?: boolean;
   /** Render user messages as markdown too. Default: false (shown as typed). */
   userMarkdown?: boolean;
   /** Shown when there are no messages. Default: a short invitation. */
@@ -81,6 +83,7 @@ export function MessageList(props: MessageListProps) {
   const {
     messages,
     userMarkdown = false,
+    showUsage = true,
     emptyState,
     estimateSize = 96,
     pinThreshold = 48,
@@ -99,10 +102,19 @@ export function MessageList(props: MessageListProps) {
   const streaming = messages.some((m) => m.status === 'streaming' || m.status === 'pending');
 
   const latest = useLatest(props);
+  // Editing or regenerating an earlier message starts a new reply at the end: the list follows it
+  // (pinned again) even when the user had scrolled up to reach that message.
+  const followNextReply = useRef<() => void>(() => {});
   const handlers = useMemo<MessageActionHandlers>(
     () => ({
-      onRegenerate: (id) => latest.current.onRegenerate?.(id),
-      onEdit: (id, content) => latest.current.onEdit?.(id, content),
+      onRegenerate: (id) => {
+        followNextReply.current();
+        latest.current.onRegenerate?.(id);
+      },
+      onEdit: (id, content) => {
+        followNextReply.current();
+        latest.current.onEdit?.(id, content);
+      },
       onContinue: () => latest.current.onContinue?.(),
       onRetry: () => latest.current.onRetry?.(),
       onSelectAlternative: (id, index) => latest.current.onSelectAlternative?.(id, index),
@@ -196,6 +208,20 @@ export function MessageList(props: MessageListProps) {
     if (!roving.onKeyDown(event) && ['PageUp', 'ArrowUp', 'Home'].includes(event.key)) unpinOnIntent();
   };
 
+  // Set by an edit or a regenerate: the next change of the messages goes to the bottom.
+  const following = useRef(false);
+  followNextReply.current = () => {
+    following.current = true;
+    stick.pin();
+    roving.reset();
+  };
+  useLayoutEffect(() => {
+    if (!following.current || messages.length === 0) return;
+    following.current = false;
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    requestAnimationFrame(stick.scrollToBottom);
+  }, [messages, virtualizer, stick.scrollToBottom]);
+
   const jumpToLatest = () => {
     stick.pin();
     roving.reset();
@@ -249,6 +275,7 @@ export function MessageList(props: MessageListProps) {
                   strings={strings}
                   policy={policy}
                   userMarkdown={userMarkdown}
+                  showUsage={showUsage}
                   handlers={handlers}
                   available={available}
                   measure={measure}

@@ -16,10 +16,10 @@ export function defaultId(): string {
   return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
-/** Content with nothing to send: blank text and no image. */
+/** Content with nothing to send: blank text and no image or file. */
 export function isBlank(content: ChatMessageContent): boolean {
   if (typeof content === 'string') return content.trim() === '';
-  return !content.some((part) => part.type === 'image_url' || part.text.trim() !== '');
+  return !content.some((part) => part.type !== 'text' || part.text.trim() !== '');
 }
 
 /** An input that already has every field of a message (kept as it is, so its row need not re-render). */

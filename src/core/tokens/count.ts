@@ -1,4 +1,5 @@
 import { approximateTokenCount } from './approximate';
+import { fileTokens } from './files';
 import { imageSizeFromDataUrl, imageTokens, type ImagePixelSize } from './images';
 import { getModelInfo, type EncodingName, type ResolvedModel, type TokenEncoding } from './models';
 import { getTokenizer, mapMaybe, type MaybePromise } from './tokenizer';
@@ -15,13 +16,19 @@ export interface TokenImagePart {
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
 }
 
+/** A file part of a user message's `content` (a PDF): counted as an estimate per page. */
+export interface TokenFilePart {
+  type: 'file';
+  file: { filename?: string; file_data?: string; file_id?: string };
+}
+
 /**
  * The fields of a chat message that cost tokens. Wire messages (`ChatCompletionMessageParam`)
  * and `useChat` messages both fit; other fields are ignored.
  */
 export interface TokenMessage {
   role: string;
-  content?: string | ReadonlyArray<TokenTextPart | TokenImagePart | { type: string }> | null;
+  content?: string | ReadonlyArray<TokenTextPart | TokenImagePart | TokenFilePart | { type: string }> | null;
   name?: string;
   tool_calls?: ReadonlyArray<{ function: { name: string; arguments: string } }>;
   tool_call_id?: string;
@@ -170,6 +177,10 @@ function planMessage(message: TokenMessage, info: ResolvedModel, options: ChatCo
         const cost = imageTokens(info.image, detail, options.imageSize?.(url) ?? imageSizeFromDataUrl(url));
         fixed += cost.tokens;
         isApproximate ||= cost.isApproximate;
+      } else if (part.type === 'file') {
+        // A PDF: an estimate per page (OpenAI does not publish how it counts them).
+        fixed += fileTokens((part as TokenFilePart).file ?? {}).tokens;
+        isApproximate = true;
       } else isApproximate = true;
     }
   }
@@ -186,7 +197,8 @@ function planMessage(message: TokenMessage, info: ResolvedModel, options: ChatCo
  * The prompt tokens a request with `messages` costs on `model`, as the API's
  * `usage.prompt_tokens` reports it: each message's text plus its formatting (gpt-3.5-turbo-0301:
  * 4 per message, a `name` replaces the role (−1); later models: 3 per message, +1 for a `name`),
- * plus 3 that prime the reply. Image parts follow OpenAI's tile rule. Synchronous when
+ * plus 3 that prime the reply. Image parts follow OpenAI's tile rule; a PDF (`file` part) is
+ * estimated per page and flags the count approximate. Synchronous when
  * every text is known now, else a promise (see {@link measureTokens}).
  *
  * @example

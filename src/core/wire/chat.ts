@@ -18,8 +18,18 @@ export interface ChatCompletionContentPartImage {
   };
 }
 
+/**
+ * A file part of a user message's `content` (a PDF, for models that read them). `file_data` is a
+ * `data:application/pdf;base64,…` URL; `file_id` names a file uploaded to the files API instead.
+ */
+export interface ChatCompletionContentPartFile {
+  type: 'file';
+  file: { filename?: string; file_data?: string; file_id?: string };
+}
+
 /** One part of a message's `content` when it is an array. */
-export type ChatCompletionContentPart = ChatCompletionContentPartText | ChatCompletionContentPartImage;
+export type ChatCompletionContentPart =
+  ChatCompletionContentPartText | ChatCompletionContentPartImage | ChatCompletionContentPartFile;
 
 /** A tool call the model made, on an assistant message. */
 export interface ChatCompletionMessageToolCall {

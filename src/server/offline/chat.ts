@@ -58,30 +58,89 @@ function clip(body: string): string {
   return `${out}\n\n…`;
 }
 
-/** The documentation's answer to a conversation: the question, the best sections and the reply. */
+/** How an answer is introduced, one way per attempt: a regenerated reply reads differently. */
+const LEADS: readonly ((section: DocSection) => string)[] = [
+  (s) => `From **${s.title}** (\`${s.path}\`):`,
+  (s) => `Here is what **${s.title}** (\`${s.path}\`) says:`,
+  (s) => `Another way in, through **${s.title}** (\`${s.path}\`):`,
+  (s) => `In the words of **${s.title}** (\`${s.path}\`):`,
+];
+
+/** How many sections a regenerated reply may choose from, best first. */
+const SECTIONS_PER_QUESTION = 3;
+
+/**
+ * The documentation's answer to a conversation: the question, the best sections and the reply.
+ * `attempt` (0 for the first reply, 1 for the first regeneration…) picks the section and the
+ * wording, so that each regenerated version differs and the same attempt always reads the same.
+ */
 function answerFromDocs(
   index: DocsIndex,
   messages: ChatCompletionRequest['messages'],
+  attempt = 0,
 ): { question: string; best: DocSection | undefined; next: DocSection | undefined; text: string } {
   const question = lastUserText(messages);
-  const hits: DocSection[] = index.search(question);
+  const hits: DocSection[] = index.search(question, SECTIONS_PER_QUESTION);
   const parts = [OFFLINE_NOTICE];
-  const [best, next] = hits;
+  // Attempt 0 is the best section then the second, as always; later attempts take turns.
+  const best = hits[attempt % Math.max(1, hits.length)];
+  const next = hits.find((hit) => hit !== best);
   if (!best) {
+    const topics = index.topics();
+    const shift = topics.length ? attempt % topics.length : 0;
     parts.push(
       question
         ? `I found nothing in the documentation about “${question.slice(0, 80)}”. I can answer questions about:`
         : 'Ask me about Parlance. I can answer questions about:',
-      index
-        .topics()
-        .map((t) => `- ${t}`)
-        .join('\n'),
+      [...topics.slice(shift), ...topics.slice(0, shift)].map((t) => `- ${t}`).join('\n'),
     );
   } else {
-    parts.push(`From **${best.title}** (\`${best.path}\`):`, clip(best.body));
+    parts.push(LEADS[attempt % LEADS.length]!(best), clip(best.body));
     if (next) parts.push(`See also: **${next.title}** (\`${next.path}\`).`);
   }
   return { question, best, next, text: parts.join('\n\n') };
+}
+
+/** A continue request's last message: the kit's default prompt, or a user's own words for it. */
+const CONTINUE_PROMPT = /\bcontinue\b|\bgo on\b|\bkeep going\b|继续/i;
+/** How many attempts a continued reply is looked for among. */
+const MAX_ATTEMPTS_SEARCHED = 8;
+
+function sharedPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * The rest of a cut reply, when the conversation asks to continue it: `…user, assistant (cut),
+ * user ("Continue…")`. The cut text is found as the start of one attempt's answer to the question
+ * before it, and the answer goes on from the very character where the cut one stopped.
+ */
+function continueFromDocs(
+  index: DocsIndex,
+  messages: ChatCompletionRequest['messages'],
+): { text: string; question: string } | undefined {
+  const ask = messages.at(-1);
+  const cut = messages.at(-2);
+  if (ask?.role !== 'user' || cut?.role !== 'assistant') return undefined;
+  if (!CONTINUE_PROMPT.test(textOf(ask.content))) return undefined;
+  const partial = textOf(cut.content);
+  if (!partial.trim()) return undefined;
+  const before = messages.slice(0, -2);
+  let found = { full: '', shared: -1 };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS_SEARCHED; attempt++) {
+    const full = answerFromDocs(index, before, attempt).text;
+    const shared = sharedPrefix(full, partial);
+    if (shared > found.shared) found = { full, shared };
+    if (shared === partial.length) break;
+  }
+  const rest = found.full.slice(Math.max(found.shared, Math.min(partial.length, found.full.length)));
+  return {
+    question: lastUserText(before),
+    text: rest.trim() ? rest : '\n\nThat is all the documentation says about it.',
+  };
 }
 
 /** The text of the last user message. */
@@ -90,9 +149,16 @@ function lastUserText(messages: ChatCompletionRequest['messages']): string {
   return textOf(lastUser?.content).trim();
 }
 
-/** The whole offline reply to a conversation: the notice, then the best documentation section. */
-export function composeReply(index: DocsIndex, messages: ChatCompletionRequest['messages']): string {
-  return answerFromDocs(index, messages).text;
+/**
+ * The whole offline reply to a conversation: the notice, then the best documentation section
+ * (`attempt` > 0: another section or wording, for a regenerated reply).
+ */
+export function composeReply(
+  index: DocsIndex,
+  messages: ChatCompletionRequest['messages'],
+  attempt = 0,
+): string {
+  return answerFromDocs(index, messages, attempt).text;
 }
 
 /** Words with their leading whitespace: the pieces a reply streams in. */
@@ -267,13 +333,21 @@ function planToolCalls(
   return { calls, picks };
 }
 
-/** Composes, limits and counts the reply to `request`. */
-export async function planReply(index: DocsIndex, request: ChatCompletionRequest): Promise<OfflineReply> {
+/**
+ * Composes, limits and counts the reply to `request`. `attempt` counts earlier answers to the same
+ * request (a regenerate sends the same messages again): 0 the first time.
+ */
+export async function planReply(
+  index: DocsIndex,
+  request: ChatCompletionRequest,
+  attempt = 0,
+): Promise<OfflineReply> {
   const { messages, model } = request;
   const afterTools = messages.at(-1)?.role === 'tool';
   const { calls, picks } = planToolCalls(request, afterTools);
   let reply = '';
   let thoughts: string[];
+  const rest = calls.length > 0 || afterTools ? undefined : continueFromDocs(index, messages);
   if (calls.length > 0) {
     thoughts = [
       `The message asks for something a tool can do, so I will call ${list(picks.map((p) => `\`${p.tool.name}\``))} instead of answering from the documentation.`,
@@ -289,8 +363,14 @@ export async function planReply(index: DocsIndex, request: ChatCompletionRequest
       `The conversation ends with what ${list(answer.names.map((n) => `\`${n}\``))} returned.`,
       'I will pass each result on as it came and say where it comes from, since no model is connected to interpret it.',
     ];
+  } else if (rest) {
+    reply = rest.text;
+    thoughts = [
+      `The last reply to “${rest.question.slice(0, 80)}” was cut, and the conversation asks me to go on.`,
+      'I will continue from the exact point where it stopped, without repeating what was already said.',
+    ];
   } else {
-    const answer = answerFromDocs(index, messages);
+    const answer = answerFromDocs(index, messages, attempt);
     reply = answer.text;
     thoughts = [
       answer.question

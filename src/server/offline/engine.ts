@@ -123,6 +123,21 @@ export async function readForm(request: Request): Promise<FormData> {
   }
 }
 
+/** How many distinct chat requests the engine remembers to count their attempts. */
+const MAX_REMEMBERED_REQUESTS = 1_000;
+
+/** A short key for a long conversation: two 32-bit multiplicative hashes of `text`, and its length. */
+function fingerprint(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return `${(h1 >>> 0).toString(36)}${((h2 >>> 0) & 0x1fffff).toString(36)}:${text.length}`;
+}
+
 /** Creates the offline engine over `documents`. */
 export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngine {
   const index = new DocsIndex(options.documents);
@@ -177,6 +192,19 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
   /** Whether tasks answer base64 (`b64_json`, or a data URL when nothing publishes). */
   const base64 = (fields: ImageRequestFields) => fields.responseFormat === 'b64_json' || !publish;
 
+  // A regenerate sends the same request again: each repeat of a body is its next attempt, so
+  // the offline reply varies per attempt (and the same attempt always reads the same). Kept for
+  // the most recent requests only.
+  const attempts = new Map<string, number>();
+  const nextAttempt = (body: object): number => {
+    const key = fingerprint(JSON.stringify(body));
+    const attempt = attempts.get(key) ?? 0;
+    attempts.delete(key);
+    attempts.set(key, attempt + 1);
+    if (attempts.size > MAX_REMEMBERED_REQUESTS) attempts.delete(attempts.keys().next().value!);
+    return attempt;
+  };
+
   const tokenizePath = `${basePath.replace(/\/v1$/, '')}/tokenize`;
   const maxTokenizeChars = options.maxTokenizeChars ?? TOKENIZE_MAX_CHARS;
 
@@ -213,7 +241,7 @@ export function createOfflineEngine(options: OfflineEngineOptions): OfflineEngin
         const body = validateChatRequest(parseJsonObject(await request.text()));
         if ((body.n ?? 1) !== 1)
           throw invalidRequest("Offline mode answers with one choice: 'n' must be 1.", 'n', 'invalid_value');
-        const reply = await planReply(index, body);
+        const reply = await planReply(index, body, nextAttempt(body));
         if (!body.stream) return jsonResponse(toCompletion(reply));
         const stream = toEventStream(reply, body.stream_options?.include_usage === true, delay);
         return new Response(stream, {

@@ -175,9 +175,18 @@ function validateContent(content: unknown, param: string, role: string): void {
           'missing_required_parameter',
         );
       }
+    } else if (type === 'file' && role === 'user') {
+      const file = (part as Json).file as Json | undefined;
+      if (typeof file?.file_data !== 'string' && typeof file?.file_id !== 'string') {
+        throw invalidRequest(
+          `Missing required parameter: '${at}.file.file_data'.`,
+          `${at}.file.file_data`,
+          'missing_required_parameter',
+        );
+      }
     } else {
       throw invalidRequest(
-        `Invalid value: '${String(type)}'. Supported values are: 'text' and 'image_url'.`,
+        `Invalid value: '${String(type)}'. Supported values are: 'text', 'image_url' and 'file'.`,
         `${at}.type`,
         'invalid_value',
       );

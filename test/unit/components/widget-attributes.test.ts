@@ -31,6 +31,7 @@ test('no attributes: the defaults (the locale from the browser: English unless i
     storageKey: DEFAULT_STORAGE_KEY,
     placeholder: undefined,
     allowedImageOrigins: undefined,
+    showUsage: false,
   });
   vi.stubGlobal('navigator', { language: 'zh-TW' });
   expect(readAttributes(element({})).locale).toBe('zh-CN');
@@ -50,6 +51,7 @@ test('every attribute is read, and an unknown theme or position falls back', () 
       'storage-key': 'docs-chat',
       placeholder: 'Ask…',
       'allowed-image-origins': ' https://a.example   https://b.example ',
+      'show-usage': '',
     }),
   );
   expect(read).toEqual({
@@ -64,6 +66,7 @@ test('every attribute is read, and an unknown theme or position falls back', () 
     storageKey: 'docs-chat',
     placeholder: 'Ask…',
     allowedImageOrigins: ['https://a.example', 'https://b.example'],
+    showUsage: true,
   });
   expect(readAttributes(element({ theme: 'sepia', position: 'top', 'storage-key': '' }))).toMatchObject({
     theme: 'auto',

@@ -27,6 +27,7 @@ function snapshot(patch: Partial<WidgetSnapshot>): WidgetSnapshot {
     storageKey: 'widget-base-url-test',
     placeholder: undefined,
     allowedImageOrigins: undefined,
+    showUsage: false,
     headers: undefined,
     transport: undefined,
     messages: undefined,

@@ -255,3 +255,63 @@ describe('offline images', () => {
     expect(difference(v1!, v2!)).toBeGreaterThan(1);
   });
 });
+
+describe('offline Regenerate and Continue', () => {
+  const documents = [
+    {
+      path: 'docs/kites.md',
+      text: '# Kites\n\nA kite flies best in a steady wind of about 15 km/h, launched with your back to the wind.\n\n## Lines\n\nUse a 20 kg line for a small kite and a 50 kg line for a large kite in wind.\n\n## Tails\n\nA tail keeps a kite steady in gusty wind.',
+    },
+  ];
+  const ask = async (engine: ReturnType<typeof createOfflineEngine>, body: object) => {
+    const response = await engine.fetch('https://offline.invalid/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', ...body }),
+    });
+    const json = (await response.json()) as {
+      choices: Array<{ message: { content: string }; finish_reason: string }>;
+    };
+    return { text: json.choices[0]!.message.content, finish: json.choices[0]!.finish_reason };
+  };
+  const question = [{ role: 'user', content: 'what wind does a kite need?' }];
+
+  test('the same request again (a regenerate) reads differently per attempt, the same per attempt', async () => {
+    const first = createOfflineEngine({ documents });
+    const attempts = [];
+    for (let i = 0; i < 3; i++) attempts.push((await ask(first, { messages: question })).text);
+    expect(new Set(attempts).size).toBe(3);
+    for (const text of attempts) expect(text.startsWith(OFFLINE_NOTICE)).toBe(true);
+    const again = createOfflineEngine({ documents });
+    for (const text of attempts) expect((await ask(again, { messages: question })).text).toBe(text);
+  });
+
+  test('a continue request goes on from the character where the cut reply stopped', async () => {
+    const engine = createOfflineEngine({ documents });
+    const whole = (await ask(createOfflineEngine({ documents }), { messages: question })).text;
+    const cut = await ask(engine, { messages: question, max_tokens: 50 });
+    expect(cut.finish).toBe('length');
+    expect(whole.startsWith(cut.text)).toBe(true);
+    const rest = await ask(engine, {
+      messages: [
+        ...question,
+        { role: 'assistant', content: cut.text },
+        {
+          role: 'user',
+          content: 'Continue exactly where your last reply stopped, without repeating anything.',
+        },
+      ],
+    });
+    expect(rest.finish).toBe('stop');
+    expect(cut.text + rest.text).toBe(whole);
+    // A cut from a regenerated version goes on with that version.
+    expect((await ask(engine, { messages: question })).text).toBe(whole);
+    const second = (await ask(engine, { messages: question })).text;
+    expect(second).not.toBe(whole);
+    const secondCut = second.slice(0, 260);
+    const secondRest = await ask(engine, {
+      messages: [...question, { role: 'assistant', content: secondCut }, { role: 'user', content: '继续' }],
+    });
+    expect(secondCut + secondRest.text).toBe(second);
+  });
+});
