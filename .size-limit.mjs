@@ -14,10 +14,11 @@ export default [
     modifyEsbuildConfig: withoutRanks,
   },
   {
-    name: 'parlance — everything (peers, lazy tokenizer ranks and lazy syntax highlighting left out)',
+    name: 'parlance — everything (peers, lazy tokenizer ranks, lazy syntax highlighting and lazy math left out)',
     path: 'dist/index.js',
     import: '*',
-    ignore: ['react', 'react-dom', '@tanstack/react-query', 'lowlight'],
+    // lowlight and temml are imported dynamically, when a reply has code or math.
+    ignore: ['react', 'react-dom', '@tanstack/react-query', 'lowlight', 'temml'],
     limit: '120 KB',
     modifyEsbuildConfig: withoutRanks,
   },

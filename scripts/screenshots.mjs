@@ -4,7 +4,7 @@
 //   node scripts/screenshots.mjs [--base http://127.0.0.1:8787] [--label after]
 //
 // Writes docs/screenshots/<label>-*.png: the playground at 1280×800 and 390×844, the widget
-// open on a phone, and the gallery with every request state (ready, loading, queued, failed,
+// open on a phone, the images tab (or section) at 1280×800, and the gallery with every request state (ready, loading, queued, failed,
 // cancelled) in light and dark, plus its empty state in dark. Image requests are answered by the
 // page's own route handlers where a state needs it (held open, refused, limited), so the shots
 // do not depend on timing.
@@ -176,6 +176,7 @@ async function gallery(theme) {
     .locator('.parlance-image-gallery')
     .first()
     .screenshot({ path: file(`gallery-${theme}`) });
+  if (theme === 'light') await page.screenshot({ path: file('playground-images-1280x800') });
   await context.close();
 }
 

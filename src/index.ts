@@ -113,6 +113,7 @@ export {
 } from './hooks/use-conversations';
 export {
   ConversationList,
+  type ConversationChangeReason,
   type ConversationListProps,
 } from './components/conversation-list/conversation-list';
 export type { ConversationStrings } from './components/i18n/conversations';

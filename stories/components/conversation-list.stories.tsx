@@ -39,7 +39,7 @@ export const Default: Story = {
       'true',
     );
     await userEvent.click(first);
-    await expect(args.onValueChange).toHaveBeenCalledWith('trip');
+    await expect(args.onValueChange).toHaveBeenCalledWith('trip', 'select');
     await expect(first).toHaveAttribute('aria-current', 'true');
   },
 };
@@ -54,7 +54,7 @@ export const DeleteWithUndo: Story = {
     const notice = await canvas.findByRole('status');
     await expect(notice).toHaveTextContent('Deleted “Why are there two tides a day?”.');
     await expect(canvas.queryByRole('button', { name: 'Why are there two tides a day?' })).toBeNull();
-    await expect(args.onValueChange).toHaveBeenCalledWith('trip');
+    await expect(args.onValueChange).toHaveBeenCalledWith('trip', 'delete');
     await userEvent.click(within(notice).getByRole('button', { name: 'Undo' }));
     await waitFor(() =>
       expect(canvas.getByRole('button', { name: 'Why are there two tides a day?' })).toHaveAttribute(

@@ -209,7 +209,7 @@ describe('<parlance-chat> on a plain page with no bundler', () => {
 
     const reply = scriptReply('Install it with one script tag.');
     await sendThroughUi(page, 'How do I install it?');
-    await page.getByText('Install it with one script tag.').waitFor();
+    await page.getByRole('log').getByText('Install it with one script tag.').waitFor();
     const request = await reply.request;
     expect(request.json).toMatchObject({
       model: 'gpt-4o-mini',
@@ -253,8 +253,8 @@ describe('<parlance-chat> on a plain page with no bundler', () => {
     scriptReply('Typed and answered.');
     await page.keyboard.type('Only the keyboard');
     await page.keyboard.press('Enter');
-    await page.getByText('Typed and answered.').waitFor();
-    expect(await page.getByText('Only the keyboard').isVisible()).toBe(true);
+    await page.getByRole('log').getByText('Typed and answered.').waitFor();
+    expect(await page.getByRole('log').getByText('Only the keyboard').isVisible()).toBe(true);
 
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(false);
@@ -268,7 +268,7 @@ describe('<parlance-chat> on a plain page with no bundler', () => {
     await sendThroughUi(page, 'Take your time');
     await reply.request;
     reply.write(chunk({ role: 'assistant', content: 'Thinking' }));
-    await page.getByText('Thinking').waitFor();
+    await page.getByRole('log').getByText('Thinking').waitFor();
     await composer(page).focus();
     await page.keyboard.press('Escape');
     expect(await launcher(page).getAttribute('data-unread')).toBeNull();
@@ -280,7 +280,7 @@ describe('<parlance-chat> on a plain page with no bundler', () => {
     expect(await page.locator('[data-slot=unread]').isVisible()).toBe(true);
 
     await launcher(page).click();
-    await page.getByText('Thinking done.').waitFor();
+    await page.getByRole('log').getByText('Thinking done.').waitFor();
     await page.keyboard.press('Escape');
     expect(await page.locator('[data-slot=unread]').count()).toBe(0);
   });
@@ -367,15 +367,15 @@ describe('<parlance-chat> keeps the conversation', () => {
     await launcher(page).click();
     scriptReply('Kept across pages.');
     await sendThroughUi(page, 'Remember me');
-    await page.getByText('Kept across pages.').waitFor();
+    await page.getByRole('log').getByText('Kept across pages.').waitFor();
 
     // The panel was open: it opens again on the next page with the same storage-key.
     await page.goto(`${site.url}/other.html`);
-    await page.getByText('Remember me').waitFor();
-    expect(await page.getByText('Kept across pages.').isVisible()).toBe(true);
+    await page.getByRole('log').getByText('Remember me').waitFor();
+    expect(await page.getByRole('log').getByText('Kept across pages.').isVisible()).toBe(true);
 
     await page.reload();
-    await page.getByText('Kept across pages.').waitFor();
+    await page.getByRole('log').getByText('Kept across pages.').waitFor();
   });
 
   test('open or closed, per storage-key, across a reload', async () => {
@@ -408,12 +408,12 @@ describe('<parlance-chat> keeps the conversation', () => {
     await sendThroughUi(page, 'Start a long answer');
     await reply.request;
     reply.write(chunk({ role: 'assistant', content: 'The first half of' }));
-    await page.getByText('The first half of').waitFor();
+    await page.getByRole('log').getByText('The first half of').waitFor();
 
     await page.goto(`${site.url}/other.html`);
-    const message = page.getByText('The first half of');
+    const message = page.getByRole('log').getByText('The first half of');
     await message.waitFor();
-    expect(await page.getByText('Start a long answer').isVisible()).toBe(true);
+    expect(await page.getByRole('log').getByText('Start a long answer').isVisible()).toBe(true);
     const status = await page.locator('[data-role=assistant]').last().getAttribute('data-status');
     expect(status).toBe('interrupted');
   });
@@ -439,7 +439,7 @@ describe('<parlance-chat> isolated from the host page', () => {
 
     scriptReply('Still readable.');
     await sendThroughUi(page, 'Are you intact?');
-    await page.getByText('Still readable.').waitFor();
+    await page.getByRole('log').getByText('Still readable.').waitFor();
 
     // The widget's class names mean nothing outside it, and the host's own rules still apply there.
     const host = await page.evaluate(() => ({
@@ -464,7 +464,7 @@ describe('<parlance-chat> isolated from the host page', () => {
     await launcher(page).click();
     scriptReply('Two Reacts, no clash.');
     await sendThroughUi(page, 'Hello from beside the host');
-    await page.getByText('Two Reacts, no clash.').waitFor();
+    await page.getByRole('log').getByText('Two Reacts, no clash.').waitFor();
     await page.getByRole('button', { name: 'Host clicks: 1' }).click();
     await page.getByRole('button', { name: 'Host clicks: 2' }).waitFor();
     expect(errors).toEqual([]);
@@ -488,7 +488,7 @@ describe('<parlance-chat> isolated from the host page', () => {
     await button.click();
     scriptReply('Allowed by the policy.');
     await sendThroughUi(page, 'Does the CSP allow you?');
-    await page.getByText('Allowed by the policy.').waitFor();
+    await page.getByRole('log').getByText('Allowed by the policy.').waitFor();
     // Long enough for the idle work (the token meter's tokenizer) to have started.
     await page.waitForTimeout(1000);
     expect(await page.evaluate(() => (window as { cspViolations?: string[] }).cspViolations)).toEqual([]);
@@ -503,7 +503,7 @@ describe('<parlance-chat> isolated from the host page', () => {
     await launcher(page).click();
     scriptReply('Counted elsewhere.');
     await sendThroughUi(page, 'Count my tokens');
-    await page.getByText('Counted elsewhere.').waitFor();
+    await page.getByRole('log').getByText('Counted elsewhere.').waitFor();
     await expect
       .poll(() => tokenizerRequests.filter((r) => r.path.includes('/ranks/')).length, { timeout: 15_000 })
       .toBeGreaterThan(0);
@@ -524,7 +524,7 @@ describe('<parlance-chat> isolated from the host page', () => {
     await launcher(page).click();
     scriptReply('Defined once.');
     await sendThroughUi(page, 'Twice?');
-    await page.getByText('Defined once.').waitFor();
+    await page.getByRole('log').getByText('Defined once.').waitFor();
     expect(await page.locator('parlance-chat').count()).toBe(1);
     expect(errors).toEqual([]);
   });
@@ -538,7 +538,7 @@ describe('<parlance-chat> layouts and several instances', () => {
     await launcher(sales).click();
     scriptReply('Sales answer.');
     await sendThroughUi(sales, 'Price?');
-    await sales.getByText('Sales answer.').waitFor();
+    await sales.getByRole('log').getByText('Sales answer.').waitFor();
 
     // The other widget: its own locale, its own theme, its own (empty) conversation.
     const supportLauncher = launcher(support, /打开聊天/);
@@ -550,8 +550,8 @@ describe('<parlance-chat> layouts and several instances', () => {
     ).toBe('rgb(37, 99, 235)');
     await supportLauncher.click();
     await composer(support).waitFor();
-    expect(await support.getByText('Price?').count()).toBe(0);
-    expect(await sales.getByText('Price?').isVisible()).toBe(true);
+    expect(await support.getByRole('log').getByText('Price?').count()).toBe(0);
+    expect(await sales.getByRole('log').getByText('Price?').isVisible()).toBe(true);
 
     const left = (await sales.locator('.parlance-widget-launcher').boundingBox())!;
     const right = (await support.locator('.parlance-widget-launcher').boundingBox())!;
@@ -563,7 +563,7 @@ describe('<parlance-chat> layouts and several instances', () => {
     await launcher(page).click();
     scriptReply('A plain answer.');
     await sendThroughUi(page, 'Anything for me?');
-    await page.getByText('A plain answer.').waitFor();
+    await page.getByRole('log').getByText('A plain answer.').waitFor();
     await page.waitForTimeout(300);
     const details = () =>
       page.evaluate(() => {
@@ -664,7 +664,7 @@ describe('offline, honestly', () => {
 
     const reply = scriptReply('Out of the tunnel now.');
     await context!.setOffline(false);
-    await page.getByText('Out of the tunnel now.').waitFor();
+    await page.getByRole('log').getByText('Out of the tunnel now.').waitFor();
     const request = await reply.request;
     expect(request.json).toMatchObject({ messages: [{ role: 'user', content: 'Sent from a tunnel' }] });
     await expect.poll(() => user.getAttribute('data-status')).toBe('done');

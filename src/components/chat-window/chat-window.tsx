@@ -238,9 +238,45 @@ function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
   return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
-function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
+type ChatWindowViewProps = ChatWindowProps & { chat: UseChatResult };
+
+/** `chat` results a window rendered with its list bound to their store (see {@link sameWindow}). */
+const boundToStore = new WeakSet<UseChatResult>();
+
+/**
+ * While a reply streams, a new `chat` that differs only inside its messages (same ids in the same
+ * order, same statuses) leaves the window as it is: its list's rows follow their own messages in
+ * the store, so a streamed chunk re-renders the live message alone, not the window and its list.
+ */
+function sameWindow(a: ChatWindowViewProps, b: ChatWindowViewProps): boolean {
+  const keys = Object.keys(b) as (keyof ChatWindowViewProps)[];
+  if (keys.length !== Object.keys(a).length || keys.some((key) => key !== 'chat' && a[key] !== b[key])) {
+    return false;
+  }
+  if (a.chat === b.chat) return true;
+  if (
+    !b.chat.isBusy ||
+    !boundToStore.has(a.chat) ||
+    b.chat.messages !== b.chat.store.getSnapshot().messages
+  ) {
+    return false;
+  }
+  const fields = Object.keys(b.chat) as (keyof UseChatResult)[];
+  if (fields.some((field) => field !== 'messages' && a.chat[field] !== b.chat[field])) return false;
+  const before = a.chat.messages;
+  const after = b.chat.messages;
+  return (
+    before.length === after.length &&
+    before.every((m, i) => m === after[i] || (m.id === after[i]!.id && m.status === after[i]!.status))
+  );
+}
+
+const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) {
   const { chat, showUsage = true } = props;
   const showTokenMeter = props.showTokenMeter ?? showUsage;
+  // The list follows the store's messages itself when these are they (not an app's edited copy).
+  const bound = chat.messages === chat.store.getSnapshot().messages;
+  if (bound) boundToStore.add(chat);
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
   const config = useParlanceConfig(props.model ? { model: props.model } : undefined);
@@ -324,7 +360,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       style={props.style}
     >
       <header className="parlance-chat-header" data-slot="chat-header">
-        {panel && (
+        {panel && !panel.wide && (
           <button
             type="button"
             className="parlance-button parlance-button-ghost parlance-conversations-toggle"
@@ -400,6 +436,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       <MessageList
         className="parlance-chat-messages"
         messages={chat.messages}
+        chat={bound ? chat : undefined}
         busy={chat.isBusy}
         strings={props.strings}
         theme={theme}
@@ -477,7 +514,7 @@ function ChatWindowView(props: ChatWindowProps & { chat: UseChatResult }) {
       />
     </section>
   );
-}
+}, sameWindow);
 
 /** Whole seconds left of a retry wait; a clock from before this wait started counts as its start. */
 function retrySeconds(wait: { delayMs: number; retryAt: number }, now: number | null): number {

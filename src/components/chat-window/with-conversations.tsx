@@ -1,10 +1,10 @@
-import { createContext, useEffect, useId, useState, type CSSProperties, type ReactNode } from 'react';
+import { createContext, useEffect, useId, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 
 import { createLocalStorage } from '../../core';
 import { useParlanceConfig } from '../../hooks/parlance-provider';
 import { useConversations } from '../../hooks/use-conversations';
 import type { UseChatResult } from '../../hooks/use-chat';
-import { ConversationList } from '../conversation-list/conversation-list';
+import { ConversationList, type ConversationChangeReason } from '../conversation-list/conversation-list';
 import type { ChatStrings } from '../i18n/chat';
 import { cx, useThemeAttribute } from '../primitives/root';
 
@@ -12,8 +12,13 @@ import { cx, useThemeAttribute } from '../primitives/root';
 export interface ConversationsPanel {
   sidebarId: string;
   open: boolean;
+  /** The list is beside the chat (no toggle needed). */
+  wide: boolean;
   toggle: () => void;
 }
+
+/** From this width on, the list stays beside the chat; below it, it opens over the chat. */
+const WIDE_PX = 720;
 
 export const ConversationsPanelContext = createContext<ConversationsPanel | null>(null);
 
@@ -51,6 +56,20 @@ export function ChatWindowWithConversations<P extends WithConversationsProps>({
   const list = useConversations({ storage, idPrefix: options.idPrefix });
   const sidebarId = useId();
   const [open, setOpen] = useState(false);
+  // Measured, so that a narrow window (a widget's panel) renders the list only while it is open:
+  // a hidden copy of titles and previews would be read twice by page searches and tests. Where
+  // nothing can measure (no ResizeObserver), the list is shown beside the chat.
+  const layout = useRef<HTMLDivElement>(null);
+  const [wide, setWide] = useState(() => typeof ResizeObserver === 'undefined');
+  useEffect(() => {
+    const node = layout.current;
+    if (!node || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWide(entry.contentRect.width >= WIDE_PX);
+    });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, []);
 
   // The open conversation: the app's (`chat`), else the window's own, following an `id` prop.
   const [own, setOwn] = useState<string | undefined>(props.id);
@@ -60,10 +79,11 @@ export function ChatWindowWithConversations<P extends WithConversationsProps>({
     setOwn(props.id);
   }
   const current = props.chat ? props.chat.store.id : own;
-  const choose = (id: string) => {
+  const choose = (id: string, reason: ConversationChangeReason = 'select') => {
     if (!props.chat) setOwn(id);
     props.onConversationChange?.(id);
-    setOpen(false);
+    // Over the chat, the list closes on a choice, but stays open to offer Undo after a deletion.
+    if (reason !== 'delete') setOpen(false);
   };
 
   // No conversation named: once the list is read, the most recent one, else a new one.
@@ -81,24 +101,28 @@ export function ChatWindowWithConversations<P extends WithConversationsProps>({
     onChange?.(id);
   }, [pickFirst, recent, create, onChange]);
 
-  const panel: ConversationsPanel = { sidebarId, open, toggle: () => setOpen((o) => !o) };
+  const panel: ConversationsPanel = { sidebarId, open, wide, toggle: () => setOpen((o) => !o) };
   return (
     <div
+      ref={layout}
       className={cx('parlance-root parlance-chat-layout', props.className)}
       data-theme={theme}
       data-slot="chat-layout"
       data-sidebar={open ? 'open' : 'closed'}
+      data-wide={wide || undefined}
       style={props.style}
     >
-      <ConversationList
-        id={sidebarId}
-        className="parlance-chat-sidebar"
-        conversations={list}
-        value={current ?? ''}
-        onValueChange={choose}
-        strings={props.strings}
-        theme={theme}
-      />
+      {(wide || open) && (
+        <ConversationList
+          id={sidebarId}
+          className="parlance-chat-sidebar"
+          conversations={list}
+          value={current ?? ''}
+          onValueChange={choose}
+          strings={props.strings}
+          theme={theme}
+        />
+      )}
       <ConversationsPanelContext.Provider value={panel}>
         {renderChat({
           ...props,

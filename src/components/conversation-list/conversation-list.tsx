@@ -8,14 +8,20 @@ import { useChatStrings } from '../i18n/locale';
 import { format } from '../i18n/template';
 import { cx, useThemeAttribute } from '../primitives/root';
 
+/** Why {@link ConversationList} chose a conversation. */
+export type ConversationChangeReason = 'select' | 'create' | 'delete' | 'undo';
+
 /** Props of {@link ConversationList}. */
 export interface ConversationListProps {
   /** The chosen conversation's id (controlled). */
   value?: string;
   /** The conversation chosen at first (uncontrolled). */
   defaultValue?: string;
-  /** Called with a conversation's id when the user chooses it, creates it, or the chosen one is deleted. */
-  onValueChange?: (id: string) => void;
+  /**
+   * Called with a conversation's id when the user chooses it (`select`), starts it (`create`),
+   * is moved to it because the chosen one was deleted (`delete`), or gets it back (`undo`).
+   */
+  onValueChange?: (id: string, reason: ConversationChangeReason) => void;
   /** The conversations to show: a `useConversations` result. Default: the list's own, over `storage`. */
   conversations?: UseConversationsResult;
   /** Where the conversations are, when the list reads them itself. Default: the provider's, else `localStorage`. */
@@ -78,14 +84,19 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
   const { list, undoMs = 8000 } = props;
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
-  const [value, setValue] = useControllableState<string | undefined>({
+  const reason = useRef<ConversationChangeReason>('select');
+  const [value, setChosen] = useControllableState<string | undefined>({
     prop: props.value,
     defaultProp: props.defaultValue,
     onChange: (id) => {
-      if (id !== undefined) props.onValueChange?.(id);
+      if (id !== undefined) props.onValueChange?.(id, reason.current);
     },
     caller: 'ConversationList',
   });
+  const setValue = (id: string, why: ConversationChangeReason) => {
+    reason.current = why;
+    setChosen(id);
+  };
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleted, setDeleted] = useState<Deleted | null>(null);
   const undoRef = useRef<HTMLButtonElement>(null);
@@ -105,7 +116,7 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
     if (wasChosen) {
       // Away from it first, so that its chat is closed before its messages go.
       const next = list.conversations.find((c) => c.id !== id);
-      setValue(next ? next.id : list.create());
+      setValue(next ? next.id : list.create(), 'delete');
     }
     const removed = await list.remove(id);
     if (removed) setDeleted({ removed, title, wasChosen });
@@ -115,7 +126,7 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
     if (!deleted) return;
     setDeleted(null);
     await list.restore(deleted.removed);
-    if (deleted.wasChosen) setValue(deleted.removed.id);
+    if (deleted.wasChosen) setValue(deleted.removed.id, 'undo');
   };
 
   return (
@@ -132,7 +143,7 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
         type="button"
         className="parlance-button parlance-conversation-new"
         data-slot="new-conversation"
-        onClick={() => setValue(list.create())}
+        onClick={() => setValue(list.create(), 'create')}
       >
         {strings.newConversation}
       </button>
@@ -165,7 +176,7 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
                     data-preview={c.preview ? '' : undefined}
                     aria-current={chosen ? 'true' : undefined}
                     aria-describedby={c.preview ? previewId : undefined}
-                    onClick={() => setValue(c.id)}
+                    onClick={() => setValue(c.id, 'select')}
                   >
                     <span className="parlance-conversation-title">{title}</span>
                   </button>

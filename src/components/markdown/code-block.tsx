@@ -1,4 +1,4 @@
-import { createElement, useEffect, useState, type ReactNode } from 'react';
+import { createContext, createElement, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
@@ -41,6 +41,46 @@ function whenIdle(callback: () => void): () => void {
   return () => clearTimeout(handle);
 }
 
+/**
+ * True while the reply around a code block is still streaming: its finished code blocks wait to
+ * be highlighted until the reply ends, so highlighting (and loading lowlight) never takes a
+ * streamed frame's time.
+ */
+export const HighlightHeld = createContext(false);
+
+let nearView: IntersectionObserver | null = null;
+const onNearView = new WeakMap<Element, () => void>();
+
+/**
+ * Whether `element` has come near the visible part of the page (and stays true once it has): a
+ * code block scrolled far out of view is highlighted only when it comes back. Always true where
+ * there is no IntersectionObserver.
+ */
+function useNearView(element: { current: Element | null }, wanted: boolean): boolean {
+  const [near, setNear] = useState(() => typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    const node = element.current;
+    if (near || !wanted || !node) return;
+    nearView ??= new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          nearView?.unobserve(entry.target);
+          onNearView.get(entry.target)?.();
+        }
+      },
+      { rootMargin: '400px 0px' },
+    );
+    onNearView.set(node, () => setNear(true));
+    nearView.observe(node);
+    return () => {
+      nearView?.unobserve(node);
+      onNearView.delete(node);
+    };
+  }, [element, near, wanted]);
+  return near;
+}
+
 /** Renders lowlight's tree as React elements: text stays text, only `span`s with classes are made. */
 function renderHast(nodes: HastNode[], prefix = ''): ReactNode[] {
   return nodes.map((node, index) => {
@@ -64,18 +104,25 @@ export interface CodeBlockProps {
   code: string;
   /** The fence's info string's first word, e.g. `ts`. */
   lang?: string | undefined;
-  /** Still streaming: shown plain, highlighted once finished. */
+  /** Still streaming: shown plain, highlighted once finished (and near the view). */
   live?: boolean;
   strings: ChatStrings;
 }
 
-/** A fenced code block with lazy syntax highlighting and a copy button. */
+/**
+ * A fenced code block with a copy button and lazy syntax highlighting: once the block, and the
+ * reply around it, have finished arriving, and the block is near the view, at idle time.
+ */
 export function CodeBlock({ code, lang, live = false, strings }: CodeBlockProps) {
   const [tree, setTree] = useState<{ code: string; root: HastRoot } | null>(null);
   const language = lang?.trim().split(/\s+/)[0]?.toLowerCase() || undefined;
+  const held = useContext(HighlightHeld);
+  const box = useRef<HTMLDivElement>(null);
+  const wanted = !live && !held && language !== undefined;
+  const near = useNearView(box, wanted);
 
   useEffect(() => {
-    if (live || !language) return;
+    if (!wanted || !near || !language) return;
     let cancelled = false;
     // Highlighting is decoration: it waits for idle time, so a reply still streaming keeps its frames.
     const cancelIdle = whenIdle(() => {
@@ -92,11 +139,11 @@ export function CodeBlock({ code, lang, live = false, strings }: CodeBlockProps)
       cancelled = true;
       cancelIdle();
     };
-  }, [code, language, live]);
+  }, [code, language, wanted, near]);
 
   const highlighted = tree && tree.code === code ? renderHast(tree.root.children) : code;
   return (
-    <div className="parlance-code" data-slot="code-block" data-language={language}>
+    <div ref={box} className="parlance-code" data-slot="code-block" data-language={language}>
       <div className="parlance-code-header">
         <span className="parlance-code-lang">{language ?? ''}</span>
         {!live && <CopyButton text={code} label={strings.copyCode} doneLabel={strings.codeCopied} />}

@@ -4,6 +4,7 @@ import type { ChatStrings } from '../i18n/chat';
 import { useChatStrings } from '../i18n/locale';
 import { cx } from '../primitives/root';
 import { BlockSplitter, type MarkdownBlock } from './blocks';
+import { HighlightHeld } from './code-block';
 import { renderBlocks } from './render';
 import { usePolicy, type UrlPolicy } from './safe-url';
 
@@ -13,7 +14,8 @@ export interface MarkdownProps extends UrlPolicy {
   children: string;
   /**
    * The text is still arriving. Finished blocks are then kept and never re-parsed; only the last
-   * block re-renders, with half-written syntax repaired. Default: false.
+   * block re-renders, with half-written syntax repaired; code is highlighted once it has all
+   * arrived. Default: false.
    */
   streaming?: boolean;
   /** Overrides of the UI strings. */
@@ -43,9 +45,13 @@ export function Markdown({
   const depths = useMemo(() => (depthsKey ? depthsKey.split(',').map(Number) : []), [depthsKey]);
   return (
     <div className={cx('parlance-markdown', className)} data-slot="markdown">
-      {groups(blocks).map((group) => (
-        <Group key={group[0]!.key} blocks={group} policy={policy} strings={strings} depths={depths} />
-      ))}
+      {/* The code blocks alone follow `streaming` through context: the reply's end re-renders them,
+          not every block. */}
+      <HighlightHeld.Provider value={streaming}>
+        {groups(blocks).map((group) => (
+          <Group key={group[0]!.key} blocks={group} policy={policy} strings={strings} depths={depths} />
+        ))}
+      </HighlightHeld.Provider>
     </div>
   );
 }

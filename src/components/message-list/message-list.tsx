@@ -1,20 +1,24 @@
 import { elementScroll, useVirtualizer } from '@tanstack/react-virtual';
 import {
+  memo,
   useCallback,
   useLayoutEffect,
   useMemo,
   useRef,
+  useSyncExternalStore,
   type CSSProperties,
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
 
+import type { ChatMessage, ChatStore } from '../../core';
 import { useLatest } from '../../hooks/internal/use-latest';
+import type { UseChatResult } from '../../hooks/use-chat';
 import type { ChatStrings } from '../i18n/chat';
 import { useChatStrings } from '../i18n/locale';
 import { usePolicy, type UrlPolicy } from '../markdown/safe-url';
 import { cx, useThemeAttribute } from '../primitives/root';
-import { MessageItem, type MessageSlots } from './message-item';
+import { MessageItem, type MessageItemProps, type MessageSlots } from './message-item';
 import type { MessageActionHandlers, MessageListMessage } from './types';
 import { useRovingFocus } from './use-roving-focus';
 import { useStickToBottom } from './use-stick-to-bottom';
@@ -28,6 +32,13 @@ export interface MessageListProps extends MessageActionHandlers, MessageSlots, U
    * messages (any `pending` or `streaming`).
    */
   busy?: boolean;
+  /**
+   * The conversation `messages` come from (a `useChat` result or its store). Each message then
+   * follows its own message in the store, so while a reply streams only that message re-renders,
+   * even when the list itself is not given new `messages` for every chunk. Pass it only with the
+   * store's own messages (not edited copies). Default: none (messages are read from `messages`).
+   */
+  chat?: UseChatResult | ChatStore;
   /** Show each reply's token usage under it. Default: true. */
   showUsage?: boolean;
   /** Render user messages as markdown too. Default: false (shown as typed). */
@@ -98,6 +109,7 @@ export function MessageList(props: MessageListProps) {
   } = props;
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);
+  const store = props.chat ? ('store' in props.chat ? props.chat.store : props.chat) : null;
   const busy = props.busy ?? messages.some((m) => m.status === 'pending' || m.status === 'streaming');
   const streaming = messages.some((m) => m.status === 'streaming' || m.status === 'pending');
 
@@ -195,13 +207,11 @@ export function MessageList(props: MessageListProps) {
     },
     [observe, virtualizer],
   );
-  const sizer = useCallback(
-    (node: HTMLDivElement | null) => {
-      observe(node);
-      virtualizer.containerRef(node);
-    },
-    [observe, virtualizer],
-  );
+  // The sizer is not followed, only the messages: the virtualizer sets its height from inside its
+  // own ResizeObserver callback, a change to an element above the messages that the browser can
+  // only deliver a frame later (reporting a ResizeObserver loop each time) and that the messages'
+  // own growth has already shown.
+  const sizer = useCallback((node: HTMLDivElement | null) => virtualizer.containerRef(node), [virtualizer]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     // Outside a message, the keys that scroll up say the user wants to read back.
@@ -264,8 +274,9 @@ export function MessageList(props: MessageListProps) {
             {items.map((item) => {
               const message = messages[item.index]!;
               return (
-                <MessageItem
+                <MessageRow
                   key={item.key}
+                  store={store}
                   message={message}
                   index={item.index}
                   count={messages.length}
@@ -301,4 +312,35 @@ export function MessageList(props: MessageListProps) {
       )}
     </div>
   );
+}
+
+interface MessageRowProps extends MessageItemProps {
+  store: ChatStore | null;
+}
+
+/**
+ * A message of the list. Bound to a store, it reads its message from there (by id), so a streamed
+ * chunk re-renders this row alone, whether or not the list re-rendered.
+ */
+const MessageRow = memo(function MessageRow({ store, ...props }: MessageRowProps) {
+  const { message, index } = props;
+  const read = () => (store ? findMessage(store.getSnapshot().messages, message.id, index) : null) ?? message;
+  const current = useSyncExternalStore(store?.subscribe ?? noSubscription, read, () => message);
+  return <MessageItem {...props} message={current} />;
+});
+
+const noSubscription = () => () => undefined;
+
+const indexes = new WeakMap<readonly ChatMessage[], Map<string, ChatMessage>>();
+
+/** The message with `id`: at `index` when the list and the store agree (most reads), else by id. */
+function findMessage(messages: readonly ChatMessage[], id: string, index: number): ChatMessage | undefined {
+  const at = messages[index];
+  if (at?.id === id) return at;
+  let byId = indexes.get(messages);
+  if (!byId) {
+    byId = new Map(messages.map((m) => [m.id, m]));
+    indexes.set(messages, byId);
+  }
+  return byId.get(id);
 }

@@ -1,7 +1,5 @@
 // @vitest-environment jsdom
-import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { userEvent } from '@testing-library/user-event';
 import {
   chatStorageKey,
   conversationIndex,
@@ -26,6 +24,30 @@ afterAll(() => {
   for (const name of sizes) Reflect.deleteProperty(HTMLElement.prototype, name);
 });
 afterEach(cleanup);
+
+/** A click, flushed. */
+const click = async (element: Element) => {
+  await act(async () => {
+    fireEvent.click(element);
+  });
+};
+
+/** Types into a field (React sees one change), then presses Enter when the text ends with it. */
+const type = async (element: Element, text: string) => {
+  const enter = text.endsWith('{Enter}');
+  const value = enter ? text.slice(0, -'{Enter}'.length) : text;
+  await act(async () => {
+    fireEvent.change(element, { target: { value: ((element as HTMLInputElement).value ?? '') + value } });
+  });
+  if (enter) {
+    await act(async () => {
+      fireEvent.keyDown(element, { key: 'Enter', code: 'Enter' });
+      if (element instanceof HTMLInputElement) fireEvent.submit(element.form!);
+    });
+  }
+};
+
+const attr = (element: Element | null | undefined, name: string) => element?.getAttribute(name) ?? null;
 
 /** A conversation as `useChat` stores it. */
 function stored(id: string, user: string, answer: string, savedAt: number) {
@@ -71,10 +93,10 @@ describe('ConversationList', () => {
       .getAllByRole('button')
       .filter((b) => b.classList.contains('parlance-conversation-item'));
     expect(items.map((b) => b.textContent)).toEqual(['Why are there tides?', 'How do I bake bread?']);
-    expect(items[1]).toHaveAttribute('aria-current', 'true');
-    await userEvent.click(items[0]!);
-    expect(onValueChange).toHaveBeenCalledWith('tides');
-    expect(items[0]).toHaveAttribute('aria-current', 'true');
+    expect(attr(items[1], 'aria-current')).toBe('true');
+    await click(items[0]!);
+    expect(onValueChange).toHaveBeenCalledWith('tides', 'select');
+    expect(attr(items[0], 'aria-current')).toBe('true');
   });
 
   test('delete with undo: the conversation and its messages go, and Undo brings both back', async () => {
@@ -85,21 +107,20 @@ describe('ConversationList', () => {
         <ConversationList defaultValue="tides" onValueChange={onValueChange} />
       </ParlanceProvider>,
     );
-    await userEvent.click(await screen.findByRole('button', { name: 'Delete “Why are there tides?”' }));
+    await click(await screen.findByRole('button', { name: 'Delete “Why are there tides?”' }));
     const notice = await screen.findByRole('status');
-    expect(notice).toHaveTextContent('Deleted “Why are there tides?”.');
+    expect(notice.textContent).toContain('Deleted “Why are there tides?”.');
     // The chosen conversation was deleted: the next one is chosen.
-    expect(onValueChange).toHaveBeenLastCalledWith('bread');
+    expect(onValueChange).toHaveBeenLastCalledWith('bread', 'delete');
     expect(screen.queryByRole('button', { name: 'Why are there tides?' })).toBeNull();
     expect(storage.get(chatStorageKey('tides'))).toBeUndefined();
     const undo = within(notice).getByRole('button', { name: 'Undo' });
-    expect(undo).toHaveFocus();
-    await userEvent.click(undo);
-    expect(await screen.findByRole('button', { name: 'Why are there tides?' })).toHaveAttribute(
-      'aria-current',
+    expect(document.activeElement).toBe(undo);
+    await click(undo);
+    expect(attr(await screen.findByRole('button', { name: 'Why are there tides?' }), 'aria-current')).toBe(
       'true',
     );
-    expect(onValueChange).toHaveBeenLastCalledWith('tides');
+    expect(onValueChange).toHaveBeenLastCalledWith('tides', 'undo');
     expect(storage.get(chatStorageKey('tides'))).toMatchObject({ id: 'tides' });
   });
 
@@ -129,11 +150,11 @@ describe('ConversationList', () => {
         <ConversationList />
       </ParlanceProvider>,
     );
-    await userEvent.click(await screen.findByRole('button', { name: 'Rename “How do I bake bread?”' }));
+    await click(await screen.findByRole('button', { name: 'Rename “How do I bake bread?”' }));
     const input = screen.getByRole('textbox', { name: 'Conversation title' });
-    await userEvent.clear(input);
-    await userEvent.type(input, 'Baking{Enter}');
-    expect(await screen.findByRole('button', { name: 'Baking' })).toBeInTheDocument();
+    fireEvent.change(input, { target: { value: '' } });
+    await type(input, 'Baking{Enter}');
+    expect(await screen.findByRole('button', { name: 'Baking' })).toBeTruthy();
     expect(
       conversationIndex(storage)
         .getSnapshot()
@@ -153,21 +174,18 @@ describe('ChatWindow with conversations', () => {
       </ParlanceProvider>,
     );
     const log = screen.getByRole('log');
-    expect(await within(log).findByText('The moon pulls.')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'How do I bake bread?' }));
-    expect(await within(log).findByText('Knead it well.')).toBeInTheDocument();
+    expect(await within(log).findByText('The moon pulls.')).toBeTruthy();
+    await click(screen.getByRole('button', { name: 'How do I bake bread?' }));
+    expect(await within(log).findByText('Knead it well.')).toBeTruthy();
     expect(onConversationChange).toHaveBeenLastCalledWith('bread');
 
     const header = screen.getByRole('banner');
-    await userEvent.click(within(header).getByRole('button', { name: 'New conversation' }));
+    await click(within(header).getByRole('button', { name: 'New conversation' }));
     await waitFor(() => expect(within(log).queryByText('Knead it well.')).toBeNull());
     script.stream(reply(['Hello there.']));
-    await userEvent.type(screen.getByRole('textbox', { name: /message/i }), 'A third topic{Enter}');
-    expect(await screen.findByRole('button', { name: 'A third topic' })).toHaveAttribute(
-      'aria-current',
-      'true',
-    );
-    expect(screen.getByRole('button', { name: 'How do I bake bread?' })).toBeInTheDocument();
+    await type(screen.getByRole('textbox', { name: /message/i }), 'A third topic{Enter}');
+    expect(attr(await screen.findByRole('button', { name: 'A third topic' }), 'aria-current')).toBe('true');
+    expect(screen.getByRole('button', { name: 'How do I bake bread?' })).toBeTruthy();
     expect(conversationIndex(storage).getSnapshot().conversations).toHaveLength(3);
   });
 });
@@ -181,10 +199,10 @@ describe('ChatWindow alone', () => {
     );
     const log = screen.getByRole('log');
     await within(log).findByText('Knead it well.');
-    await userEvent.click(screen.getByRole('button', { name: 'New conversation' }));
+    await click(screen.getByRole('button', { name: 'New conversation' }));
     expect(within(log).queryByText('Knead it well.')).toBeNull();
-    await userEvent.click(screen.getByRole('button', { name: 'Undo' }));
-    expect(await within(log).findByText('Knead it well.')).toBeInTheDocument();
+    await click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await within(log).findByText('Knead it well.')).toBeTruthy();
   });
 
   test('suggestions: starters in the empty state send on a click; follow-ups show after a reply', async () => {
@@ -196,14 +214,14 @@ describe('ChatWindow alone', () => {
       </ParlanceProvider>,
     );
     const starters = screen.getByRole('list', { name: 'Suggestions' });
-    await userEvent.click(within(starters).getByRole('button', { name: 'Capital of France?' }));
-    expect(await screen.findByText('Paris.')).toBeInTheDocument();
+    await click(within(starters).getByRole('button', { name: 'Capital of France?' }));
+    expect(await screen.findByText('Paris.')).toBeTruthy();
     expect(script.requests[0]!.messages.at(-1)).toMatchObject({
       role: 'user',
       content: 'Capital of France?',
     });
     const followUps = await screen.findByRole('list', { name: 'Suggestions' });
-    expect(followUps).toHaveAttribute('data-placement', 'follow-up');
+    expect(attr(followUps, 'data-placement')).toBe('follow-up');
   });
 
   test('feedback: thumbs on replies, the choice kept on the message, a comment after a thumbs down', async () => {
@@ -216,13 +234,10 @@ describe('ChatWindow alone', () => {
     );
     const down = await screen.findByRole('button', { name: 'Bad response' });
     expect(screen.getAllByRole('button', { name: 'Good response' })).toHaveLength(1); // replies only
-    await userEvent.click(down);
-    expect(down).toHaveAttribute('aria-pressed', 'true');
+    await click(down);
+    expect(attr(down, 'aria-pressed')).toBe('true');
     expect(onFeedback).toHaveBeenCalledWith('bread-a', 'down', undefined);
-    await userEvent.type(
-      screen.getByRole('textbox', { name: 'What was wrong? (optional)' }),
-      'Too short{Enter}',
-    );
+    await type(screen.getByRole('textbox', { name: 'What was wrong? (optional)' }), 'Too short{Enter}');
     expect(onFeedback).toHaveBeenLastCalledWith('bread-a', 'down', 'Too short');
     await waitFor(() =>
       expect(
@@ -243,7 +258,7 @@ describe('ChatWindow alone', () => {
     expect(times).toHaveLength(2);
     expect(times[0]!.getAttribute('dateTime')).toBe(new Date(1000).toISOString());
     expect(times[0]!.getAttribute('title')).toMatch(/1970/);
-    await userEvent.click(within(log).getAllByRole('button', { name: 'Delete message' })[1]!);
+    await click(within(log).getAllByRole('button', { name: 'Delete message' })[1]!);
     expect(within(log).queryByText('Knead it well.')).toBeNull();
   });
 
@@ -254,7 +269,7 @@ describe('ChatWindow alone', () => {
         <ChatWindow id="bread" transport={scriptedTransport().transport} />
       </ParlanceProvider>,
     );
-    await userEvent.type(screen.getByRole('textbox', { name: /message/i }), 'half a thought');
+    await type(screen.getByRole('textbox', { name: /message/i }), 'half a thought');
     view.unmount();
     expect(storage.get(draftStorageKey('bread'))).toBe('half a thought');
     render(
@@ -262,7 +277,7 @@ describe('ChatWindow alone', () => {
         <ChatWindow id="bread" transport={scriptedTransport().transport} />
       </ParlanceProvider>,
     );
-    expect(await screen.findByDisplayValue('half a thought')).toBeInTheDocument();
+    expect(await screen.findByDisplayValue('half a thought')).toBeTruthy();
     cleanup();
     render(
       <ParlanceProvider storage={storage} locale="en">
@@ -270,7 +285,7 @@ describe('ChatWindow alone', () => {
       </ParlanceProvider>,
     );
     await screen.findByText('The moon pulls.');
-    expect(screen.getByRole('textbox', { name: /message/i })).toHaveValue('');
+    expect((screen.getByRole('textbox', { name: /message/i }) as HTMLTextAreaElement).value).toBe('');
   });
 });
 
@@ -290,7 +305,7 @@ test('useConversations lists what useChat saved, whichever way it was started', 
       <ChatWindow id="plain" transport={script.transport} />
     </ParlanceProvider>,
   );
-  await userEvent.type(screen.getByRole('textbox', { name: /message/i }), 'Started without a list{Enter}');
+  await type(screen.getByRole('textbox', { name: /message/i }), 'Started without a list{Enter}');
   await waitFor(() => expect(seen.at(-1)).toEqual(['Started without a list']));
 });
 
