@@ -69,6 +69,11 @@ function sseEvents(text: string): string[] {
 }
 
 const chatBody = { model: 'parlance-offline', messages: question, max_tokens: 60 };
+/**
+ * `chatBody` made distinct by `user`: offline mode answers a repeat of the same body as its next
+ * attempt (a regenerate), so each comparison sends its own body once to each server.
+ */
+const chatFor = (user: string) => ({ ...chatBody, user });
 
 let node: RunningServer;
 let nodeMounted: RunningServer;
@@ -121,7 +126,7 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
     const [here, there] = await Promise.all(
       [server, node].map((s) =>
         createClient({ baseUrl: `${s.url}/v1`, timeoutMs: 10_000, retry: false }).chat.completions.create(
-          chatBody,
+          chatFor(`${name}-whole`),
         ),
       ),
     );
@@ -133,9 +138,9 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
 
   test("a streamed chat completion read with the kit's client joins into the same reply", async () => {
     const client = createClient({ baseUrl: `${server.url}/v1`, timeoutMs: 10_000, retry: false });
-    const whole = await client.chat.completions.create(chatBody);
+    const whole = await client.chat.completions.create(chatFor(`${name}-joined`));
     const stream = await client.chat.completions.create({
-      ...chatBody,
+      ...chatFor(`${name}-joined`),
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -156,7 +161,10 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
   test('raw fetch: SSE framing, one data line per event, ending with [DONE], the same events as Node', async () => {
     const [here, there] = await Promise.all(
       [server, node].map(async (s) => {
-        const response = await postJson(`${s.url}/v1/chat/completions`, { ...chatBody, stream: true });
+        const response = await postJson(`${s.url}/v1/chat/completions`, {
+          ...chatFor(`${name}-raw`),
+          stream: true,
+        });
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
         return sseEvents(await response.text());
@@ -336,7 +344,7 @@ describe.each(['bun', 'deno'] as const)('on %s', (name) => {
           baseUrl: `${s.url}${BASE}/v1`,
           timeoutMs: 10_000,
           retry: false,
-        }).chat.completions.create(chatBody),
+        }).chat.completions.create(chatFor(`${name}-mounted`)),
       ),
     );
     expect(stable(chat)).toEqual(stable(chatOnNode));
