@@ -27,8 +27,11 @@ export const publicAliases = [
   { find: /^parlance$/, replacement: src('index.ts') },
 ];
 
-/** Debian's Chromium, never a downloaded browser. */
-const chromium = playwright({ launchOptions: chromiumLaunchOptions });
+/**
+ * Debian's Chromium, never a downloaded browser. In UTC whatever the machine's zone, so that
+ * message times (and the visual baselines that show them) read the same everywhere.
+ */
+const chromium = playwright({ launchOptions: chromiumLaunchOptions, contextOptions: { timezoneId: 'UTC' } });
 
 const browser = () => ({
   enabled: true,
@@ -165,7 +168,16 @@ export default defineConfig({
           // that loads lazy chunks on a busy 2-core machine. Failing checks still fail, later.
           expect: { poll: { timeout: 5_000 } },
           include: ['test/browser/**/*.test.{ts,tsx}'],
-          browser: browser(),
+          browser: {
+            ...browser(),
+            expect: {
+              toMatchScreenshot: {
+                // Committed baselines of test/browser/visual.test.tsx (`npm run test:visual -- --update`).
+                resolveScreenshotPath: ({ root, arg, browserName, platform, ext }) =>
+                  path.join(root, 'test/browser/visual-baselines', `${arg}-${browserName}-${platform}${ext}`),
+              },
+            },
+          },
           globalSetup: ['test/browser/global-setup.ts'],
         },
       },

@@ -14,13 +14,15 @@ configure({ asyncUtilTimeout: 5_000 });
 /**
  * Every story runs inside a provider whose `fetch` is a scripted OpenAI-compatible backend, so
  * chats stream real SSE with no server and no key. A story can pass its own `fetch`, `locale` or
- * `theme` through `parameters.parlance`.
+ * `theme` through `parameters.parlance`, and the frame's `height` (default 560 px, the chat's;
+ * `auto` for a component as tall as its content).
  */
 const withParlance: Decorator = (Story, context) => {
   const own = (context.parameters.parlance ?? {}) as {
     fetch?: typeof fetch;
     locale?: ParlanceLocale;
     theme?: ParlanceTheme;
+    height?: number | 'auto';
   };
   const locale = own.locale ?? (context.globals.locale as ParlanceLocale | undefined) ?? 'en';
   const theme = own.theme ?? (context.globals.theme as ParlanceTheme | undefined) ?? 'light';
@@ -32,7 +34,7 @@ const withParlance: Decorator = (Story, context) => {
       theme={theme}
       fetch={own.fetch ?? scriptedFetch}
     >
-      <div lang={locale} style={{ height: 560, maxWidth: 760 }}>
+      <div lang={locale} style={{ height: own.height ?? 560, maxWidth: 760 }}>
         <Story />
       </div>
     </ParlanceProvider>
@@ -75,6 +77,9 @@ const preview: Preview = {
     // Every story is an accessibility test: a violation fails it.
     a11y: { test: 'error' },
     controls: { matchers: { color: /(background|color)$/i } },
+    options: {
+      storySort: { order: ['Getting started', 'Components', 'Hooks', 'Widget'] },
+    },
   },
   tags: ['autodocs'],
 };

@@ -3,6 +3,7 @@ import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
 
 import { ChatWindow } from 'parlance';
 
+import { LONG_REPLY } from '../support/chat-backend';
 import { longConversation, message } from '../support/chat-fixtures';
 
 const meta = {
@@ -169,5 +170,31 @@ export const ZhCN: Story = {
     await replyEnds(canvasElement);
     await expect(lastAssistant(canvasElement)).toHaveTextContent('示例');
     await expect(within(canvasElement).getByRole('button', { name: '新对话' })).toBeVisible();
+  },
+};
+
+/** A conversation in progress: a question, a reply with markdown, a table and code, and a follow-up. */
+export const Conversation: Story = {
+  args: {
+    title: 'Project assistant',
+    allowImages: true,
+    initialMessages: [
+      message({
+        role: 'user',
+        content: 'Give me a plan for the release, with a table and the code to total it.',
+      }),
+      message({ role: 'assistant', content: LONG_REPLY }),
+      message({ role: 'user', content: 'Thanks. Who reviews it?' }),
+      message({
+        role: 'assistant',
+        content: '李雷 reviews it, once **Ana** has the draft ready. Ask again if the owners change.',
+      }),
+    ],
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await expect(canvas.getByRole('table')).toBeVisible();
+    await expect(canvasElement.querySelectorAll('[data-role="user"]')).toHaveLength(2);
+    await expect(canvas.getByRole('button', { name: 'Attach image' })).toBeVisible();
   },
 };

@@ -7,6 +7,7 @@ const meta = {
   title: 'Components/Composer',
   component: Composer,
   args: { onSend: fn(), onStop: fn(), onValueChange: fn() },
+  parameters: { parlance: { height: 'auto' } },
 } satisfies Meta<typeof Composer>;
 
 export default meta;

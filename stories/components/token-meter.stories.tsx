@@ -3,7 +3,11 @@ import { expect, waitFor } from 'storybook/test';
 
 import { TokenMeter, type TokenMessage } from 'parlance';
 
-const meta = { title: 'Components/TokenMeter', component: TokenMeter } satisfies Meta<typeof TokenMeter>;
+const meta = {
+  title: 'Components/TokenMeter',
+  component: TokenMeter,
+  parameters: { parlance: { height: 'auto' } },
+} satisfies Meta<typeof TokenMeter>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;

@@ -25,6 +25,7 @@ import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
 import { useNumberFormat } from '../i18n/format';
 import { useChatStrings, useLocale } from '../i18n/locale';
+import { CloseIcon, PaperclipIcon, SendIcon, StopIcon } from '../primitives/icons';
 import { cx, useThemeAttribute } from '../primitives/root';
 import {
   draftContent,
@@ -335,7 +336,7 @@ export function Composer(props: ComposerProps) {
                 aria-label={format(strings.removeAttachment, { name: attachment.file.name })}
                 onClick={() => removeAttachment(attachment.id)}
               >
-                ×
+                <CloseIcon />
               </button>
             </li>
           ))}
@@ -386,12 +387,16 @@ export function Composer(props: ComposerProps) {
             />
             <button
               type="button"
-              className="parlance-button parlance-button-ghost"
+              className="parlance-button parlance-button-ghost parlance-composer-attach"
               data-slot="composer-attach"
+              title={allowFiles ? strings.attachFiles : strings.attachImage}
               disabled={isDisabled || attachments.length >= maxImages}
               onClick={() => fileInput.current?.click()}
             >
-              {allowFiles ? strings.attachFiles : strings.attachImage}
+              <PaperclipIcon />
+              <span className="parlance-visually-hidden">
+                {allowFiles ? strings.attachFiles : strings.attachImage}
+              </span>
             </button>
           </>
         )}
@@ -400,18 +405,22 @@ export function Composer(props: ComposerProps) {
             type="button"
             className="parlance-button parlance-button-stop"
             data-slot="composer-stop"
+            title={strings.stop}
             onClick={() => onStop?.()}
           >
-            {strings.stop}
+            <StopIcon />
+            <span className="parlance-visually-hidden">{strings.stop}</span>
           </button>
         ) : (
           <button
             type="submit"
             className="parlance-button parlance-button-primary"
             data-slot="composer-send"
+            title={strings.send}
             disabled={!canSend}
           >
-            {strings.send}
+            <SendIcon />
+            <span className="parlance-visually-hidden">{strings.send}</span>
           </button>
         )}
       </div>
