@@ -66,11 +66,14 @@ describe('tool calls and reasoning from the keyboard', () => {
     (screen.getByRole('button', { name: 'Before' }).element() as HTMLElement).focus();
 
     // Past the question's own actions to the newest message (the log's one tab stop among the
-    // messages), then its parts in order: the reasoning disclosure, Approve, Decline.
-    for (let i = 0; i < 4 && document.activeElement?.getAttribute('data-role') !== 'assistant'; i++) {
+    // messages), then its parts in order: its time, the reasoning disclosure, Approve, Decline.
+    for (let i = 0; i < 8 && document.activeElement?.getAttribute('data-role') !== 'assistant'; i++) {
       await userEvent.tab();
     }
     expect(document.activeElement?.getAttribute('data-role')).toBe('assistant');
+    // The message's time comes first (focusable, for its exact time), then the reasoning.
+    await userEvent.tab();
+    expect(document.activeElement?.tagName).toBe('TIME');
     await userEvent.tab();
     await expect.element(screen.getByRole('button', { name: 'Thought for 4 s' })).toHaveFocus();
     await userEvent.tab();
