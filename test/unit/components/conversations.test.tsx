@@ -7,22 +7,15 @@ import {
   draftStorageKey,
   type ChatStorage,
 } from 'parlance/core';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 
 import { ChatWindow, ConversationList, ParlanceProvider, useConversations } from 'parlance';
 
 import { relativeTime } from '../../../src/components/message-list/message-time';
 import { reply, scriptedTransport } from '../chat/scripted-transport';
+import { giveElementsASize } from '../../support/jsdom-layout';
 
-const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
-beforeAll(() => {
-  for (const name of sizes) {
-    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => 600 });
-  }
-});
-afterAll(() => {
-  for (const name of sizes) Reflect.deleteProperty(HTMLElement.prototype, name);
-});
+giveElementsASize();
 afterEach(cleanup);
 
 /** A click, flushed. */

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { render, screen } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { MessageList, ParlanceProvider, messageActions, type ChatMessage } from 'parlance';
+import { giveElementsASize } from '../../support/jsdom-layout';
 
 function message(fields: Partial<ChatMessage>): ChatMessage {
   return {
@@ -19,15 +20,7 @@ function message(fields: Partial<ChatMessage>): ChatMessage {
   };
 }
 
-const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
-beforeAll(() => {
-  for (const name of sizes) {
-    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => 600 });
-  }
-});
-afterAll(() => {
-  for (const name of sizes) Reflect.deleteProperty(HTMLElement.prototype, name);
-});
+giveElementsASize();
 
 const noop = () => {};
 

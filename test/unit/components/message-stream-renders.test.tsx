@@ -4,10 +4,11 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ChatWindow, Markdown, MessageList, ParlanceProvider, type ChatMessage } from 'parlance';
 import { createChatStore } from 'parlance/core';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 
 import type * as OnlineModule from '../../../src/components/chat-window/use-online';
 import { chunk, scriptedTransport } from '../chat/scripted-transport';
+import { giveElementsASize } from '../../support/jsdom-layout';
 
 // The window reads `useOnline` once per render: counting its calls counts the window's renders.
 const windowRenders = vi.hoisted(() => ({ count: 0 }));
@@ -21,15 +22,7 @@ vi.mock('../../../src/components/chat-window/use-online', async (importOriginal)
   };
 });
 
-const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
-beforeAll(() => {
-  for (const name of sizes) {
-    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => 600 });
-  }
-});
-afterAll(() => {
-  for (const name of sizes) Reflect.deleteProperty(HTMLElement.prototype, name);
-});
+giveElementsASize();
 afterEach(cleanup);
 
 const history: ChatMessage[] = [

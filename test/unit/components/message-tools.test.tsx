@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import {
   ChatWindow,
@@ -11,6 +11,7 @@ import {
   type MessageListProps,
   type ToolCallHelpers,
 } from 'parlance';
+import { giveElementsASize } from '../../support/jsdom-layout';
 
 function reply(fields: Partial<ChatMessage>): ChatMessage {
   return {
@@ -38,16 +39,7 @@ function call(fields: Partial<ChatToolCall>): ChatToolCall {
   };
 }
 
-// jsdom lays nothing out: the virtualised list is given a 600 px view so that it mounts messages.
-const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
-beforeAll(() => {
-  for (const name of sizes) {
-    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => 600 });
-  }
-});
-afterAll(() => {
-  for (const name of sizes) Reflect.deleteProperty(HTMLElement.prototype, name);
-});
+giveElementsASize();
 
 function show(message: ChatMessage, props: Partial<MessageListProps> = {}, locale: 'en' | 'zh-CN' = 'en') {
   return render(
