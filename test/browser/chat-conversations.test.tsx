@@ -12,7 +12,8 @@ afterEach(() => {
   document.querySelectorAll('iframe').forEach((frame) => frame.remove());
 });
 
-async function until<T>(read: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+/** Polls `read` until it gives a value; generous, for a machine busy with other tests. */
+async function until<T>(read: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = read();
@@ -90,4 +91,4 @@ test('a reload with several conversations: all listed, newest first and open, ea
   expect(doc.querySelector('[data-slot="message"][data-role="user"]')?.textContent).toContain(
     'First topic: the sea',
   );
-});
+}, 120_000);

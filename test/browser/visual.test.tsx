@@ -14,7 +14,7 @@
 import { composeStories, composeStory, setProjectAnnotations } from '@storybook/react-vite';
 import { cdp, page } from '@vitest/browser/context';
 import type { ReactElement } from 'react';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 
 import { MessageList } from 'parlance';
@@ -47,6 +47,16 @@ const locales = ['en', 'zh-CN'] as const;
 type Theme = (typeof themes)[number];
 type Locale = (typeof locales)[number];
 
+// Files share the browser page: what this file changes for its shots is put back after it.
+const before = { width: window.innerWidth, height: window.innerHeight };
+const still = document.createElement('style');
+
+afterAll(async () => {
+  still.remove();
+  await cdp().send('Emulation.setEmulatedMedia', { features: [] });
+  await page.viewport(before.width, before.height);
+});
+
 beforeAll(async () => {
   await page.viewport(1024, 768);
   // The kit's own animations honour reduced motion (the widget's shadow root too); the style
@@ -54,7 +64,6 @@ beforeAll(async () => {
   await cdp().send('Emulation.setEmulatedMedia', {
     features: [{ name: 'prefers-reduced-motion', value: 'reduce' }],
   });
-  const still = document.createElement('style');
   still.textContent =
     '*, *::before, *::after { animation: none !important; transition: none !important; caret-color: transparent !important; }';
   document.head.append(still);
