@@ -3,10 +3,13 @@
 // The page imports react-dom/client: imported here too, it is pre-bundled before the test starts,
 // so Vite does not reload the run to optimise it midway.
 import 'react-dom/client';
-import { afterEach, expect, inject, test } from 'vitest';
+import { afterEach, beforeEach, expect, inject, test } from 'vitest';
 
 const baseUrl = inject('testServerUrl');
 
+// The page lists every conversation in this origin's localStorage: start from none, whatever an
+// earlier file in the same browser left there.
+beforeEach(() => localStorage.clear());
 afterEach(() => {
   localStorage.clear();
   document.querySelectorAll('iframe').forEach((frame) => frame.remove());

@@ -8,9 +8,13 @@ import { render } from 'vitest-browser-react';
 
 import { App } from '../../playground/app';
 
-afterEach(() => {
-  localStorage.removeItem('parlance-playground-settings');
+// Files share the browser page: the playground's settings, conversations and drafts, the address
+// and the viewport are put back as they were.
+const before = { width: window.innerWidth, height: window.innerHeight };
+afterEach(async () => {
+  localStorage.clear();
   history.replaceState(null, '', location.pathname + location.search);
+  await page.viewport(before.width, before.height);
 });
 
 async function open(width: number, height: number) {
