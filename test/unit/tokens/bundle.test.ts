@@ -1,11 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-import { build, type Manifest } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildApp, type AppBundle } from '../../support/app-bundle';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 // The initial chunks of an app that imports useTokenCount, minified and gzipped, React and React
@@ -16,62 +15,20 @@ const ENTRY_BUDGET_GZIP = 12 * 1024;
 // Rank data: js-tiktoken's rank files, or the compact ranks (one base64 run of ≥ 490,000 characters).
 const RANKS = /bpe_ranks|"pat_str"|[A-Za-z0-9+/]{100000}/;
 
-let dir: string;
+let app: AppBundle;
 let files: Map<string, string>;
-let manifest: Manifest;
+const initialChunks = () => app.initialChunks();
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'parlance-tokens-bundle-'));
-  writeFileSync(
-    path.join(dir, 'main.ts'),
+  app = await buildApp(
     `import { useTokenCount } from ${JSON.stringify(path.join(repo, 'src/hooks/use-token-count.ts'))};\n` +
       `export const hook = useTokenCount;\n`,
+    /^(react|react-dom|@tanstack\/react-query)(\/|$)/,
   );
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: dir,
-    build: {
-      outDir: path.join(dir, 'dist'),
-      manifest: true,
-      minify: true,
-      modulePreload: false,
-      rolldownOptions: {
-        input: path.join(dir, 'main.ts'),
-        external: (id) => /^(react|react-dom|@tanstack\/react-query)(\/|$)/.test(id),
-        preserveEntrySignatures: 'exports-only',
-      },
-    },
-  });
-  const out = path.join(dir, 'dist');
-  files = new Map();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = path.join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.set(path.relative(out, full), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(out);
-  manifest = JSON.parse(files.get('.vite/manifest.json')!) as Manifest;
+  files = app.files;
 }, 180_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** The entry chunk and every chunk it imports statically: what loads before any count. */
-function initialChunks(): string[] {
-  const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry)!;
-  const seen = new Set<string>();
-  const visit = (key: string) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    for (const dep of manifest[key]!.imports ?? []) visit(dep);
-  };
-  visit(entry);
-  return [...seen].map((k) => manifest[k]!.file);
-}
+afterAll(() => app?.remove());
 
 describe('bundle of an app importing useTokenCount', () => {
   it('has no ranks in its initial chunks, and stays under the budget', () => {
