@@ -2,7 +2,9 @@
  * Streams a 4,000-token markdown reply into a 200-message conversation five ways, in headless
  * Chromium, on the same schedule (10 tokens every 16 ms):
  *  - Parlance: `ChatWindow` driven by the app's `useChat`, the bytes arriving as OpenAI SSE through
- *    `fetch`; and the same with the window running its own `useChat` (no `chat` prop);
+ *    `fetch`; the same with the window running its own `useChat` (no `chat` prop); and the app's
+ *    `useChat` publishing every animation frame (`throttle: 'frame'`) instead of the default
+ *    (at most every 32 ms, about 30 times a second);
  *  - `@ai-sdk/react` `useChat` rendering each message with `react-markdown`, and the same with
  *    Streamdown, the text arriving through its text-stream transport (it does not read OpenAI SSE
  *    itself);
@@ -187,6 +189,21 @@ createRoot(document.getElementById('root')).render(
   <ParlanceProvider baseUrl="http://127.0.0.1/v1" fetch={fakeFetch} locale="en" theme="light"><App /></ParlanceProvider>,
 );
 `,
+  'parlance-frame.tsx': `
+import { createRoot } from 'react-dom/client';
+import { ChatWindow, ParlanceProvider, useChat } from 'parlance';
+import 'parlance/styles.css';
+import { fakeFetch } from './parlance-fetch.js';
+
+function App() {
+  const chat = useChat({ model: 'gpt-4o', throttle: 'frame', initialMessages: window.__HISTORY__, onFinish: () => { window.__done = true; } });
+  window.__start = () => chat.send('Go');
+  return <div style={{ height: '100vh' }}><ChatWindow chat={chat} showTokenMeter={false} /></div>;
+}
+createRoot(document.getElementById('root')).render(
+  <ParlanceProvider baseUrl="http://127.0.0.1/v1" fetch={fakeFetch} locale="en" theme="light"><App /></ParlanceProvider>,
+);
+`,
   'parlance-own.tsx': `
 import { createRoot } from 'react-dom/client';
 import { ChatWindow, ParlanceProvider } from 'parlance';
@@ -239,6 +256,7 @@ const STACKS: Record<string, string> = {
   floor: 'textContent append (floor)',
   parlance: 'Parlance ChatWindow (app useChat)',
   'parlance-own': 'Parlance ChatWindow (own useChat)',
+  'parlance-frame': "Parlance ChatWindow (app useChat, throttle: 'frame')",
   aisdk: '@ai-sdk/react + react-markdown',
   streamdown: '@ai-sdk/react + Streamdown',
 };
@@ -575,7 +593,13 @@ function report(mode: 'paced' | 'burst', results: Record<string, Result[]>, runs
     })),
   );
   const lines: string[] = [];
-  for (const parlance of ['parlance', 'parlance-own', 'parlance-base', 'parlance-own-base'].filter(has)) {
+  for (const parlance of [
+    'parlance',
+    'parlance-own',
+    'parlance-frame',
+    'parlance-base',
+    'parlance-own-base',
+  ].filter(has)) {
     const p = (key: Exclude<keyof Result, 'profile'>) => median(parlance, key);
     const label = STACKS[parlance]!;
     if (has('floor')) {

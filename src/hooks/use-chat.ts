@@ -10,7 +10,15 @@ import {
   type ChatStore,
   type ChatTransport,
 } from '../core';
-import { useEffect, useId, useLayoutEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 
 import { requireBaseUrl } from './internal/require-base-url';
 import { useLatest } from './internal/use-latest';
@@ -49,7 +57,11 @@ export interface UseChatSelector<T> {
    * snapshots, so a row subscribed this way does not re-render while another reply streams.
    */
   select?: (snapshot: ChatSnapshot) => T;
-  /** Whether two selections are the same (then the component keeps the previous one). */
+  /**
+   * Whether two selections are the same (then the component keeps the previous one). Without
+   * `select` it compares whole snapshots (a {@link ChatSnapshot} each), and the result is built
+   * from the one kept.
+   */
   isEqual?: (a: T, b: T) => boolean;
 }
 
@@ -267,10 +279,15 @@ function useChatSelection<T>(
   isEqual: (a: T, b: T) => boolean = Object.is,
 ): T {
   const [memo] = useState(() => new Selection<T>());
-  const read = (snapshot: ChatSnapshot) => memo.read(snapshot, select, isEqual);
-  return useSyncExternalStore(
-    store.subscribe,
-    () => read(store.getSnapshot()),
-    () => read(store.getServerSnapshot()),
+  // Stable while the store and the selector are: a new `getSnapshot` on every render would make
+  // React re-check the store in a passive effect after each streamed frame.
+  const getSnapshot = useCallback(
+    () => memo.read(store.getSnapshot(), select, isEqual),
+    [memo, store, select, isEqual],
   );
+  const getServerSnapshot = useCallback(
+    () => memo.read(store.getServerSnapshot(), select, isEqual),
+    [memo, store, select, isEqual],
+  );
+  return useSyncExternalStore(store.subscribe, getSnapshot, getServerSnapshot);
 }

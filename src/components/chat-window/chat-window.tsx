@@ -22,6 +22,7 @@ import {
   type ChatMessageContent,
   type ChatMessageFeedback,
   type ChatRequestOptions,
+  type ChatSnapshot,
   type ChatStatus,
   type ChatStorage,
   type ChatTurnResult,
@@ -194,8 +195,27 @@ function ChatWindowWithChat(props: ChatWindowProps) {
     allowRelativeLinks: _allowRelativeLinks,
     ...options
   } = props;
-  const chat = useChat(options);
-  return <ChatWindowView {...props} chat={chat} />;
+  // A streamed chunk re-renders the live message alone (its row reads the store): this window
+  // re-renders only when the conversation's shape changes.
+  const chat = useChat<UseChatResult>({ ...options, isEqual: sameShapeWhileStreaming });
+  return <ChatWindowView {...props} chat={chat} own />;
+}
+
+/**
+ * While a reply streams, snapshots that differ only inside messages (same ids in the same order,
+ * same statuses, everything else the same) count as one.
+ */
+function sameShapeWhileStreaming(a: ChatSnapshot, b: ChatSnapshot): boolean {
+  if (a === b) return true;
+  if (a.status !== 'streaming' || b.status !== 'streaming') return false;
+  const keys = Object.keys(b) as (keyof ChatSnapshot)[];
+  if (keys.some((key) => key !== 'messages' && a[key] !== b[key])) return false;
+  return (
+    a.messages.length === b.messages.length &&
+    a.messages.every(
+      (m, i) => m === b.messages[i] || (m.id === b.messages[i]!.id && m.status === b.messages[i]!.status),
+    )
+  );
 }
 
 const EMPTY: readonly TokenMessage[] = [];
@@ -238,7 +258,8 @@ function pickRequestOptions(o: ChatRequestOptions): ChatRequestOptions {
   return { model, system, instructions, temperature, maxTokens, body, continuePrompt, context, tools };
 }
 
-type ChatWindowViewProps = ChatWindowProps & { chat: UseChatResult };
+/** `own`: the window's own `useChat`, whose messages may trail the store's while a reply streams. */
+type ChatWindowViewProps = ChatWindowProps & { chat: UseChatResult; own?: boolean };
 
 /** `chat` results a window rendered with its list bound to their store (see {@link sameWindow}). */
 const boundToStore = new WeakSet<UseChatResult>();
@@ -275,7 +296,7 @@ const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) 
   const { chat, showUsage = true } = props;
   const showTokenMeter = props.showTokenMeter ?? showUsage;
   // The list follows the store's messages itself when these are they (not an app's edited copy).
-  const bound = chat.messages === chat.store.getSnapshot().messages;
+  const bound = props.own === true || chat.messages === chat.store.getSnapshot().messages;
   if (bound) boundToStore.add(chat);
   const strings = useChatStrings(props.strings);
   const theme = useThemeAttribute(props.theme);

@@ -162,12 +162,16 @@ export function repairPartial(block: string): string {
     if (lines.length > 2 && !last.trimEnd().endsWith('|')) lines.pop();
     return lines.join('\n');
   }
-  let text = block;
-  text = text.replace(/!\[[^\]\n]*(\]\([^)\n]*)?$/, '');
-  text = text.replace(/!\[[^\]\n]*\]$/, '');
-  text = text.replace(/\[([^\]\n]*)\]\([^)\n]*$/, '$1');
-  text = text.replace(/\[([^\]\n]*)\]?$/, '$1');
-  text = text.replace(/(?<=\S)[*_~`]+$/, '').replace(/(^|\s)[*_~`]+$/, '$1');
+  // What is cut short is on the last line (none of these patterns crosses a line break): the
+  // patterns run on it alone, so a frame does not scan the whole block for them.
+  const lineStart = block.lastIndexOf('\n') + 1;
+  let line = block.slice(lineStart);
+  line = line.replace(/!\[[^\]\n]*(\]\([^)\n]*)?$/, '');
+  line = line.replace(/!\[[^\]\n]*\]$/, '');
+  line = line.replace(/\[([^\]\n]*)\]\([^)\n]*$/, '$1');
+  line = line.replace(/\[([^\]\n]*)\]?$/, '$1');
+  line = line.replace(/(?<=\S)[*_~`]+$/, '').replace(/(^|\s)[*_~`]+$/, '$1');
+  let text = block.slice(0, lineStart) + line;
   const paragraph = text.slice(text.lastIndexOf('\n\n') + 1);
   const outsideCode = paragraph.replace(/`[^`\n]*`/g, '');
   if ((paragraph.match(/`/g)?.length ?? 0) % 2 === 1) return `${text}\``;

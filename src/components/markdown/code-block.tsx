@@ -121,15 +121,18 @@ export function CodeBlock({ code, lang, live = false, strings }: CodeBlockProps)
   const wanted = !live && !held && language !== undefined;
   const near = useNearView(box, wanted);
 
+  // While the block grows, the effect's inputs stay the same (null), so a streamed frame schedules
+  // no effect.
+  const source = wanted && near ? code : null;
   useEffect(() => {
-    if (!wanted || !near || !language) return;
+    if (source === null || !language) return;
     let cancelled = false;
     // Highlighting is decoration: it waits for idle time, so a reply still streaming keeps its frames.
     const cancelIdle = whenIdle(() => {
       loadHighlighter()
         .then((lowlight) => {
           if (cancelled || !lowlight.registered(language)) return;
-          setTree({ code, root: lowlight.highlight(language, code) });
+          setTree({ code: source, root: lowlight.highlight(language, source) });
         })
         .catch(() => {
           // The plain code is already on screen.
@@ -139,7 +142,7 @@ export function CodeBlock({ code, lang, live = false, strings }: CodeBlockProps)
       cancelled = true;
       cancelIdle();
     };
-  }, [code, language, wanted, near]);
+  }, [source, language]);
 
   const highlighted = tree && tree.code === code ? renderHast(tree.root.children) : code;
   return (

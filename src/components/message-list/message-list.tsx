@@ -324,8 +324,14 @@ interface MessageRowProps extends MessageItemProps {
  */
 const MessageRow = memo(function MessageRow({ store, ...props }: MessageRowProps) {
   const { message, index } = props;
-  const read = () => (store ? findMessage(store.getSnapshot().messages, message.id, index) : null) ?? message;
-  const current = useSyncExternalStore(store?.subscribe ?? noSubscription, read, () => message);
+  // Stable while the row's props are: a new `getSnapshot` per render would make React re-check the
+  // store in a passive effect after each streamed frame.
+  const read = useCallback(
+    () => (store ? findMessage(store.getSnapshot().messages, message.id, index) : null) ?? message,
+    [store, message, index],
+  );
+  const readServer = useCallback(() => message, [message]);
+  const current = useSyncExternalStore(store?.subscribe ?? noSubscription, read, readServer);
   return <MessageItem {...props} message={current} />;
 });
 

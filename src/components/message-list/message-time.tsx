@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { memo, useSyncExternalStore } from 'react';
 
 import type { ParlanceLocale } from '../../hooks/parlance-provider';
 import { useLocale } from '../i18n/locale';
@@ -73,7 +73,7 @@ export function relativeTime(time: number, now: number, locale: ParlanceLocale):
  * When a message was written, in a `<time dateTime>`: relative ("5 minutes ago") and kept up to
  * date, with the exact date and time on hover and on focus. Nothing for a time that is unknown (0).
  */
-export function MessageTime({ createdAt }: { createdAt: number | undefined }) {
+export const MessageTime = memo(function MessageTime({ createdAt }: { createdAt: number | undefined }) {
   const locale = useLocale();
   const now = useSyncExternalStore(clock.subscribe, clock.getSnapshot, clock.getServerSnapshot);
   if (!createdAt) return null;
@@ -93,4 +93,4 @@ export function MessageTime({ createdAt }: { createdAt: number | undefined }) {
       {now === null ? exact : relativeTime(createdAt, now, locale)}
     </time>
   );
-}
+});

@@ -253,38 +253,74 @@ export class StreamBuffer {
 }
 
 /**
- * Runs a flush at most once per animation frame (a 16 ms timer where there is none), once per
- * `throttle` ms, or at once for `throttle: 0`.
+ * How often a streaming reply is published by default: at most once per 32 ms, in an animation
+ * frame — about 30 times a second on a 60 Hz screen. Text read as it arrives looks no different at
+ * twice that rate, and each publication re-renders the live message.
+ */
+export const DEFAULT_THROTTLE_MS = 32;
+
+/** Half a 60 Hz frame: an animation frame this close to the throttle's end runs the flush. */
+const FRAME_SLACK_MS = 8;
+
+type FrameApi = {
+  requestAnimationFrame?: (cb: () => void) => number;
+  cancelAnimationFrame?: (handle: number) => void;
+};
+
+/**
+ * Runs a flush at most once per `throttle` ms (default {@link DEFAULT_THROTTLE_MS}), once per
+ * animation frame for `'frame'`, or at once for `throttle: 0`. Where the page has animation
+ * frames, flushes run in one, and the first flush after a quiet moment in the next frame.
  */
 export class FlushScheduler {
   #cancel: (() => void) | null = null;
+  /** When the last flush ran (`-Infinity`: none yet). */
+  #last = Number.NEGATIVE_INFINITY;
 
   constructor(readonly flush: () => void) {}
 
-  schedule(throttle: ChatOptions['throttle'] = 'frame'): void {
-    if (throttle === 0) return this.flush();
+  schedule(throttle: ChatOptions['throttle'] = DEFAULT_THROTTLE_MS): void {
+    if (throttle === 0) return this.#run();
     if (this.#cancel) return;
-    const run = () => {
-      this.#cancel = null;
-      this.flush();
-    };
-    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
-    if (throttle === 'frame' && raf) {
-      const handle = raf(run);
-      this.#cancel = () =>
-        (globalThis as { cancelAnimationFrame?: (h: number) => void }).cancelAnimationFrame?.(handle);
-    } else {
-      const timer = setTimeout(run, throttle === 'frame' ? FRAME_MS : throttle);
+    const { requestAnimationFrame: raf, cancelAnimationFrame: caf } = globalThis as FrameApi;
+    if (!raf) {
+      const wait = throttle === 'frame' ? FRAME_MS : Math.max(0, this.#last + throttle - now());
+      const timer = setTimeout(() => {
+        this.#cancel = null;
+        this.#run();
+      }, wait);
       this.#cancel = () => clearTimeout(timer);
+      return;
     }
+    // The next frame, or the first frame near the end of the throttle (a frame is skipped at the
+    // cost of one callback).
+    const due = throttle === 'frame' ? 0 : this.#last + throttle - FRAME_SLACK_MS;
+    const onFrame = () => {
+      if (now() < due) {
+        handle = raf(onFrame);
+        return;
+      }
+      this.#cancel = null;
+      this.#run();
+    };
+    let handle = raf(onFrame);
+    this.#cancel = () => caf?.(handle);
   }
 
-  /** Drops a pending flush (a commit folds the text in anyway). */
+  /** Drops a pending flush: a commit publishes the text now (and counts as a flush). */
   cancel(): void {
     this.#cancel?.();
     this.#cancel = null;
+    this.#last = now();
+  }
+
+  #run(): void {
+    this.#last = now();
+    this.flush();
   }
 }
+
+const now = (): number => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 function safeJson(value: unknown): string {
   try {

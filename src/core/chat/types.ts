@@ -318,9 +318,11 @@ export interface ChatOptions {
    */
   retry?: Partial<RetryPolicy> | false;
   /**
-   * How chunk bursts are coalesced: `'frame'` (default) notifies at most once per animation frame
-   * (a 16 ms timer where there is none), a number at most once per that many ms, `0` on every
-   * chunk. Text is never dropped, only batched; lifecycle changes notify at once.
+   * How a streaming reply's chunks are coalesced: a number notifies at most once per that many ms,
+   * in an animation frame where the page has them (default 32: about 30 times a second, which
+   * halves the rendering of a reply next to every frame and reads the same); `'frame'` once per
+   * animation frame (a 16 ms timer where there is none); `0` on every chunk. Text is never
+   * dropped, only batched; lifecycle changes notify at once.
    */
   throttle?: 'frame' | number;
   /** During streaming, storage is written at most once per this many ms. Default 1000. */

@@ -7,6 +7,7 @@ import { createChatStore } from 'parlance/core';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 
 import type * as OnlineModule from '../../../src/components/chat-window/use-online';
+import type * as UseChatModule from '../../../src/hooks/use-chat';
 import { chunk, scriptedTransport } from '../chat/scripted-transport';
 import { giveElementsASize } from '../../support/jsdom-layout';
 
@@ -19,6 +20,19 @@ vi.mock('../../../src/components/chat-window/use-online', async (importOriginal)
       windowRenders.count++;
       return original.useOnline();
     },
+  };
+});
+
+// Counting `useChat` calls counts the renders of whatever runs it (here the window's own chat).
+const useChatCalls = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../../../src/hooks/use-chat', async (importOriginal) => {
+  const original = await importOriginal<typeof UseChatModule>();
+  return {
+    ...original,
+    useChat: ((options) => {
+      useChatCalls.count++;
+      return original.useChat(options);
+    }) as typeof original.useChat,
   };
 });
 
@@ -77,6 +91,7 @@ describe('streaming re-renders the live message alone', () => {
     await act(async () => stream.push(chunk('Hel')));
     const before = new Map(counts);
     const windowBefore = windowRenders.count;
+    const chatBefore = useChatCalls.count;
     const live = screen.getAllByRole('article').at(-1)!;
     const liveId = [...counts.keys()].at(-1)!;
     for (const piece of ['lo', ' the', 're', ' **world**']) {
@@ -88,6 +103,8 @@ describe('streaming re-renders the live message alone', () => {
     expect(counts.get(liveId)! - before.get(liveId)!).toBe(4);
     for (const id of ['h0', 'h1']) expect(counts.get(id)).toBe(before.get(id));
     expect(windowRenders.count).toBe(windowBefore);
+    // Nor does the component that runs the window's useChat.
+    expect(useChatCalls.count).toBe(chatBefore);
 
     await act(async () => {
       stream.push(chunk(undefined, 'stop'));
