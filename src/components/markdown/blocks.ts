@@ -53,16 +53,9 @@ export class BlockSplitter {
       this.#finishedDepths.clear();
     }
     this.#source = source;
-    const tail = source.slice(this.#offset);
-    // Most chunks only grow the last block: finding where blocks start needs no inline parsing, and
-    // the last block is parsed in full below anyway (after its repair). Only when a block has been
-    // finished is the tail parsed in full, once, for the finished block's tokens.
-    let { aligned, content } = this.#pieces(blockLex(tail));
-    let full = false;
-    if (aligned && content.length > 1) {
-      ({ aligned, content } = this.#pieces(lex(tail)));
-      full = true;
-    }
+    // The tail (from the last block's start on) is parsed once: its finished blocks keep these
+    // tokens, and so does the last block when it needs no repair.
+    const { aligned, content } = this.#pieces(lex(source.slice(this.#offset)));
     // The last block stays out of the cache even when the reply is done, since `continue` may
     // append to it.
     const keep = aligned ? content.length - 1 : 0;
@@ -80,7 +73,7 @@ export class BlockSplitter {
     this.#offset = last.start;
     const lastRaw = source.slice(last.start);
     const text = streaming ? repairPartial(lastRaw) : lastRaw;
-    const lastTokens = text === lastRaw && aligned && full ? [last.token] : lex(text);
+    const lastTokens = text === lastRaw && aligned ? [last.token] : lex(text);
     return [...this.#finished, { key: last.start, raw: lastRaw, tokens: lastTokens, live: streaming }];
   }
 
@@ -122,12 +115,6 @@ const OPTIONS = { gfm: true, breaks: false, extensions: mathExtensions } as cons
 function lex(text: string): TokensList | Token[] {
   if (!text) return [];
   return Lexer.lex(text, OPTIONS);
-}
-
-/** Block tokens only: their `raw` and type, without the inline tokens inside them. */
-function blockLex(text: string): Token[] {
-  if (!text) return [];
-  return new Lexer(OPTIONS).blockTokens(text);
 }
 
 function normalize(text: string): string {

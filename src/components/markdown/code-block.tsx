@@ -2,6 +2,7 @@ import { createContext, createElement, useContext, useEffect, useRef, useState, 
 
 import type { ChatStrings } from '../i18n/chat';
 import { format } from '../i18n/template';
+import { whenIdle } from '../primitives/when-idle';
 import { CopyButton } from './copy-button';
 
 interface HastText {
@@ -30,15 +31,6 @@ let highlighter: Promise<Highlighter> | undefined;
 function loadHighlighter(): Promise<Highlighter> {
   highlighter ??= import('lowlight').then(({ createLowlight, common }) => createLowlight(common));
   return highlighter;
-}
-
-function whenIdle(callback: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback(callback, { timeout: 2000 });
-    return () => cancelIdleCallback(handle);
-  }
-  const handle = setTimeout(callback, 50);
-  return () => clearTimeout(handle);
 }
 
 /**

@@ -18,6 +18,7 @@ import type { ChatStrings } from '../i18n/chat';
 import { useChatStrings } from '../i18n/locale';
 import { usePolicy, type UrlPolicy } from '../markdown/safe-url';
 import { cx, useThemeAttribute } from '../primitives/root';
+import { useTimeFormatsReady } from './message-time';
 import { MessageItem, type MessageItemProps, type MessageSlots } from './message-item';
 import type { MessageActionHandlers, MessageListMessage } from './types';
 import { useRovingFocus } from './use-roving-focus';
@@ -108,6 +109,7 @@ export function MessageList(props: MessageListProps) {
     style,
   } = props;
   const strings = useChatStrings(props.strings);
+  useTimeFormatsReady();
   const theme = useThemeAttribute(props.theme);
   const store = props.chat ? ('store' in props.chat ? props.chat.store : props.chat) : null;
   const busy = props.busy ?? messages.some((m) => m.status === 'pending' || m.status === 'streaming');

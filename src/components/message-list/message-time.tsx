@@ -1,7 +1,8 @@
-import { memo, useSyncExternalStore } from 'react';
+import { memo, useEffect, useSyncExternalStore } from 'react';
 
 import type { ParlanceLocale } from '../../hooks/parlance-provider';
 import { useLocale } from '../i18n/locale';
+import { whenIdle } from '../primitives/when-idle';
 
 /**
  * One clock for every message time on the page, ticking every 30 s while any is shown. Read in
@@ -49,6 +50,22 @@ function relativeFormat(locale: ParlanceLocale): Intl.RelativeTimeFormat {
   let f = formats.get(key) as Intl.RelativeTimeFormat | undefined;
   if (!f) formats.set(key, (f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
   return f;
+}
+
+/**
+ * Makes the time formats of the page's locale ready while the page is idle: the first date format
+ * of a page loads the locale's data, which would otherwise fall on the first message sent.
+ */
+export function useTimeFormatsReady(): void {
+  const locale = useLocale();
+  useEffect(
+    () =>
+      whenIdle(() => {
+        exactFormat(locale).format(0);
+        relativeFormat(locale).format(0, 'second');
+      }),
+    [locale],
+  );
 }
 
 const MINUTE = 60_000;

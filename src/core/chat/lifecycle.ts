@@ -1,3 +1,4 @@
+import { CHUNK_BATCHES } from '../client/chat-completion-stream';
 import { DEFAULT_RETRY, resolveRetry } from '../client/options';
 import { withRetry } from '../client/retry';
 import { AbortError, NetworkError, StreamInterruptedError, TimeoutError } from '../errors';
@@ -172,8 +173,7 @@ export class TurnRunner {
 
   async #consume(source: ReturnType<ChatTransport['send']>, stream: StreamBuffer): Promise<void> {
     const { signal } = stream.controller;
-    const iterable = await raceAbort(Promise.resolve(source), signal);
-    const iterator = iterable[Symbol.asyncIterator]();
+    const iterator = batchesOf(await raceAbort(Promise.resolve(source), signal));
     // One abort listener per turn rejects whichever step is pending, so `stop()` ends the turn at
     // once even with a transport that ignores its signal (cheaper than racing every chunk).
     let rejectStep: ((reason: unknown) => void) | null = null;
@@ -182,16 +182,17 @@ export class TurnRunner {
     try {
       for (;;) {
         if (signal.aborted) throw signal.reason;
-        const step = await new Promise<IteratorResult<ChatCompletionChunk>>((resolve, reject) => {
+        const step = await new Promise<IteratorResult<readonly ChatCompletionChunk[]>>((resolve, reject) => {
           rejectStep = reject;
           iterator.next().then(resolve, reject);
         });
         if (step.done) return;
-        if (stream.append(step.value)) {
-          this.host.commit(transition.streamStarted(this.host.state)); // folds the first text in
-        } else if (stream.dirty) {
-          this.host.scheduleFlush();
+        for (const chunk of step.value) {
+          if (stream.append(chunk)) {
+            this.host.commit(transition.streamStarted(this.host.state)); // folds the first text in
+          }
         }
+        if (stream.dirty) this.host.scheduleFlush();
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -276,4 +277,27 @@ function canQueue(turn: Turn): turn is Turn & { placeholder: ChatMessage } {
     !turn.placeholder.alternatives &&
     turn.messages.at(-1)?.role === 'user'
   );
+}
+
+/**
+ * The reply's chunks in groups: those of each read of the body together from the client's own
+ * stream (one wait per read, not per chunk), one at a time from any other transport.
+ */
+function batchesOf(
+  source: AsyncIterable<ChatCompletionChunk> & {
+    [CHUNK_BATCHES]?: () => AsyncIterator<readonly ChatCompletionChunk[]>;
+  },
+): AsyncIterator<readonly ChatCompletionChunk[]> {
+  const batches = source[CHUNK_BATCHES];
+  if (batches) return batches.call(source);
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    next: () =>
+      iterator
+        .next()
+        .then((step) =>
+          step.done ? { done: true, value: undefined } : { done: false, value: [step.value] },
+        ),
+    return: () => Promise.resolve(iterator.return?.()).then(() => ({ done: true, value: undefined })),
+  };
 }

@@ -1,6 +1,6 @@
 import { NetworkError, StreamInterruptedError } from '../errors';
 import { everyChoiceFinished } from '../stream/accumulate';
-import { type ByteSource, readSSE } from '../stream/parse-sse-stream';
+import { type ByteSource, readSSE, readSSEBatches } from '../stream/parse-sse-stream';
 import type { ChatCompletionChunk } from '../wire/chat';
 
 /**
@@ -15,6 +15,9 @@ function isChunk(value: unknown): value is ChatCompletionChunk {
   chunk.choices = [];
   return true;
 }
+
+/** The method of a {@link ChatCompletionStream} that yields the chunks of each read together. */
+export const CHUNK_BATCHES: unique symbol = Symbol('parlance.chunkBatches');
 
 /**
  * The result of `chat.completions.create({ stream: true })`: an async iterable of
@@ -52,10 +55,30 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
-    if (this.#used) throw new TypeError('A ChatCompletionStream can be read only once');
-    this.#used = true;
+    this.#use();
     return this.#iterate();
   }
+
+  /** The chunks of each read of the body together (the chat store's way to read), instead of iterating. */
+  [CHUNK_BATCHES](): AsyncIterator<readonly ChatCompletionChunk[]> {
+    this.#use();
+    return readSSEBatches(
+      this.#body,
+      { validate: isChunk, isComplete: everyChoiceFinished },
+      this.#readError,
+    );
+  }
+
+  #use(): void {
+    if (this.#used) throw new TypeError('A ChatCompletionStream can be read only once');
+    this.#used = true;
+  }
+
+  // Once headers arrived the stream has begun: a broken connection is an interruption.
+  #readError = (error: unknown, received: ChatCompletionChunk[]): unknown =>
+    NetworkError.isInstance(error)
+      ? new StreamInterruptedError(received, 'The connection broke before [DONE]', { cause: error })
+      : error;
 
   /** The chunks as a `ReadableStream`, for piping, with the same errors. Like iteration, only once. */
   toReadableStream(): ReadableStream<ChatCompletionChunk> {
@@ -77,11 +100,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
 
   #iterate(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
     // One loop from the body's bytes to the chunks.
-    return readSSE(this.#body, { validate: isChunk, isComplete: everyChoiceFinished }, (error, received) =>
-      // Once headers arrived the stream has begun: a broken connection is an interruption.
-      NetworkError.isInstance(error)
-        ? new StreamInterruptedError(received, 'The connection broke before [DONE]', { cause: error })
-        : error,
-    );
+    return readSSE(this.#body, { validate: isChunk, isComplete: everyChoiceFinished }, this.#readError);
   }
 }

@@ -60,9 +60,26 @@ export function parseSSEStream<T = unknown>(
  */
 export async function* readSSE<T>(
   source: ByteSource,
-  { validate, isComplete }: SSEJsonStreamOptions<T> = {},
+  options?: SSEJsonStreamOptions<T>,
   readError?: (error: unknown, received: T[]) => unknown,
 ): AsyncGenerator<T, void, undefined> {
+  for await (const values of readSSEBatches(source, options, readError)) {
+    for (const value of values) {
+      source.throwIfAborted?.();
+      yield value;
+    }
+  }
+}
+
+/**
+ * {@link readSSE}, the values of each read yielded together: a reader that takes them all at once
+ * (the chat store) then waits once per read of the body, not once per event.
+ */
+export async function* readSSEBatches<T>(
+  source: ByteSource,
+  { validate, isComplete }: SSEJsonStreamOptions<T> = {},
+  readError?: (error: unknown, received: T[]) => unknown,
+): AsyncGenerator<readonly T[], void, undefined> {
   const received: T[] = [];
   const decoder = new TextDecoder();
   let batch: T[] = [];
@@ -111,11 +128,9 @@ export async function* readSSE<T>(
       if (batch.length > 0) {
         const values = batch;
         batch = [];
-        for (const value of values) {
-          source.throwIfAborted?.();
-          received.push(value);
-          yield value;
-        }
+        source.throwIfAborted?.();
+        for (const value of values) received.push(value);
+        yield values;
       }
       if (failed) throw failure;
       if (doneSeen) return;

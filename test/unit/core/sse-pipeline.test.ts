@@ -10,7 +10,7 @@ import {
   type ChatCompletionChunk,
 } from 'parlance/core';
 import { ChatCompletionAccumulator } from '../../../src/core/stream/accumulate';
-import { iterateStream } from '../../../src/core/stream/parse-sse-stream';
+import { iterateStream, readSSEBatches } from '../../../src/core/stream/parse-sse-stream';
 import { SSEJsonStream } from '../../../src/core/stream/sse-json-stream';
 
 import { naiveSSEData, readStreamFixture, type StreamFixture } from '../../support/fixtures';
@@ -181,4 +181,32 @@ describe('parseSSEStream over the recorded streams', () => {
 test('encodeSSE frames one event per call', () => {
   expect(encodeSSE({ a: 'b\nc' })).toBe('data: {"a":"b\\nc"}\n\n');
   expect(encodeSSE('[DONE]')).toBe('data: [DONE]\n\n');
+});
+
+describe('readSSEBatches', () => {
+  test("yields each read's values together, then the interruption with every value received", async () => {
+    const reads = [
+      'data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"n',
+      '":3}\n\n',
+      'data: {"n":4}\n\ndata: {"n":5}\n\n',
+    ];
+    const source = {
+      read: async () =>
+        reads.length
+          ? { done: false as const, value: bytes(reads.shift()!) }
+          : { done: true as const, value: undefined },
+      cancel: async () => {},
+    };
+    const batches: unknown[][] = [];
+    let error: unknown;
+    try {
+      for await (const batch of readSSEBatches(source)) batches.push([...batch]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(batches).toEqual([[{ n: 1 }, { n: 2 }], [{ n: 3 }], [{ n: 4 }, { n: 5 }]]);
+    // No [DONE]: the stream was cut, and the error holds all five values.
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as StreamInterruptedError<unknown>).chunks).toHaveLength(5);
+  });
 });
