@@ -1,4 +1,4 @@
-import { CHUNK_BATCHES } from '../client/chat-completion-stream';
+import { chunkBatches } from '../client/chat-completion-stream';
 import { DEFAULT_RETRY, resolveRetry } from '../client/options';
 import { withRetry } from '../client/retry';
 import { AbortError, NetworkError, StreamInterruptedError, TimeoutError } from '../errors';
@@ -284,12 +284,10 @@ function canQueue(turn: Turn): turn is Turn & { placeholder: ChatMessage } {
  * stream (one wait per read, not per chunk), one at a time from any other transport.
  */
 function batchesOf(
-  source: AsyncIterable<ChatCompletionChunk> & {
-    [CHUNK_BATCHES]?: () => AsyncIterator<readonly ChatCompletionChunk[]>;
-  },
+  source: AsyncIterable<ChatCompletionChunk>,
 ): AsyncIterator<readonly ChatCompletionChunk[]> {
-  const batches = source[CHUNK_BATCHES];
-  if (batches) return batches.call(source);
+  const batches = chunkBatches(source);
+  if (batches) return batches;
   const iterator = source[Symbol.asyncIterator]();
   return {
     next: () =>

@@ -16,9 +16,6 @@ function isChunk(value: unknown): value is ChatCompletionChunk {
   return true;
 }
 
-/** The method of a {@link ChatCompletionStream} that yields the chunks of each read together. */
-export const CHUNK_BATCHES: unique symbol = Symbol('parlance.chunkBatches');
-
 /**
  * The result of `chat.completions.create({ stream: true })`: an async iterable of
  * `chat.completion.chunk` objects, readable once.
@@ -47,6 +44,14 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   constructor(response: Response, body: ReadableStream<Uint8Array> | ByteSource) {
     this.response = response;
     this.#body = body instanceof ReadableStream ? body.getReader() : body;
+    batchReaders.set(this, () => {
+      this.#use();
+      return readSSEBatches(
+        this.#body,
+        { validate: isChunk, isComplete: everyChoiceFinished },
+        this.#readError,
+      );
+    });
   }
 
   /** The `x-request-id` response header, for support requests. */
@@ -57,16 +62,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     this.#use();
     return this.#iterate();
-  }
-
-  /** The chunks of each read of the body together (the chat store's way to read), instead of iterating. */
-  [CHUNK_BATCHES](): AsyncIterator<readonly ChatCompletionChunk[]> {
-    this.#use();
-    return readSSEBatches(
-      this.#body,
-      { validate: isChunk, isComplete: everyChoiceFinished },
-      this.#readError,
-    );
   }
 
   #use(): void {
@@ -102,4 +97,15 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     // One loop from the body's bytes to the chunks.
     return readSSE(this.#body, { validate: isChunk, isComplete: everyChoiceFinished }, this.#readError);
   }
+}
+
+const batchReaders = new WeakMap<ChatCompletionStream, () => AsyncIterator<readonly ChatCompletionChunk[]>>();
+
+/**
+ * The chunks of each read of a {@link ChatCompletionStream}'s body together (the chat store's way
+ * to read it: one wait per read, not per chunk), instead of iterating it; `null` for any other
+ * iterable. Reads the stream, so only once.
+ */
+export function chunkBatches(source: object): AsyncIterator<readonly ChatCompletionChunk[]> | null {
+  return batchReaders.get(source as ChatCompletionStream)?.() ?? null;
 }
