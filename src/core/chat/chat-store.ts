@@ -57,7 +57,7 @@ export class ChatStore {
   #listeners = new Set<() => void>();
   /** The request lifecycle (the turn in progress, its stream buffer). */
   readonly #turns: TurnRunner;
-  /** Folds buffered text into the snapshot once per frame while a reply streams. */
+  /** Folds buffered text into the snapshot while a reply streams, at most once per `throttle`. */
   readonly #flush = new FlushScheduler(() => this.#flushStream());
   readonly #persistence: ChatPersistence;
   /** The tool calls between a reply and the next request. */
