@@ -207,14 +207,21 @@ function ChatWindowWithChat(props: ChatWindowProps) {
  */
 function sameShapeWhileStreaming(a: ChatSnapshot, b: ChatSnapshot): boolean {
   if (a === b) return true;
-  if (a.status !== 'streaming' || b.status !== 'streaming') return false;
-  const keys = Object.keys(b) as (keyof ChatSnapshot)[];
+  return a.status === 'streaming' && b.status === 'streaming' && sameShape(a, b);
+}
+
+/**
+ * Every field but `messages` the same, and the messages the same ids in the same order with the
+ * same statuses (their contents may differ).
+ */
+function sameShape<T extends { messages: readonly ChatMessage[] }>(a: T, b: T): boolean {
+  const keys = Object.keys(b) as (keyof T)[];
   if (keys.some((key) => key !== 'messages' && a[key] !== b[key])) return false;
+  const before = a.messages;
+  const after = b.messages;
   return (
-    a.messages.length === b.messages.length &&
-    a.messages.every(
-      (m, i) => m === b.messages[i] || (m.id === b.messages[i]!.id && m.status === b.messages[i]!.status),
-    )
+    before.length === after.length &&
+    before.every((m, i) => m === after[i] || (m.id === after[i]!.id && m.status === after[i]!.status))
   );
 }
 
@@ -282,14 +289,7 @@ function sameWindow(a: ChatWindowViewProps, b: ChatWindowViewProps): boolean {
   ) {
     return false;
   }
-  const fields = Object.keys(b.chat) as (keyof UseChatResult)[];
-  if (fields.some((field) => field !== 'messages' && a.chat[field] !== b.chat[field])) return false;
-  const before = a.chat.messages;
-  const after = b.chat.messages;
-  return (
-    before.length === after.length &&
-    before.every((m, i) => m === after[i] || (m.id === after[i]!.id && m.status === after[i]!.status))
-  );
+  return sameShape(a.chat, b.chat);
 }
 
 const ChatWindowView = memo(function ChatWindowView(props: ChatWindowViewProps) {
