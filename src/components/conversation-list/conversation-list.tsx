@@ -7,6 +7,7 @@ import type { ChatStrings } from '../i18n/chat';
 import { useChatStrings } from '../i18n/locale';
 import { format } from '../i18n/template';
 import { cx, useThemeAttribute } from '../primitives/root';
+import { LineIcon } from '../primitives/icons';
 
 /** Why {@link ConversationList} chose a conversation. */
 export type ConversationChangeReason = 'select' | 'create' | 'delete' | 'undo';
@@ -197,7 +198,7 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
                     title={format(strings.renameConversation, { title })}
                     onClick={() => setRenaming(c.id)}
                   >
-                    <Icon d="M4 20h4L19 9l-4-4L4 16v4Zm10-14 4 4" />
+                    <LineIcon d="M4 20h4L19 9l-4-4L4 16v4Zm10-14 4 4" />
                   </button>
                   <button
                     type="button"
@@ -207,7 +208,7 @@ function ConversationListView(props: ConversationListProps & { list: UseConversa
                     data-action="delete"
                     onClick={() => void remove(c.id, title)}
                   >
-                    <Icon d="M5 7h14M10 7V4h4v3m-7 0 1 13h8l1-13" />
+                    <LineIcon d="M5 7h14M10 7V4h4v3m-7 0 1 13h8l1-13" />
                   </button>
                 </span>
               )}
@@ -258,20 +259,5 @@ function RenameForm({
         onBlur={() => onDone(value)}
       />
     </form>
-  );
-}
-
-function Icon({ d }: { d: string }) {
-  return (
-    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
-      <path
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-        d={d}
-      />
-    </svg>
   );
 }

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 
 import type { ChatMessageFeedback } from '../../core';
 import type { ChatStrings } from '../i18n/chat';
+import { LineIcon } from '../primitives/icons';
 
 /**
  * Thumbs up and down on a reply (toggle buttons, `aria-pressed`); the chosen one is the message's
@@ -29,28 +30,23 @@ export function FeedbackButtons({
   return (
     <>
       <span className="parlance-feedback" data-slot="message-feedback" data-value={value}>
-        <button
-          type="button"
-          className="parlance-button parlance-button-ghost parlance-feedback-button"
-          aria-pressed={value === 'up'}
-          aria-label={strings.feedbackUp}
-          title={strings.feedbackUp}
-          data-choice="up"
-          onClick={() => choose('up')}
-        >
-          <ThumbIcon />
-        </button>
-        <button
-          type="button"
-          className="parlance-button parlance-button-ghost parlance-feedback-button"
-          aria-pressed={value === 'down'}
-          aria-label={strings.feedbackDown}
-          title={strings.feedbackDown}
-          data-choice="down"
-          onClick={() => choose('down')}
-        >
-          <ThumbIcon down />
-        </button>
+        {(['up', 'down'] as const).map((choice) => {
+          const label = choice === 'up' ? strings.feedbackUp : strings.feedbackDown;
+          return (
+            <button
+              key={choice}
+              type="button"
+              className="parlance-button parlance-button-ghost parlance-feedback-button"
+              aria-pressed={value === choice}
+              aria-label={label}
+              title={label}
+              data-choice={choice}
+              onClick={() => choose(choice)}
+            >
+              <LineIcon d={THUMB} flip={choice === 'down'} />
+            </button>
+          );
+        })}
       </span>
       {stage === 'commenting' && value === 'down' && (
         <form
@@ -94,23 +90,4 @@ export function FeedbackButtons({
   );
 }
 
-function ThumbIcon({ down = false }: { down?: boolean }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      aria-hidden="true"
-      focusable="false"
-      style={down ? { transform: 'rotate(180deg)' } : undefined}
-    >
-      <path
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinejoin="round"
-        d="M7 10v11H3V10h4Zm0 0 4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 18.1 21H7"
-      />
-    </svg>
-  );
-}
+const THUMB = 'M7 10v11H3V10h4Zm0 0 4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 18.1 21H7';

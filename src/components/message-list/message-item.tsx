@@ -7,6 +7,7 @@ import { useNumberFormat } from '../i18n/format';
 import { CopyButton } from '../markdown/copy-button';
 import { Markdown } from '../markdown/markdown';
 import { isImageAllowed, safeHref, type UrlPolicy } from '../markdown/safe-url';
+import { LineIcon } from '../primitives/icons';
 import { isLocalImage, messageImages } from './content';
 import { FeedbackButtons } from './feedback';
 import { MessageFiles, withoutFiles } from './message-files';
@@ -327,7 +328,7 @@ function Versions({
         disabled={busy || current <= 0}
         onClick={() => handlers.onSelectAlternative?.(message.id, current - 1)}
       >
-        <Chevron d="M15 6l-6 6 6 6" />
+        <LineIcon d="M15 6l-6 6 6 6" />
       </button>
       <span className="parlance-versions-label">
         {format(strings.versionOf, { index: current + 1, total })}
@@ -339,24 +340,9 @@ function Versions({
         disabled={busy || current >= total - 1}
         onClick={() => handlers.onSelectAlternative?.(message.id, current + 1)}
       >
-        <Chevron d="M9 6l6 6-6 6" />
+        <LineIcon d="M9 6l6 6-6 6" />
       </button>
     </span>
-  );
-}
-
-function Chevron({ d }: { d: string }) {
-  return (
-    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
-      <path
-        d={d}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
   );
 }
 

@@ -47,3 +47,26 @@ export function CloseIcon() {
     </svg>
   );
 }
+
+/** A 16 px line icon drawn by one path (the icons of the small buttons beside messages). */
+export function LineIcon({ d, flip = false }: { d: string; flip?: boolean }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      aria-hidden="true"
+      focusable="false"
+      style={flip ? { transform: 'rotate(180deg)' } : undefined}
+    >
+      <path
+        d={d}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
