@@ -10,7 +10,7 @@ import { composeEventHandlers } from '../primitives/compose-event-handlers';
 import { cx, useThemeAttribute } from '../primitives/root';
 import { useComposedRefs } from '../primitives/use-composed-refs';
 import { MaskEditorToolbar } from './toolbar';
-import { useMaskGestures, type MaskEditorTool } from './use-mask-gestures';
+import { useMaskGestures, type MaskEditorTool, type MaskMarking } from './use-mask-gestures';
 import { useMaskKeyboard, type MaskKeyboardEvent } from './use-mask-keyboard';
 import { useMaskModel, type MaskEditorChange, type MaskEditorValue } from './use-mask-model';
 import { useMaskUndo } from './use-mask-undo';
@@ -178,9 +178,8 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
     const { run, onKeyDown } = useMaskUndo(modelRef, drawOverlay, commit);
     const viewport = useViewport(viewportRef, zoom, setZoomState);
     const { pan, setZoom } = viewport;
-    const gestures = useMaskGestures({
+    const marking: MaskMarking = {
       modelRef,
-      overlayRef,
       tool,
       brushSize,
       hardness,
@@ -190,7 +189,8 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
       drawOverlay,
       queueOverlay,
       commit,
-    });
+    };
+    const gestures = useMaskGestures({ ...marking, overlayRef });
     const [announcement, setAnnouncement] = useState('');
     const announce = (event: MaskKeyboardEvent) => {
       const at: Record<string, number> =
@@ -205,21 +205,7 @@ export const MaskEditor = forwardRef<HTMLDivElement, MaskEditorProps>(
       }[event.kind];
       setAnnouncement(format(template, at));
     };
-    const keyboard = useMaskKeyboard({
-      modelRef,
-      viewportRef,
-      tool,
-      brushSize,
-      hardness,
-      zoom,
-      pan,
-      panTo: viewport.panTo,
-      resolvePalette,
-      drawOverlay,
-      queueOverlay,
-      commit,
-      onAnnounce: announce,
-    });
+    const keyboard = useMaskKeyboard({ ...marking, viewportRef, zoom, onAnnounce: announce });
     const selection = gestures.selection ?? keyboard.selection;
     const { cursor } = keyboard;
 

@@ -14,6 +14,20 @@ export interface MaskSelection {
   y1: number;
 }
 
+/** What marking needs, by pointer or by keyboard: the model, the tool and brush, the view, the painter. */
+export interface MaskMarking {
+  modelRef: RefObject<MaskModel | null>;
+  tool: MaskEditorTool;
+  brushSize: number;
+  hardness: number;
+  pan: ViewportPan;
+  panTo: (x: number, y: number) => void;
+  resolvePalette: () => boolean;
+  drawOverlay: () => void;
+  queueOverlay: (rect: MaskDirtyRect | null) => void;
+  commit: () => void;
+}
+
 type Gesture =
   | { kind: 'paint'; id: number; x: number; y: number }
   | { kind: 'rect'; id: number; x: number; y: number }
@@ -24,19 +38,7 @@ type Gesture =
  * (every coalesced sample), drags a rectangle, or pans (the pan tool or the middle button).
  * A finished stroke or rectangle is committed; the overlay repaints only what changed.
  */
-export function useMaskGestures(options: {
-  modelRef: RefObject<MaskModel | null>;
-  overlayRef: RefObject<HTMLCanvasElement | null>;
-  tool: MaskEditorTool;
-  brushSize: number;
-  hardness: number;
-  pan: ViewportPan;
-  panTo: (x: number, y: number) => void;
-  resolvePalette: () => boolean;
-  drawOverlay: () => void;
-  queueOverlay: (rect: MaskDirtyRect | null) => void;
-  commit: () => void;
-}) {
+export function useMaskGestures(options: MaskMarking & { overlayRef: RefObject<HTMLCanvasElement | null> }) {
   const { modelRef, overlayRef, tool, brushSize, hardness, pan, panTo } = options;
   const { resolvePalette, drawOverlay, queueOverlay, commit } = options;
   const gesture = useRef<Gesture | null>(null);

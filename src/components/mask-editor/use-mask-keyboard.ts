@@ -1,8 +1,6 @@
 import { useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
 
-import type { MaskDirtyRect, MaskModel } from '../../core';
-import type { MaskEditorTool, MaskSelection } from './use-mask-gestures';
-import type { ViewportPan } from './use-viewport';
+import type { MaskMarking, MaskSelection } from './use-mask-gestures';
 
 /** The keyboard brush: where it is and, for the rectangle tool, the corner already set. */
 export interface MaskCursor {
@@ -32,21 +30,13 @@ const ARROWS: Record<string, [number, number]> = {
  * press sets a corner and the second fills to the cursor, Escape drops the corner. The view pans
  * to keep the cursor in sight when zoomed. With the pan tool the keys pan, as before.
  */
-export function useMaskKeyboard(options: {
-  modelRef: RefObject<MaskModel | null>;
-  viewportRef: RefObject<HTMLElement | null>;
-  tool: MaskEditorTool;
-  brushSize: number;
-  hardness: number;
-  zoom: number;
-  pan: ViewportPan;
-  panTo: (x: number, y: number) => void;
-  resolvePalette: () => boolean;
-  drawOverlay: () => void;
-  queueOverlay: (rect: MaskDirtyRect | null) => void;
-  commit: () => void;
-  onAnnounce: (event: MaskKeyboardEvent) => void;
-}) {
+export function useMaskKeyboard(
+  options: MaskMarking & {
+    viewportRef: RefObject<HTMLElement | null>;
+    zoom: number;
+    onAnnounce: (event: MaskKeyboardEvent) => void;
+  },
+) {
   const { modelRef, viewportRef, tool, brushSize, hardness, zoom, pan, panTo } = options;
   const [cursor, setCursor] = useState<MaskCursor | null>(null);
 
