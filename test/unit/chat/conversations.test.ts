@@ -14,6 +14,7 @@ import {
 import { describe, expect, test } from 'vitest';
 
 import { reply, scriptedTransport, sequentialIds } from './scripted-transport';
+import { storedConversation } from '../../support/stored-conversation';
 
 /** A Web Storage in memory (Node has none), with `length` and `key` as browsers have them. */
 function webStorage(): Storage {
@@ -30,30 +31,9 @@ function webStorage(): Storage {
   };
 }
 
-/** A conversation as `useChat` stored it before the index existed (format 1). */
+/** A conversation as `useChat` stored it before the index existed. */
 function oldConversation(id: string, first: string, last: string, savedAt = 1_700_000_000_000) {
-  const message = (mid: string, role: 'user' | 'assistant', content: string, createdAt: number) => ({
-    id: mid,
-    role,
-    content,
-    createdAt,
-    status: 'done',
-    finishReason: role === 'assistant' ? 'stop' : null,
-    endState: null,
-    usage: null,
-    error: null,
-  });
-  return {
-    format: 'parlance.chat',
-    version: 1,
-    id,
-    messages: [
-      message(`${id}-1`, 'user', first, savedAt - 1000),
-      message(`${id}-2`, 'assistant', last, savedAt),
-    ],
-    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    savedAt,
-  };
+  return storedConversation(id, first, last, savedAt, savedAt - 1000);
 }
 
 const storages: Array<[string, () => ChatStorage]> = [

@@ -14,6 +14,7 @@ import { ChatWindow, ConversationList, ParlanceProvider, useConversations } from
 import { relativeTime } from '../../../src/components/message-list/message-time';
 import { reply, scriptedTransport } from '../chat/scripted-transport';
 import { giveElementsASize } from '../../support/jsdom-layout';
+import { storedConversation } from '../../support/stored-conversation';
 
 giveElementsASize();
 afterEach(cleanup);
@@ -42,33 +43,10 @@ const type = async (element: Element, text: string) => {
 
 const attr = (element: Element | null | undefined, name: string) => element?.getAttribute(name) ?? null;
 
-/** A conversation as `useChat` stores it. */
-function stored(id: string, user: string, answer: string, savedAt: number) {
-  const message = (mid: string, role: 'user' | 'assistant', content: string) => ({
-    id: mid,
-    role,
-    content,
-    createdAt: savedAt,
-    status: 'done',
-    finishReason: role === 'assistant' ? 'stop' : null,
-    endState: null,
-    usage: null,
-    error: null,
-  });
-  return {
-    format: 'parlance.chat',
-    version: 1,
-    id,
-    messages: [message(`${id}-u`, 'user', user), message(`${id}-a`, 'assistant', answer)],
-    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    savedAt,
-  };
-}
-
 function seeded(): ChatStorage {
   return createMemoryStorage({
-    [chatStorageKey('bread')]: stored('bread', 'How do I bake bread?', 'Knead it well.', 1000),
-    [chatStorageKey('tides')]: stored('tides', 'Why are there tides?', 'The moon pulls.', 2000),
+    [chatStorageKey('bread')]: storedConversation('bread', 'How do I bake bread?', 'Knead it well.', 1000),
+    [chatStorageKey('tides')]: storedConversation('tides', 'Why are there tides?', 'The moon pulls.', 2000),
   });
 }
 
