@@ -16,6 +16,9 @@ function isChunk(value: unknown): value is ChatCompletionChunk {
   return true;
 }
 
+/** How the body's events become chunks, read one by one or a read at a time. */
+const CHUNKS = { validate: isChunk, isComplete: everyChoiceFinished };
+
 /**
  * The result of `chat.completions.create({ stream: true })`: an async iterable of
  * `chat.completion.chunk` objects, readable once.
@@ -46,11 +49,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
     this.#body = body instanceof ReadableStream ? body.getReader() : body;
     batchReaders.set(this, () => {
       this.#use();
-      return readSSEBatches(
-        this.#body,
-        { validate: isChunk, isComplete: everyChoiceFinished },
-        this.#readError,
-      );
+      return readSSEBatches(this.#body, CHUNKS, this.#readError);
     });
   }
 
@@ -95,7 +94,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> 
 
   #iterate(): AsyncGenerator<ChatCompletionChunk, void, undefined> {
     // One loop from the body's bytes to the chunks.
-    return readSSE(this.#body, { validate: isChunk, isComplete: everyChoiceFinished }, this.#readError);
+    return readSSE(this.#body, CHUNKS, this.#readError);
   }
 }
 
